@@ -1,0 +1,24 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		nil,
+		{"bench"},
+		{"spin", "extra"},
+		{"spin", "-models", "phils,bakery"},
+		{"spin", "-workers", "0"},
+		{"spin", "-runs", "0"},
+		{"spin", "-nosuchflag"},
+	} {
+		var stdout, stderr strings.Builder
+		assert.Equal(t, 2, run(args, &stdout, &stderr), "%q", args)
+		assert.NotEmpty(t, stderr.String(), "%q", args)
+	}
+}

@@ -1,0 +1,344 @@
+package explore
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// The BFS is level-synchronous. A level is cut into batches, a batch into
+// chunks. Workers expand chunks in parallel; then each worker inserts the
+// successors of its fingerprint shards into the visited set, taking them in
+// the batch's global order; then the new states are appended to the next
+// level, again in global order. Which successor first reaches a state, the
+// state's index and every trace are therefore the same for any number of
+// workers.
+const (
+	chunkSize = 64
+	batchSize = 1 << 14
+	noParent  = ^uint32(0)
+)
+
+type node[S any] struct {
+	s  S
+	fp uint64
+	id uint32
+}
+
+type chunk[S any] struct {
+	out     Successors[S]
+	owner   []int32 // for each successor, its source's offset in the batch
+	byShard [numShards][]int32
+	viols   []pending
+}
+
+// pending is a violation met while expanding a batch.
+type pending struct {
+	node int32 // offset of the state in the batch
+	succ int32 // successor index in the chunk, or -1 for the state itself
+	v    Violation
+}
+
+type bfs[S any] struct {
+	ctx    context.Context
+	m      Model[S]
+	opt    Options
+	exps   []*expander[S]
+	chunks []*chunk[S]
+	set    fpSet
+
+	// Parent links, kept only by the second pass that rebuilds traces.
+	track  bool
+	need   map[string]bool
+	parent []uint32
+	act    []Action
+
+	f           findings
+	states      atomic.Int64
+	transitions atomic.Int64
+	queue       atomic.Int64
+	depth       atomic.Int64
+	limit       string
+	aborted     atomic.Bool
+}
+
+// runBFS explores without parent links, which keeps the store to the
+// fingerprints alone; if it finds violations, a second pass, identical up to
+// the depth of the last finding, keeps parent links to rebuild their traces.
+func runBFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error) {
+	b := newBFS(ctx, m, opt, nil)
+	stop := startProgress(opt, func() Progress {
+		return Progress{States: b.states.Load(), Transitions: b.transitions.Load(), Depth: int(b.depth.Load()), Queue: b.queue.Load()}
+	})
+	b.run()
+	stop()
+	res := b.result()
+	if len(b.f.list) == 0 {
+		return res, nil
+	}
+	need := map[string]bool{}
+	for _, f := range b.f.list {
+		need[f.Name] = true
+	}
+	opt.Progress, opt.MaxMemory = nil, 0
+	t := newBFS(context.Background(), m, opt, need)
+	t.run()
+	for i := range res.Findings {
+		j, ok := t.f.seen[res.Findings[i].Name]
+		if !ok {
+			return nil, fmt.Errorf("explore: the trace pass did not meet %q: the model is not deterministic", res.Findings[i].Name)
+		}
+		res.Findings[i] = t.f.list[j]
+	}
+	return res, nil
+}
+
+func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string]bool) *bfs[S] {
+	b := &bfs[S]{ctx: ctx, m: m, opt: opt, track: need != nil, need: need}
+	for range opt.Workers {
+		b.exps = append(b.exps, newExpander(m, opt.Reduce))
+	}
+	for range batchSize / chunkSize {
+		b.chunks = append(b.chunks, &chunk[S]{})
+	}
+	return b
+}
+
+func (b *bfs[S]) result() *Result {
+	return &Result{
+		Findings:    b.f.list,
+		States:      b.states.Load(),
+		Transitions: b.transitions.Load(),
+		Depth:       int(b.depth.Load()),
+		Limit:       b.limit,
+		StoreBytes:  b.set.bytes(),
+	}
+}
+
+func (b *bfs[S]) newID(parent uint32, a Action) uint32 {
+	if !b.track {
+		return 0
+	}
+	b.parent = append(b.parent, parent)
+	b.act = append(b.act, a)
+	return uint32(len(b.parent) - 1)
+}
+
+// path returns the initial state's index and the actions leading to node id.
+func (b *bfs[S]) path(id uint32) (int, []Action) {
+	var rev []Action
+	for b.parent[id] != noParent {
+		rev = append(rev, b.act[id])
+		id = b.parent[id]
+	}
+	trace := make([]Action, len(rev))
+	for i, a := range rev {
+		trace[len(rev)-1-i] = a
+	}
+	return int(b.act[id]), trace
+}
+
+func (b *bfs[S]) done() bool {
+	if b.limit != "" {
+		return true
+	}
+	if b.opt.StopAtFirst && len(b.f.list) > 0 {
+		return true
+	}
+	return b.need != nil && len(b.f.list) == len(b.need)
+}
+
+func (b *bfs[S]) run() {
+	var frontier, next []node[S]
+	exp := b.exps[0]
+	for i, s := range b.m.Init() {
+		fp := exp.fingerprint(&s)
+		if !b.set.insert(fp) {
+			continue
+		}
+		if b.opt.MaxStates > 0 && b.states.Load() >= b.opt.MaxStates {
+			b.limit = "max-states"
+			break
+		}
+		frontier = append(frontier, node[S]{s: s, fp: fp, id: b.newID(noParent, Action(i))})
+		b.states.Add(1)
+	}
+	b.queue.Store(int64(len(frontier)))
+	for level := 0; len(frontier) > 0 && !b.done(); level++ {
+		b.depth.Store(int64(level))
+		for lo := 0; lo < len(frontier) && !b.done(); lo += batchSize {
+			batch := frontier[lo:min(lo+batchSize, len(frontier))]
+			n := (len(batch) + chunkSize - 1) / chunkSize
+			b.parallel(n, func(w, c int) { b.expandChunk(b.exps[w], batch, c) })
+			if b.aborted.Load() {
+				b.limit = "time"
+				break
+			}
+			b.collect(batch, n)
+			if b.done() {
+				break
+			}
+			b.parallel(numShards, func(_, j int) { b.insertShard(j, n) })
+			next = b.appendNew(batch, n, next)
+			b.queue.Store(int64(len(frontier) - lo - len(batch) + len(next)))
+			if b.opt.MaxMemory > 0 && b.memory(frontier, next) > b.opt.MaxMemory {
+				b.limit = "max-memory"
+			}
+		}
+		frontier, next = next, frontier[:0]
+	}
+	if b.limit == "" && b.ctx.Err() != nil && len(frontier) > 0 {
+		b.limit = "time"
+	}
+}
+
+// parallel runs f(worker, i) for i in [0, n) on the configured workers.
+func (b *bfs[S]) parallel(n int, f func(w, i int)) {
+	workers := min(b.opt.Workers, n)
+	if workers <= 1 {
+		for i := range n {
+			f(0, i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(w, i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
+	ch := b.chunks[c]
+	ch.out.reset()
+	ch.owner = ch.owner[:0]
+	ch.viols = ch.viols[:0]
+	for j := range ch.byShard {
+		ch.byShard[j] = ch.byShard[j][:0]
+	}
+	if b.ctx.Err() != nil {
+		b.aborted.Store(true)
+		return
+	}
+	lo := c * chunkSize
+	for i := lo; i < min(lo+chunkSize, len(batch)); i++ {
+		start := ch.out.n
+		for _, v := range e.expand(&batch[i].s, batch[i].fp, &ch.out) {
+			ch.viols = append(ch.viols, pending{node: int32(i), succ: -1, v: v})
+		}
+		for k := start; k < ch.out.n; k++ {
+			ch.owner = append(ch.owner, int32(i))
+			t := &ch.out.items[k]
+			for _, v := range t.Violations {
+				ch.viols = append(ch.viols, pending{node: int32(i), succ: int32(k), v: v})
+			}
+			if !isFatal(t.Violations) {
+				j := shardOf(t.fp)
+				ch.byShard[j] = append(ch.byShard[j], int32(k))
+			}
+		}
+		b.transitions.Add(int64(ch.out.n - start))
+	}
+}
+
+// collect records the violations of a batch in global order.
+func (b *bfs[S]) collect(batch []node[S], n int) {
+	for _, ch := range b.chunks[:n] {
+		for _, p := range ch.viols {
+			if b.f.has(p.v.Name) || (b.need != nil && !b.need[p.v.Name]) {
+				continue
+			}
+			f := Finding{Violation: p.v, OnState: p.succ < 0}
+			if b.track {
+				f.Init, f.Trace = b.path(batch[p.node].id)
+				if p.succ >= 0 {
+					f.Trace = append(f.Trace, ch.out.items[p.succ].Action)
+				}
+			}
+			b.f.add(f)
+		}
+	}
+}
+
+func (b *bfs[S]) insertShard(j, n int) {
+	sh := &b.set.shards[j]
+	for _, ch := range b.chunks[:n] {
+		for _, k := range ch.byShard[j] {
+			t := &ch.out.items[k]
+			t.isNew = sh.insert(t.fp)
+		}
+	}
+}
+
+func (b *bfs[S]) appendNew(batch []node[S], n int, next []node[S]) []node[S] {
+	for _, ch := range b.chunks[:n] {
+		for k := 0; k < ch.out.n; k++ {
+			t := &ch.out.items[k]
+			if !t.isNew {
+				continue
+			}
+			if b.opt.MaxStates > 0 && b.states.Load() >= b.opt.MaxStates {
+				b.limit = "max-states"
+				return next
+			}
+			id := b.newID(batch[ch.owner[k]].id, t.Action)
+			next = append(next, node[S]{s: t.Next, fp: t.fp, id: id})
+			b.states.Add(1)
+		}
+	}
+	return next
+}
+
+// memory estimates the bytes the search holds: the visited set, the two
+// levels, the batch buffers and the parent links.
+func (b *bfs[S]) memory(frontier, next []node[S]) int64 {
+	var n node[S]
+	var t Succ[S]
+	total := b.set.bytes() + int64(cap(frontier)+cap(next))*int64(unsafe.Sizeof(n))
+	for _, ch := range b.chunks {
+		total += int64(len(ch.out.items)) * int64(unsafe.Sizeof(t))
+	}
+	return total + int64(cap(b.parent))*4 + int64(cap(b.act))*4
+}
+
+// startProgress calls opt.Progress periodically until the returned stop is
+// called.
+func startProgress(opt Options, snap func() Progress) (stop func()) {
+	if opt.Progress == nil {
+		return func() {}
+	}
+	start := time.Now()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(opt.ProgressInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				p := snap()
+				p.Elapsed = time.Since(start)
+				opt.Progress(p)
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}

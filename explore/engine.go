@@ -1,0 +1,288 @@
+package explore
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+)
+
+// Search is the order in which states are explored.
+type Search int
+
+const (
+	// BFS explores level by level: every counterexample is a shortest one.
+	BFS Search = iota
+	// DFS explores depth first, with one worker.
+	DFS
+)
+
+func (s Search) String() string {
+	if s == DFS {
+		return "dfs"
+	}
+	return "bfs"
+}
+
+// Options configure a run. The zero value is a BFS on all cores without
+// limits.
+type Options struct {
+	Search  Search
+	Workers int // BFS workers; 0 means runtime.NumCPU(). DFS always uses one.
+
+	MaxStates int64         // stop after this many distinct states (0: no limit)
+	MaxMemory int64         // stop when the search's own memory passes this many bytes (0: no limit)
+	TimeLimit time.Duration // stop after this long (0: no limit)
+
+	// StopAtFirst ends the search at the first violation. Otherwise the
+	// whole space is explored and the first (shortest, for BFS) occurrence
+	// of every distinct violation name is reported.
+	StopAtFirst bool
+
+	// Reduce, if set, chooses the successors to explore in each state
+	// (partial-order reduction). It must keep at least one successor of a
+	// state that has any.
+	Reduce Reducer
+
+	// Progress, if set, is called about every ProgressInterval (default 1s)
+	// from a separate goroutine while the search runs.
+	Progress         func(Progress)
+	ProgressInterval time.Duration
+}
+
+// Reducer selects, among the successors of a state, those to explore. It
+// returns the number kept after moving them to the front of succ.
+type Reducer interface {
+	Reduce(succ []*Footprint, keep []bool) int
+}
+
+// Progress is a snapshot of a running search.
+type Progress struct {
+	States      int64
+	Transitions int64
+	Depth       int
+	Queue       int64 // states discovered but not yet expanded
+	Elapsed     time.Duration
+}
+
+// Verdict is the outcome of a run.
+type Verdict int
+
+const (
+	// Pass: the whole space was explored and nothing was found.
+	Pass Verdict = iota
+	// Fail: at least one violation was found.
+	Fail
+	// Incomplete: a limit was reached before the space was exhausted, and
+	// nothing was found in the part explored.
+	Incomplete
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Pass:
+		return "pass"
+	case Fail:
+		return "violation"
+	}
+	return "incomplete"
+}
+
+// Finding is one violation with the trace that reaches it.
+type Finding struct {
+	Violation
+	// Init is the index of the initial state the trace starts from.
+	Init int
+	// Trace lists the actions from the initial state. For a violation of a
+	// transition, the last action is the violating one; for a violation of
+	// a state (a state invariant, a deadlock), the trace ends in that state.
+	Trace []Action
+	// OnState tells which of the two the finding is.
+	OnState bool
+}
+
+// Result is what a run found and how much it explored.
+type Result struct {
+	Verdict     Verdict
+	Findings    []Finding
+	States      int64 // distinct states stored
+	Transitions int64 // transitions explored (stuttering steps excluded)
+	Depth       int   // BFS: the number of levels below the initial states; DFS: the deepest stack
+	Limit       string
+	Elapsed     time.Duration
+
+	StoreBytes    int64   // memory of the visited set
+	BytesPerState float64 // StoreBytes / States
+	// OmissionProbability bounds the probability that a fingerprint
+	// collision hid a state from the search.
+	OmissionProbability float64
+	Workers             int
+}
+
+// Run explores m and reports what it found. The result (verdict, state and
+// transition counts, findings and their traces) is the same for any number
+// of workers.
+func Run[S any](ctx context.Context, m Model[S], opt Options) (*Result, error) {
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.NumCPU()
+	}
+	if opt.Search == DFS {
+		opt.Workers = 1
+	}
+	if opt.ProgressInterval <= 0 {
+		opt.ProgressInterval = time.Second
+	}
+	if opt.TimeLimit > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opt.TimeLimit)
+		defer cancel()
+	}
+	start := time.Now()
+	var (
+		res *Result
+		err error
+	)
+	switch opt.Search {
+	case BFS:
+		res, err = runBFS(ctx, m, opt)
+	case DFS:
+		res, err = runDFS(ctx, m, opt)
+	default:
+		return nil, fmt.Errorf("explore: unknown search %d", opt.Search)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Elapsed = time.Since(start)
+	res.Workers = opt.Workers
+	if res.States > 0 {
+		res.BytesPerState = float64(res.StoreBytes) / float64(res.States)
+	}
+	res.OmissionProbability = omissionProbability(res.States)
+	switch {
+	case len(res.Findings) > 0:
+		res.Verdict = Fail
+	case res.Limit != "":
+		res.Verdict = Incomplete
+	default:
+		res.Verdict = Pass
+	}
+	return res, nil
+}
+
+// expander holds one worker's scratch space: nothing in it outlives a state.
+type expander[S any] struct {
+	m     Model[S]
+	sc    StateChecker[S]
+	term  Terminator[S]
+	red   Reducer
+	enc   []byte
+	vs    []Violation
+	fps   []*Footprint
+	keep  []bool
+	order []Succ[S]
+}
+
+func newExpander[S any](m Model[S], red Reducer) *expander[S] {
+	e := &expander[S]{m: m, red: red}
+	e.sc, _ = m.(StateChecker[S])
+	e.term, _ = m.(Terminator[S])
+	return e
+}
+
+func (e *expander[S]) fingerprint(s *S) uint64 {
+	e.enc = e.m.Encode(s, e.enc[:0])
+	return fingerprint(e.enc)
+}
+
+// expand adds the successors of s (fingerprint fp) to out and returns the
+// violations of the state itself: a state invariant, or a bad terminal
+// state. Stuttering successors (equal to s) are dropped; successors with
+// a fatal violation are kept for their violations but marked dead.
+func (e *expander[S]) expand(s *S, fp uint64, out *Successors[S]) []Violation {
+	e.vs = e.vs[:0]
+	if e.sc != nil {
+		e.vs = e.sc.CheckState(s, e.vs)
+	}
+	start := out.n
+	e.m.Expand(s, out)
+	w := start
+	for i := start; i < out.n; i++ {
+		t := &out.items[i]
+		t.fp = e.fingerprint(&t.Next)
+		if t.fp == fp && len(t.Violations) == 0 {
+			continue // a stutter step: not a move
+		}
+		if w != i {
+			out.items[w], out.items[i] = out.items[i], out.items[w]
+		}
+		w++
+	}
+	out.n = w
+	if w == start {
+		if e.term == nil {
+			e.vs = append(e.vs, Violation{Name: "deadlock", Message: "no action is enabled"})
+		} else if v, bad := e.term.Terminal(s); bad {
+			e.vs = append(e.vs, v)
+		}
+	} else if e.red != nil && w-start > 1 {
+		e.reduce(out, start)
+	}
+	return e.vs
+}
+
+// reduce lets the reducer choose among the successors out[start:].
+func (e *expander[S]) reduce(out *Successors[S], start int) {
+	n := out.n - start
+	e.fps = e.fps[:0]
+	if cap(e.keep) < n {
+		e.keep = make([]bool, n)
+	}
+	e.keep = e.keep[:n]
+	clear(e.keep)
+	for i := start; i < out.n; i++ {
+		e.fps = append(e.fps, &out.items[i].Footprint)
+	}
+	k := e.red.Reduce(e.fps, e.keep)
+	if k <= 0 || k >= n {
+		return
+	}
+	// Keep the chosen successors in their original order.
+	w := start
+	for i := 0; i < n; i++ {
+		if e.keep[i] {
+			out.items[w], out.items[start+i] = out.items[start+i], out.items[w]
+			w++
+		}
+	}
+	out.n = w
+}
+
+func isFatal(vs []Violation) bool {
+	for _, v := range vs {
+		if v.Fatal {
+			return true
+		}
+	}
+	return false
+}
+
+// findings keeps the first occurrence of each violation name, in the order
+// the search meets them.
+type findings struct {
+	seen map[string]int
+	list []Finding
+}
+
+func (f *findings) has(name string) bool { _, ok := f.seen[name]; return ok }
+
+func (f *findings) add(x Finding) {
+	if f.seen == nil {
+		f.seen = map[string]int{}
+	}
+	if _, ok := f.seen[x.Name]; ok {
+		return
+	}
+	f.seen[x.Name] = len(f.list)
+	f.list = append(f.list, x)
+}

@@ -1,0 +1,118 @@
+package explore
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// grid is a toy model: two counters that each step may increment, up to n.
+// It has (n+1)² states; the bad corner, if set, is a violation.
+type grid struct {
+	n      int
+	bad    [2]int
+	fatal  bool
+	noTerm bool
+}
+
+type gridState struct{ x, y uint16 }
+
+func (g *grid) Init() []gridState { return []gridState{{}} }
+
+func (g *grid) Expand(s *gridState, out *Successors[gridState]) {
+	if int(s.x) < g.n {
+		t := out.Add(0, s)
+		t.Next.x++
+		t.Footprint = Footprint{Actor: 0, Write: ObjSet{1}}
+		g.check(t)
+	}
+	if int(s.y) < g.n {
+		t := out.Add(1, s)
+		t.Next.y++
+		t.Footprint = Footprint{Actor: 1, Write: ObjSet{2}}
+		g.check(t)
+	}
+	// A stutter step: must not count as a move.
+	out.Add(2, s)
+}
+
+func (g *grid) check(t *Succ[gridState]) {
+	if g.bad != [2]int{} && int(t.Next.x) == g.bad[0] && int(t.Next.y) == g.bad[1] {
+		t.Violations = append(t.Violations, Violation{Name: "corner", Message: "reached", Fatal: g.fatal})
+	}
+}
+
+func (g *grid) Encode(s *gridState, buf []byte) []byte {
+	return append(buf, byte(s.x), byte(s.x>>8), byte(s.y), byte(s.y>>8))
+}
+
+func (g *grid) Terminal(s *gridState) (Violation, bool) {
+	return Violation{Name: "end"}, !g.noTerm
+}
+
+func TestGridCounts(t *testing.T) {
+	for _, search := range []Search{BFS, DFS} {
+		for _, w := range []int{1, 2, 4} {
+			t.Run(fmt.Sprintf("%v/%d", search, w), func(t *testing.T) {
+				r, err := Run(context.Background(), &grid{n: 200, noTerm: true}, Options{Search: search, Workers: w})
+				require.NoError(t, err)
+				assert.Equal(t, Pass, r.Verdict)
+				assert.EqualValues(t, 201*201, r.States)
+				assert.EqualValues(t, 2*200*201, r.Transitions)
+				if search == BFS {
+					assert.Equal(t, 400, r.Depth)
+				}
+			})
+		}
+	}
+}
+
+func TestTerminalAndViolationTraces(t *testing.T) {
+	for _, w := range []int{1, 2} {
+		m := &grid{n: 300, bad: [2]int{3, 2}}
+		r, err := Run(context.Background(), m, Options{Workers: w})
+		require.NoError(t, err)
+		require.Equal(t, Fail, r.Verdict)
+		require.Len(t, r.Findings, 2)
+		corner := r.Findings[0]
+		assert.Equal(t, "corner", corner.Name)
+		assert.False(t, corner.OnState)
+		assert.Len(t, corner.Trace, 5, "BFS gives a shortest trace")
+		states, err := Replay[gridState](m, corner.Init, corner.Trace)
+		require.NoError(t, err)
+		assert.Equal(t, gridState{3, 2}, states[len(states)-1])
+		end := r.Findings[1]
+		assert.Equal(t, "end", end.Name)
+		assert.True(t, end.OnState)
+		assert.Len(t, end.Trace, 600)
+	}
+}
+
+func TestFatalStopsThePath(t *testing.T) {
+	// With a fatal violation at (1,0), neither (1,0) nor (2,0) (reachable only
+	// through it) is stored; (1,1) still is, through (0,1).
+	r, err := Run(context.Background(), &grid{n: 2, bad: [2]int{1, 0}, fatal: true, noTerm: true}, Options{Workers: 1})
+	require.NoError(t, err)
+	assert.EqualValues(t, 7, r.States)
+}
+
+func TestLimits(t *testing.T) {
+	for _, search := range []Search{BFS, DFS} {
+		r, err := Run(context.Background(), &grid{n: 100, noTerm: true}, Options{Search: search, MaxStates: 1000, Workers: 2})
+		require.NoError(t, err)
+		assert.Equal(t, Incomplete, r.Verdict)
+		assert.Equal(t, "max-states", r.Limit)
+		assert.EqualValues(t, 1000, r.States)
+	}
+}
+
+func TestReplayRejectsDisabledStep(t *testing.T) {
+	m := &grid{n: 1}
+	_, err := Replay[gridState](m, 0, []Action{0, 0})
+	var re *ReplayError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 2, re.Step)
+}

@@ -1,0 +1,133 @@
+// Package explore is a stateful explicit-state search engine. It knows
+// nothing of kernels: a model offers initial states, the successors of a
+// state (each labelled by an action and its footprint), and a canonical
+// encoding; the engine enumerates the reachable states, detects deadlocks
+// and collects the violations the model reports, with a replayable trace for
+// each.
+package explore
+
+// Action names one transition of a model. Its meaning is the model's: the
+// engine only stores it in traces and hands it back on replay. The same
+// action must denote the same transition whenever it is enabled.
+type Action uint32
+
+// ObjSet is a set of up to 128 shared objects (locks, fields, queues), numbered
+// by the model.
+type ObjSet [2]uint64
+
+// Add adds object i (0..127) to the set.
+func (o *ObjSet) Add(i int) { o[i>>6] |= 1 << (uint(i) & 63) }
+
+// Has reports whether object i is in the set.
+func (o ObjSet) Has(i int) bool { return o[i>>6]&(1<<(uint(i)&63)) != 0 }
+
+// Intersects reports whether the two sets share an object.
+func (o ObjSet) Intersects(p ObjSet) bool { return o[0]&p[0] != 0 || o[1]&p[1] != 0 }
+
+// Union returns o ∪ p.
+func (o ObjSet) Union(p ObjSet) ObjSet { return ObjSet{o[0] | p[0], o[1] | p[1]} }
+
+// Empty reports whether the set is empty.
+func (o ObjSet) Empty() bool { return o[0]|o[1] == 0 }
+
+// Footprint is what one transition reads and writes. Two transitions of
+// different actors whose footprints do not conflict (no write of one meets a
+// read or write of the other) are independent: partial-order reduction may
+// explore only one of their orders.
+type Footprint struct {
+	Actor   int32  // transitions of one actor are always dependent (program order)
+	Read    ObjSet // objects read
+	Write   ObjSet // objects written
+	Visible bool   // observed by a property: never deferred by reduction
+}
+
+// Conflicts reports whether f and g are dependent.
+func (f *Footprint) Conflicts(g *Footprint) bool {
+	if f.Actor == g.Actor {
+		return true
+	}
+	return f.Write.Intersects(g.Write) || f.Write.Intersects(g.Read) || f.Read.Intersects(g.Write)
+}
+
+// Violation is a property the model found broken, on a state or a transition.
+type Violation struct {
+	Name    string // the property's name, e.g. "p_nrlwps"
+	Message string // what was seen, for the user
+	// Fatal marks a violation after which the system cannot go on (a kernel
+	// panic): the successor is not explored further.
+	Fatal bool
+}
+
+// Model is a transition system. S must be a plain value type (arrays and
+// integers, no pointers, slices or maps): assignment copies it.
+type Model[S any] interface {
+	// Init returns the initial states.
+	Init() []S
+	// Expand adds every successor of s to out, in a deterministic order.
+	Expand(s *S, out *Successors[S])
+	// Encode appends the canonical encoding of s to buf: two states are the
+	// same state iff their encodings are equal.
+	Encode(s *S, buf []byte) []byte
+}
+
+// StateChecker is implemented by models with state invariants. CheckState is
+// called once for every distinct reachable state; it appends what it finds
+// to vs and returns it.
+type StateChecker[S any] interface {
+	CheckState(s *S, vs []Violation) []Violation
+}
+
+// Terminator is implemented by models that classify terminal states (those
+// without a successor other than themselves). Terminal returns the
+// violation a terminal state represents (a deadlock, a hang), or ok=false
+// for a normal end. Models without it have every terminal state reported
+// as a deadlock.
+type Terminator[S any] interface {
+	Terminal(s *S) (v Violation, bad bool)
+}
+
+// Succ is one successor being built by Expand.
+type Succ[S any] struct {
+	Action     Action
+	Next       S
+	Footprint  Footprint
+	Violations []Violation
+
+	fp    uint64
+	isNew bool
+}
+
+// Successors collects the successors of states. The engine reuses it, so a
+// model must not keep pointers into it.
+type Successors[S any] struct {
+	items []Succ[S]
+	n     int
+}
+
+// Add starts a successor by action a and returns it; its Next is a copy of
+// from, for the model to change.
+func (o *Successors[S]) Add(a Action, from *S) *Succ[S] {
+	if o.n == len(o.items) {
+		o.items = append(o.items, Succ[S]{})
+		o.items = o.items[:cap(o.items)]
+	}
+	t := &o.items[o.n]
+	o.n++
+	t.Action = a
+	t.Next = *from
+	t.Footprint = Footprint{}
+	t.Violations = t.Violations[:0]
+	t.isNew = false
+	return t
+}
+
+// Drop discards the successor added last: the action turned out disabled.
+func (o *Successors[S]) Drop() { o.n-- }
+
+// Len is the number of successors collected.
+func (o *Successors[S]) Len() int { return o.n }
+
+// At returns successor i.
+func (o *Successors[S]) At(i int) *Succ[S] { return &o.items[i] }
+
+func (o *Successors[S]) reset() { o.n = 0 }

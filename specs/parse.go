@@ -1,0 +1,492 @@
+package specs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// families are the invariant families a spec may check, in the order error
+// messages list them.
+var families = []string{"all", "counters", "lock-order", "lock-state", "transitions", "errors", "kassert", "deadlock", "expect"}
+
+// Parse parses the spec in data. File names the spec in error messages.
+// Every error is an *Error.
+func Parse(file string, data []byte) (*Spec, error) {
+	p := &parser{file: file, data: data}
+	root, err := p.document()
+	if err != nil {
+		return nil, err
+	}
+	return p.spec(root)
+}
+
+// A parser holds the file being parsed.
+type parser struct {
+	file string
+	data []byte
+}
+
+// errorf returns an *Error at pos.
+func (p *parser) errorf(pos Pos, format string, args ...any) error {
+	return &Error{File: p.file, Line: pos.Line, Col: pos.Col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// yamlLine matches the line number yaml.v3 puts in its errors.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// parserProblems are the problems that yaml.v3's parser, as opposed to its
+// scanner, reports. yaml.v3 counts their lines from 0.
+var parserProblems = []string{
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected '-' indicator",
+	"did not find expected <document start>",
+	"did not find expected <stream-start>",
+	"did not find expected key",
+	"did not find expected node content",
+	"found duplicate %TAG directive",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found undefined tag handle",
+}
+
+// yamlError converts an error of yaml.v3 into an *Error. yaml.v3 reports a
+// line at most, so the column is 1.
+func (p *parser) yamlError(err error) error {
+	msg := err.Error()
+	pos := Pos{1, 1}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		msg = msg[len(m[0]):]
+		if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
+			pos.Line = n
+			if slices.Contains(parserProblems, msg) {
+				pos.Line++
+			}
+		}
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	msg = strings.Join(strings.Fields(msg), " ")
+	return p.errorf(pos, "%s", msg)
+}
+
+// document returns the top-level mapping of the only YAML document in p.data.
+func (p *parser) document() (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(p.data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, p.errorf(Pos{1, 1}, "empty document")
+		}
+		return nil, p.yamlError(err)
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		return nil, p.errorf(pos(&next), "more than one YAML document")
+	} else if !errors.Is(err, io.EOF) {
+		return nil, p.yamlError(err)
+	}
+	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
+		return nil, p.errorf(pos(&doc), "empty document")
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, p.errorf(pos(root), "want a mapping of spec keys, got %s", describe(root))
+	}
+	return root, nil
+}
+
+// spec converts the top-level mapping of a spec.
+func (p *parser) spec(root *yaml.Node) (*Spec, error) {
+	s := &Spec{
+		File:  p.file,
+		Text:  bytes.Clone(p.data),
+		CPUs:  2,
+		Check: []string{"all"},
+	}
+	var progs []Program
+	err := p.mapping(root, func(k, v *yaml.Node) error {
+		var err error
+		switch k.Value {
+		case "name":
+			s.Name, err = p.str(v, "name")
+			if err == nil && !isName(s.Name) {
+				err = p.errorf(pos(v), "bad name %q (want lowercase words of a-z and 0-9 joined by single '-')", s.Name)
+			}
+		case "about":
+			s.About, err = p.str(v, "about")
+		case "revisions":
+			s.Revisions, s.RevisionPos, err = p.list(v, "revisions")
+		case "cpus":
+			s.CPUs, err = p.integer(v, "cpus", 1, 4)
+		case "lwps":
+			progs, err = p.programs(v)
+		case "env":
+			s.Env, err = p.env(v)
+		case "check":
+			s.Check, err = p.check(v)
+		case "expect":
+			s.Expect, err = p.expect(v)
+		default:
+			err = p.errorf(pos(k), "unknown key %q (want name, about, revisions, cpus, lwps, env, check or expect)", k.Value)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.Name == "" {
+		return nil, p.errorf(pos(root), "missing name")
+	}
+	if s.Programs, err = p.complete(progs); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// mapping calls f for each key and value of the mapping node n, in order,
+// rejecting keys that are not scalars and duplicate keys.
+func (p *parser) mapping(n *yaml.Node, f func(k, v *yaml.Node) error) error {
+	seen := make(map[string]Pos)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return p.errorf(pos(k), "want a key, got %s", describe(k))
+		}
+		if first, dup := seen[k.Value]; dup {
+			return p.errorf(pos(k), "duplicate key %q (first at %s)", k.Value, first)
+		}
+		seen[k.Value] = pos(k)
+		if err := f(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// str returns the string scalar n, the value of key.
+func (p *parser) str(n *yaml.Node, key string) (string, error) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
+		return "", p.errorf(pos(n), "%s: want a string, got %s", key, describe(n))
+	}
+	return n.Value, nil
+}
+
+// list returns the strings of the sequence n, the value of key, and their
+// positions. The list must not be empty or repeat a string.
+func (p *parser) list(n *yaml.Node, key string) ([]string, []Pos, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, nil, p.errorf(pos(n), "%s: want a list of strings, got %s", key, describe(n))
+	}
+	if len(n.Content) == 0 {
+		return nil, nil, p.errorf(pos(n), "%s: empty list (leave the key out for the default)", key)
+	}
+	var ss []string
+	var ps []Pos
+	for _, e := range n.Content {
+		s, err := p.str(e, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		if i := slices.Index(ss, s); i >= 0 {
+			return nil, nil, p.errorf(pos(e), "%s: duplicate %q (first at %s)", key, s, ps[i])
+		}
+		ss = append(ss, s)
+		ps = append(ps, pos(e))
+	}
+	return ss, ps, nil
+}
+
+// integer returns the decimal integer scalar n, the value of key, which
+// must be in lo..hi.
+func (p *parser) integer(n *yaml.Node, key string, lo, hi int) (int, error) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!int" {
+		if v, ok := decimal(n.Value, lo, hi); ok {
+			return v, nil
+		}
+	}
+	return 0, p.errorf(pos(n), "%s: want an integer from %d to %d, got %s", key, lo, hi, describe(n))
+}
+
+// env converts the env mapping n.
+func (p *parser) env(n *yaml.Node) (Env, error) {
+	var e Env
+	if n.Kind != yaml.MappingNode {
+		return e, p.errorf(pos(n), "env: want a mapping, got %s", describe(n))
+	}
+	events := map[string]*int{
+		"stop": &e.Stop, "cont": &e.Cont, "exit": &e.Exit, "core": &e.Core,
+		"timeout": &e.Timeout, "preempt": &e.Preempt, "migrate": &e.Migrate,
+	}
+	err := p.mapping(n, func(k, v *yaml.Node) error {
+		count, ok := events[k.Value]
+		if !ok {
+			return p.errorf(pos(k), "unknown env event %q (want stop, cont, exit, core, timeout, preempt or migrate)", k.Value)
+		}
+		var err error
+		*count, err = p.integer(v, "env: "+k.Value, 0, 9)
+		return err
+	})
+	return e, err
+}
+
+// check converts the check list n.
+func (p *parser) check(n *yaml.Node) ([]string, error) {
+	fams, ps, err := p.list(n, "check")
+	if err != nil {
+		return nil, err
+	}
+	for i, f := range fams {
+		if !slices.Contains(families, f) {
+			return nil, p.errorf(ps[i], "check: unknown family %q (want %s)", f, strings.Join(families, ", "))
+		}
+		if f == "all" && len(fams) > 1 {
+			return nil, p.errorf(ps[i], "check: all includes every other family")
+		}
+	}
+	return fams, nil
+}
+
+// expect converts the expect value n.
+func (p *parser) expect(n *yaml.Node) (Expect, error) {
+	if _, err := p.str(n, "expect"); err != nil {
+		return Expect{}, err
+	}
+	const usage = "want pass, deadlock or violation NAME"
+	ws := p.words(n)
+	if len(ws) == 0 {
+		return Expect{}, p.errorf(pos(n), "expect: %s", usage)
+	}
+	switch w := ws[0]; w.text {
+	case "pass", "deadlock":
+		if len(ws) > 1 {
+			return Expect{}, p.errorf(ws[1].pos, "expect: unexpected %q after %s", ws[1].text, w.text)
+		}
+		kind := Pass
+		if w.text == "deadlock" {
+			kind = Deadlock
+		}
+		return Expect{Kind: kind, Pos: w.pos}, nil
+	case "violation":
+		if len(ws) == 1 {
+			return Expect{}, p.errorf(w.pos, "expect: violation: missing invariant name")
+		}
+		name := ws[1]
+		if !isName(name.text) {
+			return Expect{}, p.errorf(name.pos, "expect: bad invariant name %q (want lowercase words joined by '-')", name.text)
+		}
+		if len(ws) > 2 {
+			return Expect{}, p.errorf(ws[2].pos, "expect: unexpected %q after the invariant name", ws[2].text)
+		}
+		return Expect{Kind: Violation, Name: name.text, Pos: name.pos}, nil
+	default:
+		return Expect{}, p.errorf(w.pos, "expect: %s, got %q", usage, w.text)
+	}
+}
+
+// programs converts the lwps mapping n into programs, in file order.
+func (p *parser) programs(n *yaml.Node) ([]Program, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, p.errorf(pos(n), "lwps: want a mapping from LWP names to lists of steps, got %s", describe(n))
+	}
+	var progs []Program
+	err := p.mapping(n, func(k, v *yaml.Node) error {
+		lwp, ok := decimal(k.Value, 1, MaxLWP)
+		if !ok || k.ShortTag() != "!!int" {
+			return p.errorf(pos(k), "lwps: want an LWP name from 1 to %d, got %s", MaxLWP, describe(k))
+		}
+		if v.Kind != yaml.SequenceNode {
+			return p.errorf(pos(v), "LWP %d: want a list of steps, got %s", lwp, describe(v))
+		}
+		prog := Program{LWP: lwp, Pos: pos(k)}
+		for _, e := range v.Content {
+			if e.Kind != yaml.ScalarNode {
+				return p.errorf(pos(e), "LWP %d: want a step, got %s", lwp, describe(e))
+			}
+			st, err := p.step(e)
+			if err != nil {
+				return err
+			}
+			prog.Steps = append(prog.Steps, st)
+		}
+		progs = append(progs, prog)
+		return nil
+	})
+	return progs, err
+}
+
+// complete checks that the programs progs, in file order, create each LWP
+// at most once and that every LWP but 1 with a program is created. It
+// returns the programs of every LWP the spec can have, sorted by LWP name.
+func (p *parser) complete(progs []Program) ([]Program, error) {
+	created := make(map[int]Pos)
+	for _, prog := range progs {
+		for _, st := range prog.Steps {
+			if st.Op != "create" {
+				continue
+			}
+			if first, dup := created[st.Target]; dup {
+				return nil, p.errorf(st.Pos, "LWP %d is already created at %s", st.Target, first)
+			}
+			created[st.Target] = st.Pos
+		}
+	}
+	have := map[int]bool{}
+	for _, prog := range progs {
+		if _, ok := created[prog.LWP]; !ok && prog.LWP != 1 {
+			return nil, p.errorf(prog.Pos, "LWP %d has a program but no step creates it", prog.LWP)
+		}
+		have[prog.LWP] = true
+	}
+	created[1] = Pos{}
+	for lwp := range created {
+		if !have[lwp] {
+			progs = append(progs, Program{LWP: lwp})
+		}
+	}
+	slices.SortFunc(progs, func(a, b Program) int { return a.LWP - b.LWP })
+	return progs, nil
+}
+
+// pos returns the position of n.
+func pos(n *yaml.Node) Pos { return Pos{n.Line, n.Column} }
+
+// isNull reports whether n is a null scalar.
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
+
+// describe describes n for an error message: a string scalar is quoted and
+// named as such, another scalar is shown as written when it is plain.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a sequence"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return "null"
+		case "!!str":
+			return fmt.Sprintf("string %q", n.Value)
+		}
+		if n.Value != "" && strings.IndexFunc(n.Value, func(r rune) bool { return r <= ' ' || r > '~' }) < 0 {
+			return n.Value
+		}
+		return strconv.Quote(n.Value)
+	}
+	return "a document"
+}
+
+// isName reports whether s is lowercase words of a-z and 0-9 joined by
+// single '-'.
+func isName(s string) bool {
+	for _, w := range strings.Split(s, "-") {
+		if w == "" || strings.Trim(w, "abcdefghijklmnopqrstuvwxyz0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// decimal returns the integer s if it is written in decimal without sign or
+// leading zeros and is in lo..hi.
+func decimal(s string, lo, hi int) (int, bool) {
+	v, err := strconv.Atoi(s)
+	if err != nil || strconv.Itoa(v) != s || v < lo || v > hi {
+		return 0, false
+	}
+	return v, true
+}
+
+// A word is a token of a scalar: the words of a step or of an expect value.
+type word struct {
+	text  string
+	pos   Pos
+	exact bool // pos.Col plus a character offset into text is a column
+}
+
+// at returns the position of byte off of w.text.
+func (w word) at(off int) Pos {
+	if !w.exact {
+		return w.pos
+	}
+	return Pos{w.pos.Line, w.pos.Col + utf8.RuneCountInString(w.text[:off])}
+}
+
+// words splits the scalar n at spaces, tabs and line breaks, and around
+// "->". When the scalar's value appears as is in the file on its first line
+// (a single-line plain or quoted scalar without escapes), each word has its
+// own position; otherwise every word has the scalar's position.
+func (p *parser) words(n *yaml.Node) []word {
+	start, exact := p.start(n)
+	s := n.Value
+	var ws []word
+	for i := 0; i < len(s); {
+		if isSpace(s[i]) {
+			i++
+			continue
+		}
+		j := i + len("->")
+		if !strings.HasPrefix(s[i:], "->") {
+			j = i + 1
+			for j < len(s) && !isSpace(s[j]) && !strings.HasPrefix(s[j:], "->") {
+				j++
+			}
+		}
+		w := word{text: s[i:j], pos: start, exact: exact}
+		if exact {
+			w.pos.Col += utf8.RuneCountInString(s[:i])
+		}
+		ws = append(ws, w)
+		i = j
+	}
+	return ws
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// start returns the position of the first character of the value of the
+// scalar n, and whether the value is written as is from there on its line.
+func (p *parser) start(n *yaml.Node) (Pos, bool) {
+	at := pos(n)
+	if strings.ContainsAny(n.Value, "\n\r") {
+		return at, false
+	}
+	switch n.Style {
+	case 0:
+	case yaml.SingleQuotedStyle, yaml.DoubleQuotedStyle:
+		at.Col++
+	default:
+		return at, false
+	}
+	line := p.data
+	for range n.Line - 1 {
+		i := bytes.IndexByte(line, '\n')
+		if i < 0 {
+			return pos(n), false
+		}
+		line = line[i+1:]
+	}
+	for range at.Col - 1 {
+		_, size := utf8.DecodeRune(line)
+		if size == 0 {
+			return pos(n), false
+		}
+		line = line[size:]
+	}
+	if !bytes.HasPrefix(line, []byte(n.Value)) {
+		return pos(n), false
+	}
+	return at, true
+}

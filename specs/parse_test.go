@@ -1,0 +1,255 @@
+package specs
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// badFiles returns the files of testdata/bad. Each is a malformed spec whose
+// first line is `# want: ERROR`, the error Parse must return.
+func badFiles(t testing.TB) []string {
+	files, err := filepath.Glob("testdata/bad/*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	return files
+}
+
+func TestParseBad(t *testing.T) {
+	for _, file := range badFiles(t) {
+		name := filepath.Base(file)
+		t.Run(strings.TrimSuffix(name, ".yaml"), func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			require.NoError(t, err)
+			first, _, _ := bytes.Cut(data, []byte("\n"))
+			want, ok := strings.CutPrefix(string(first), "# want: ")
+			require.True(t, ok, "first line must be # want: ERROR")
+
+			s, err := Parse(name, data)
+			assert.Nil(t, s)
+			require.Error(t, err)
+			assert.Equal(t, want, err.Error())
+			var e *Error
+			assert.True(t, errors.As(err, &e), "error is a %T, not an *Error", err)
+		})
+	}
+}
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want *Spec
+	}{{
+		name: "defaults",
+		text: "name: minimal\n",
+		want: &Spec{
+			Name:     "minimal",
+			CPUs:     2,
+			Programs: []Program{{LWP: 1}},
+			Check:    []string{"all"},
+		},
+	}, {
+		name: "every key",
+		text: `name: every-key-2
+about: All of it.
+revisions: [netbsd-2007, netbsd-5]
+cpus: 4
+lwps:
+  3:
+    - exit
+  1: [create 3 detached badptr suspended -> 0|ENOMEM, 'wait any -> any']
+env: {stop: 1, cont: 2, exit: 3, core: 4, timeout: 5, preempt: 6, migrate: 9}
+check: [counters, lock-order, expect]
+expect: violation p-nlwps-count
+`,
+		want: &Spec{
+			Name:        "every-key-2",
+			About:       "All of it.",
+			Revisions:   []string{"netbsd-2007", "netbsd-5"},
+			RevisionPos: []Pos{{3, 13}, {3, 26}},
+			CPUs:        4,
+			Programs: []Program{
+				{LWP: 1, Pos: Pos{8, 3}, Steps: []Step{{
+					Op: "create", Target: 3, Suspended: true, Detached: true, BadPtr: true,
+					Results: []string{"0", "ENOMEM"}, Pos: Pos{8, 7},
+					Text: "create 3 detached badptr suspended -> 0|ENOMEM",
+				}, {
+					Op: "wait", Target: AnyLWP, Results: []string{"any"}, Pos: Pos{8, 56},
+					Text: "wait any -> any",
+				}}},
+				{LWP: 3, Pos: Pos{6, 3}, Steps: []Step{{Op: "exit", Pos: Pos{7, 7}, Text: "exit"}}},
+			},
+			Env:    Env{Stop: 1, Cont: 2, Exit: 3, Core: 4, Timeout: 5, Preempt: 6, Migrate: 9},
+			Check:  []string{"counters", "lock-order", "expect"},
+			Expect: Expect{Kind: Violation, Name: "p-nlwps-count", Pos: Pos{11, 19}},
+		},
+	}, {
+		name: "every op",
+		text: `name: ops
+expect: deadlock
+lwps:
+  1:
+    - create 2
+    - create 4 suspended
+    - exit
+    - self -> 0
+    - wait 2 -> 0|EDEADLK|ESRCH
+    - suspend 2
+    - continue 2
+    - wakeup 2 -> EBUSY
+    - detach 2
+    - kill 2
+    - kill 2 0
+    - kill 2 SIGKILL
+    - park
+    - park hint 3 timeout unpark 2 hint 4 -> ETIMEDOUT
+    - park unpark 2
+    - unpark 2 hint 9
+    - unpark_all 2,4,16
+    - unpark_all 2 hint 1
+    - setname 2
+    - getname 2
+    - ctl
+    - " kill  2->0 "
+`,
+		want: &Spec{
+			Name: "ops",
+			CPUs: 2,
+			Programs: []Program{{LWP: 1, Pos: Pos{4, 3}, Steps: []Step{
+				{Op: "create", Target: 2, Pos: Pos{5, 7}, Text: "create 2"},
+				{Op: "create", Target: 4, Suspended: true, Pos: Pos{6, 7}, Text: "create 4 suspended"},
+				{Op: "exit", Pos: Pos{7, 7}, Text: "exit"},
+				{Op: "self", Results: []string{"0"}, Pos: Pos{8, 7}, Text: "self -> 0"},
+				{Op: "wait", Target: 2, Results: []string{"0", "EDEADLK", "ESRCH"}, Pos: Pos{9, 7}, Text: "wait 2 -> 0|EDEADLK|ESRCH"},
+				{Op: "suspend", Target: 2, Pos: Pos{10, 7}, Text: "suspend 2"},
+				{Op: "continue", Target: 2, Pos: Pos{11, 7}, Text: "continue 2"},
+				{Op: "wakeup", Target: 2, Results: []string{"EBUSY"}, Pos: Pos{12, 7}, Text: "wakeup 2 -> EBUSY"},
+				{Op: "detach", Target: 2, Pos: Pos{13, 7}, Text: "detach 2"},
+				{Op: "kill", Target: 2, Signal: "SIGUSR1", Pos: Pos{14, 7}, Text: "kill 2"},
+				{Op: "kill", Target: 2, Signal: "0", Pos: Pos{15, 7}, Text: "kill 2 0"},
+				{Op: "kill", Target: 2, Signal: "SIGKILL", Pos: Pos{16, 7}, Text: "kill 2 SIGKILL"},
+				{Op: "park", Pos: Pos{17, 7}, Text: "park"},
+				{Op: "park", Hint: 3, Timeout: true, Unpark: 2, UnparkHint: 4, Results: []string{"ETIMEDOUT"}, Pos: Pos{18, 7}, Text: "park hint 3 timeout unpark 2 hint 4 -> ETIMEDOUT"},
+				{Op: "park", Unpark: 2, Pos: Pos{19, 7}, Text: "park unpark 2"},
+				{Op: "unpark", Target: 2, Hint: 9, Pos: Pos{20, 7}, Text: "unpark 2 hint 9"},
+				{Op: "unpark_all", Targets: []int{2, 4, 16}, Pos: Pos{21, 7}, Text: "unpark_all 2,4,16"},
+				{Op: "unpark_all", Targets: []int{2}, Hint: 1, Pos: Pos{22, 7}, Text: "unpark_all 2 hint 1"},
+				{Op: "setname", Target: 2, Pos: Pos{23, 7}, Text: "setname 2"},
+				{Op: "getname", Target: 2, Pos: Pos{24, 7}, Text: "getname 2"},
+				{Op: "ctl", Pos: Pos{25, 7}, Text: "ctl"},
+				{Op: "kill", Target: 2, Signal: "SIGUSR1", Results: []string{"0"}, Pos: Pos{26, 9}, Text: "kill  2->0"},
+			}}, {LWP: 2}, {LWP: 4}},
+			Check:  []string{"all"},
+			Expect: Expect{Kind: Deadlock, Pos: Pos{2, 9}},
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Parse("t.yaml", []byte(tt.text))
+			require.NoError(t, err)
+			tt.want.File = "t.yaml"
+			tt.want.Text = []byte(tt.text)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestParseCopies checks that the spec does not share the caller's bytes.
+func TestParseCopies(t *testing.T) {
+	data := []byte("name: x\n")
+	s, err := Parse("x.yaml", data)
+	require.NoError(t, err)
+	data[0] = '#'
+	assert.Equal(t, "name: x\n", string(s.Text))
+}
+
+func TestBundled(t *testing.T) {
+	all, err := Bundled()
+	require.NoError(t, err)
+	files, err := filepath.Glob("*.yaml")
+	require.NoError(t, err)
+	require.Len(t, all, len(files))
+	assert.True(t, slices.IsSortedFunc(all, func(a, b *Spec) int { return strings.Compare(a.Name, b.Name) }))
+	for _, s := range all {
+		assert.Equal(t, s.Name+".yaml", s.File, "a bundled spec is named after its file")
+		got, err := Lookup(s.Name)
+		require.NoError(t, err)
+		assert.Equal(t, s, got)
+	}
+}
+
+func TestLookup(t *testing.T) {
+	s, err := Lookup("create-wait")
+	require.NoError(t, err)
+	assert.Equal(t, []Program{
+		{LWP: 1, Pos: Pos{5, 8}, Steps: []Step{
+			{Op: "create", Target: 2, Results: []string{"0"}, Pos: Pos{5, 12}, Text: "create 2 -> 0"},
+			{Op: "wait", Target: 2, Results: []string{"0"}, Pos: Pos{5, 27}, Text: "wait 2 -> 0"},
+		}},
+		{LWP: 2, Pos: Pos{5, 41}, Steps: []Step{
+			{Op: "self", Results: []string{"0"}, Pos: Pos{5, 45}, Text: "self -> 0"},
+			{Op: "exit", Pos: Pos{5, 56}, Text: "exit"},
+		}},
+	}, s.Programs)
+
+	for _, name := range []string{"no-such-spec", "../go", "create-wait.yaml", ""} {
+		_, err := Lookup(name)
+		assert.EqualError(t, err, `no bundled spec "`+name+`"`)
+	}
+}
+
+func TestOps(t *testing.T) {
+	seen := map[string]bool{}
+	for _, op := range Ops() {
+		assert.False(t, seen[op.Name], "duplicate op %q", op.Name)
+		seen[op.Name] = true
+		assert.True(t, op.Usage == op.Name || strings.HasPrefix(op.Usage, op.Name+" "), "usage of %q: %q", op.Name, op.Usage)
+		assert.NotEmpty(t, op.Doc, "doc of %q", op.Name)
+		assert.NotContains(t, op.Usage+op.Doc, "\n", "op %q", op.Name)
+		assert.NotNil(t, op.args, "op %q", op.Name)
+	}
+}
+
+func TestExpectKindString(t *testing.T) {
+	assert.Equal(t, "pass", Pass.String())
+	assert.Equal(t, "violation", Violation.String())
+	assert.Equal(t, "deadlock", Deadlock.String())
+	assert.Equal(t, "ExpectKind(7)", ExpectKind(7).String())
+}
+
+// errorLine is the form of every error Parse returns.
+var errorLine = regexp.MustCompile(`^[^:]+:\d+:\d+: .+$`)
+
+func FuzzParse(f *testing.F) {
+	seeds, err := filepath.Glob("*.yaml")
+	require.NoError(f, err)
+	for _, file := range append(seeds, badFiles(f)...) {
+		data, err := os.ReadFile(file)
+		require.NoError(f, err)
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			var e *Error
+			require.True(t, errors.As(err, &e), "error is a %T, not an *Error", err)
+			require.Regexp(t, errorLine, err.Error())
+			require.NotContains(t, err.Error(), "\n")
+			return
+		}
+		require.True(t, isName(s.Name), "name %q", s.Name)
+		require.NotEmpty(t, s.Programs)
+		require.Equal(t, 1, s.Programs[0].LWP)
+		require.True(t, slices.IsSortedFunc(s.Programs, func(a, b Program) int { return a.LWP - b.LWP }))
+		require.True(t, s.CPUs >= 1 && s.CPUs <= 4, "cpus %d", s.CPUs)
+	})
+}
