@@ -1,0 +1,354 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/revisions"
+	"github.com/lwpcheck/lwpcheck/specs"
+)
+
+var checkVerb = &verb{
+	name:  "check",
+	usage: "lwpcheck check [--revision R]... [--search bfs|dfs] [--workers N] [--max-states N] [--time-limit D] [--format text|json] [--check FAMILY,...] [SPEC...]",
+	doc: `Explore every interleaving of each spec (default: every bundled spec) on each
+revision that supports its ops, check the invariants, and compare the outcome
+with the spec's expect line. Prints, per spec and revision, the verdict, the
+states, transitions and depth explored, and the time taken.
+Exit 0 when every spec meets its expectation, 1 when one does not (an
+unexpected finding, or an expected one missing), 3 when a limit stopped a
+search before anything was found.`,
+	run: runCheck,
+}
+
+type stringList []string
+
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}
+
+type checkFlags struct {
+	revisions stringList
+	search    string
+	workers   int
+	maxStates int64
+	maxMemory int64
+	timeLimit time.Duration
+	format    string
+	families  string
+	progress  bool
+}
+
+func newCheckFlags() (*flag.FlagSet, *checkFlags) {
+	c := &checkFlags{}
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.Var(&c.revisions, "revision", "check only this revision (repeatable)")
+	fs.StringVar(&c.search, "search", "bfs", "search order: bfs (shortest counterexamples) or dfs")
+	fs.IntVar(&c.workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
+	fs.Int64Var(&c.maxStates, "max-states", 0, "stop a search after this many states (0: no limit)")
+	fs.Int64Var(&c.maxMemory, "max-memory", 16<<30, "stop a search when its memory passes this many bytes (0: no limit)")
+	fs.DurationVar(&c.timeLimit, "time-limit", 0, "stop a search after this long (0: no limit)")
+	fs.StringVar(&c.format, "format", "text", "output: text or json")
+	fs.StringVar(&c.families, "check", "", "invariant families to check, comma-separated (default: the spec's check line)")
+	fs.BoolVar(&c.progress, "progress", false, "show progress even when stderr is not a terminal")
+	return fs, c
+}
+
+func flagsOf(name string) *flag.FlagSet {
+	switch name {
+	case "check":
+		fs, _ := newCheckFlags()
+		return fs
+	case "list":
+		fs, _ := newListFlags()
+		return fs
+	}
+	return nil
+}
+
+// parseFlags parses a verb's flags, turning errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return usagef("run `lwpcheck help %s` for the flags", fs.Name())
+		}
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+// checkResult is the outcome of one spec on one revision.
+type checkResult struct {
+	Spec        string    `json:"spec"`
+	Revision    string    `json:"revision"`
+	Verdict     string    `json:"verdict"`
+	Expect      string    `json:"expect"`
+	Met         bool      `json:"met"`
+	States      int64     `json:"states"`
+	Transitions int64     `json:"transitions"`
+	Depth       int       `json:"depth"`
+	Seconds     float64   `json:"seconds"`
+	Limit       string    `json:"limit,omitempty"`
+	Findings    []finding `json:"findings,omitempty"`
+	Why         string    `json:"why,omitempty"` // why the expectation was not met
+}
+
+type finding struct {
+	Name    string `json:"name"`
+	Message string `json:"message"`
+	Steps   int    `json:"steps"`
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
+	fs, cf := newCheckFlags()
+	if err := parseFlags(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if cf.format != "text" && cf.format != "json" {
+		return exitUsage, usagef("unknown format %q (text or json)", cf.format)
+	}
+	var search explore.Search
+	switch cf.search {
+	case "bfs":
+		search = explore.BFS
+	case "dfs":
+		search = explore.DFS
+	default:
+		return exitUsage, usagef("unknown search %q (bfs or dfs)", cf.search)
+	}
+	for _, r := range cf.revisions {
+		if _, err := revisions.Lookup(r); err != nil {
+			return exitUsage, usagef("%v", err)
+		}
+	}
+	var families []string
+	if cf.families != "" {
+		families = strings.Split(cf.families, ",")
+	}
+	all, err := loadSpecs(fs.Args())
+	if err != nil {
+		return exitUsage, err
+	}
+	jobs, err := plan(all, cf.revisions)
+	if err != nil {
+		return exitUsage, err
+	}
+	opt := explore.Options{Search: search, Workers: cf.workers, MaxStates: cf.maxStates,
+		MaxMemory: cf.maxMemory, TimeLimit: cf.timeLimit}
+	var results []checkResult
+	for _, j := range jobs {
+		fam := families
+		if fam == nil {
+			fam = j.spec.Check
+		}
+		m, _, err := invariants.Build(j.rev, j.spec, fam)
+		if err != nil {
+			return exitUsage, err
+		}
+		o := opt
+		if cf.progress || isTerminal(stderr) {
+			o.Progress = progressPrinter(stderr, j.spec.Name+"@"+j.rev.Name)
+		}
+		r, err := explore.Run(context.Background(), m, o)
+		if o.Progress != nil {
+			fmt.Fprint(stderr, "\r\033[K")
+		}
+		if err != nil {
+			return exitUsage, fmt.Errorf("%s on %s: %w", j.spec.Name, j.rev.Name, err)
+		}
+		res := judge(j.spec, j.rev, r)
+		results = append(results, res)
+		if cf.format == "text" {
+			printResult(stdout, &res)
+		}
+	}
+	if cf.format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(results); err != nil {
+			return exitUsage, err
+		}
+	}
+	return exitCode(results), nil
+}
+
+type job struct {
+	spec *specs.Spec
+	rev  *model.Revision
+}
+
+// loadSpecs reads the named spec files, or the bundled specs if none.
+func loadSpecs(paths []string) ([]*specs.Spec, error) {
+	if len(paths) == 0 {
+		return specs.Bundled()
+	}
+	var out []*specs.Spec
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			if sp, lerr := specs.Lookup(p); lerr == nil {
+				out = append(out, sp) // a bundled spec by name
+				continue
+			}
+			return nil, usagef("%v", err)
+		}
+		sp, err := specs.Parse(p, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+// plan pairs each spec with the revisions it runs on: those it names, or
+// every revision that supports all its ops; --revision narrows either.
+func plan(all []*specs.Spec, only []string) ([]job, error) {
+	var jobs []job
+	for _, sp := range all {
+		var revs []*model.Revision
+		if len(sp.Revisions) > 0 {
+			for i, name := range sp.Revisions {
+				r, err := revisions.Lookup(name)
+				if err != nil {
+					pos := sp.RevisionPos[i]
+					return nil, fmt.Errorf("%s:%d:%d: %v", sp.File, pos.Line, pos.Col, err)
+				}
+				revs = append(revs, r)
+			}
+		} else {
+			for _, r := range revisions.All() {
+				if supportsAll(r, sp) {
+					revs = append(revs, r)
+				}
+			}
+		}
+		for _, r := range revs {
+			if len(only) == 0 || slices.Contains(only, r.Name) {
+				jobs = append(jobs, job{sp, r})
+			}
+		}
+	}
+	return jobs, nil
+}
+
+func supportsAll(r *model.Revision, sp *specs.Spec) bool {
+	for _, p := range sp.Programs {
+		for _, st := range p.Steps {
+			op, ok := model.OpByName(st.Op)
+			if !ok || !r.Kernel.Supports(op) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// judge compares a run with the spec's expectation.
+func judge(sp *specs.Spec, rev *model.Revision, r *explore.Result) checkResult {
+	res := checkResult{Spec: sp.Name, Revision: rev.Name, Verdict: r.Verdict.String(), States: r.States,
+		Transitions: r.Transitions, Depth: r.Depth, Seconds: r.Elapsed.Seconds(), Limit: r.Limit}
+	var names []string
+	for _, f := range r.Findings {
+		res.Findings = append(res.Findings, finding{Name: f.Name, Message: f.Message, Steps: len(f.Trace)})
+		names = append(names, f.Name)
+	}
+	want := ""
+	switch sp.Expect.Kind {
+	case specs.Pass:
+		res.Expect = "pass"
+	case specs.Deadlock:
+		res.Expect, want = "deadlock", "deadlock"
+	case specs.Violation:
+		res.Expect, want = "violation "+sp.Expect.Name, sp.Expect.Name
+	}
+	switch {
+	case want == "" && len(names) > 0:
+		res.Why = "unexpected finding"
+	case want != "" && !slices.Contains(names, want):
+		if r.Limit != "" {
+			res.Why = "incomplete before " + want + " was found"
+		} else {
+			res.Why = want + " expected, not found"
+		}
+	case want != "" && len(names) > 1:
+		res.Why = "findings besides the expected " + want
+	case want == "" && r.Limit != "":
+		res.Why = "incomplete"
+	}
+	res.Met = res.Why == ""
+	return res
+}
+
+func exitCode(results []checkResult) int {
+	code := exitOK
+	for _, r := range results {
+		switch {
+		case !r.Met && r.Verdict == "incomplete":
+			if code == exitOK {
+				code = exitIncomplete
+			}
+		case !r.Met:
+			code = exitFinding
+		}
+	}
+	return code
+}
+
+func printResult(w io.Writer, r *checkResult) {
+	status := "ok  "
+	if !r.Met {
+		status = "FAIL"
+		if r.Verdict == "incomplete" {
+			status = "INCOMPLETE"
+		}
+	}
+	fmt.Fprintf(w, "%s %-28s %-12s %-10s states=%d transitions=%d depth=%d time=%.2fs", status, r.Spec, r.Revision,
+		r.Verdict, r.States, r.Transitions, r.Depth, r.Seconds)
+	if r.Limit != "" {
+		fmt.Fprintf(w, " limit=%s", r.Limit)
+	}
+	fmt.Fprintf(w, " expect=%q", r.Expect)
+	if r.Why != "" {
+		fmt.Fprintf(w, " (%s)", r.Why)
+	}
+	fmt.Fprintln(w)
+	for _, f := range r.Findings {
+		fmt.Fprintf(w, "     %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)
+	}
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressPrinter shows a running search on one rewritten line.
+func progressPrinter(w io.Writer, what string) func(explore.Progress) {
+	var last int64
+	return func(p explore.Progress) {
+		rate := float64(p.States-last) / 1 // states per progress interval (1 s)
+		last = p.States
+		fmt.Fprintf(w, "\r\033[K%s: %d states, %.0f states/s, queue %d, depth %d, %s", what, p.States, rate,
+			p.Queue, p.Depth, p.Elapsed.Round(time.Second))
+	}
+}

@@ -1,0 +1,94 @@
+package model
+
+import "strconv"
+
+// File is one C source file of a revision, cited as Name@Rev:line.
+type File struct {
+	Name string // e.g. "kern_lwp.c"
+	Rev  string // e.g. "1.270"
+}
+
+// Routine is one kernel routine of a revision, cut into steps: Run executes
+// the case at f.PC (see K for the rules of a case).
+type Routine struct {
+	Name string // the C function it mirrors, e.g. "lwp_exit"
+	File uint8  // index in Kernel.Files
+	Line int    // line of the function's definition
+	Run  func(k *K, f *Frame)
+}
+
+// Env event kinds.
+const (
+	EnvStop = iota
+	EnvCont
+	EnvExit
+	EnvCore
+	EnvTimeout
+	EnvPreempt
+	EnvMigrate
+	NumEnv
+)
+
+var envNames = [NumEnv]string{"stop", "cont", "exit", "core", "timeout", "preempt", "migrate"}
+
+// EnvName returns the spec name of an environment event.
+func EnvName(e int) string { return envNames[e] }
+
+// Kernel is a revision's kernel as the machine runs it: its source files,
+// its routines, and which routine each kind of action enters.
+type Kernel struct {
+	Name  string
+	Files []File
+	// Routines is indexed by Frame.Fn. Entry 0 is unused.
+	Routines []Routine
+
+	// Entry points (indexes in Routines).
+	Syscall uint8 // frame 0 of every syscall: dispatches on the op, then userret
+	Trap    uint8 // an AST or clock tick taken in user space: userret
+	Yield   uint8 // a clock tick that hands the CPU to a waiting LWP
+	Preempt uint8 // kernel preemption of the running LWP
+	Startup uint8 // what a CPU runs right after a switch (the handover)
+	Idle    uint8 // the idle loop picking a runnable LWP
+	// Env[e] is the routine of environment event e (0: the revision
+	// does not model it). Env routines run atomically.
+	Env [NumEnv]uint8
+	// Callout is the routine of a clock callout that runs on its own, at
+	// no cost to the environment's budget, whenever CalloutPending says so
+	// (e.g. proc_stop_callout while a process is stopping). 0: none.
+	Callout        uint8
+	CalloutPending func(s *State) bool
+	// Ops lists the ops the revision supports.
+	Ops []OpKind
+	// Sleepers report whether an LWP sleeping on a channel has a timeout
+	// that the clock fires on its own (cv_timedwait), as opposed to a
+	// park timeout, which is an environment event.
+	ClockTimeout func(s *State, slot int) bool
+}
+
+// Supports reports whether the kernel implements op.
+func (kn *Kernel) Supports(op OpKind) bool {
+	for _, o := range kn.Ops {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
+// Src cites a routine's source line, e.g. "kern_lwp.c@1.270:1108".
+func (kn *Kernel) Src(s SrcRef) string {
+	if int(s.File) >= len(kn.Files) {
+		return ""
+	}
+	f := kn.Files[s.File]
+	if s.Line == 0 || f.Rev == "" {
+		return f.Name
+	}
+	return f.Name + "@" + f.Rev + ":" + strconv.Itoa(int(s.Line))
+}
+
+// SrcRef is a source line: a file of the revision and a line number.
+type SrcRef struct {
+	File uint8
+	Line uint16
+}

@@ -1,0 +1,92 @@
+package model
+
+import "fmt"
+
+// Lock ids. Each lock of the model has a fixed id; State.Locks[id] is its
+// owner.
+const (
+	LockNone     = 0
+	LockProcList = 1 // proc_lock (adaptive)
+	LockProc     = 2 // p->p_lock (adaptive)
+	LockSleepq   = 3 // the sleep queue lock that p_lwpcv hashes to (spin)
+	lockLwplock0 = 4 // spc_lwplock of CPU 0; CPU c is lockLwplock0+c (spin)
+	lockMutex0   = lockLwplock0 + MaxCPUs
+	// NumLocks is the number of lock ids, LockNone included.
+	NumLocks = lockMutex0 + MaxCPUs
+)
+
+// SpcLwplock is the id of CPU c's spc_lwplock.
+func SpcLwplock(c int) uint8 { return uint8(lockLwplock0 + c) }
+
+// SpcMutex is the id of CPU c's spc_mutex.
+func SpcMutex(c int) uint8 { return uint8(lockMutex0 + c) }
+
+// LockClass groups locks for the lock-order graph.
+type LockClass uint8
+
+// Lock classes.
+const (
+	ClassNone LockClass = iota
+	ClassProcList
+	ClassProc
+	ClassSleepq
+	ClassLwplock
+	ClassSpcMutex
+	NumClasses
+)
+
+var classNames = [...]string{"none", "proc_lock", "p_lock", "sleepq", "spc_lwplock", "spc_mutex"}
+
+func (c LockClass) String() string {
+	if int(c) < len(classNames) {
+		return classNames[c]
+	}
+	return "?"
+}
+
+// ClassOf returns the class of lock id.
+func ClassOf(id uint8) LockClass {
+	switch {
+	case id == LockProcList:
+		return ClassProcList
+	case id == LockProc:
+		return ClassProc
+	case id == LockSleepq:
+		return ClassSleepq
+	case id >= lockLwplock0 && id < lockMutex0:
+		return ClassLwplock
+	case id >= lockMutex0 && id < NumLocks:
+		return ClassSpcMutex
+	}
+	return ClassNone
+}
+
+// LockName names lock id as the C code would.
+func LockName(id uint8) string {
+	switch ClassOf(id) {
+	case ClassProcList:
+		return "proc_lock"
+	case ClassProc:
+		return "p_lock"
+	case ClassSleepq:
+		return "sleepq(p_lwpcv)"
+	case ClassLwplock:
+		return fmt.Sprintf("cpu%d.spc_lwplock", id-lockLwplock0)
+	case ClassSpcMutex:
+		return fmt.Sprintf("cpu%d.spc_mutex", id-lockMutex0)
+	}
+	return "none"
+}
+
+// Adaptive reports whether lock id is an adaptive mutex, owned by an LWP;
+// spin mutexes are owned by a CPU (their ownership passes across a
+// context switch).
+func Adaptive(id uint8) bool { return id == LockProcList || id == LockProc }
+
+// Lock owners, as stored in State.Locks: 0 is free; an adaptive lock holds
+// slot+1 of the owning LWP; a spin lock holds ownerCPU+c for CPU c; the
+// environment (a sender outside the model) is OwnerEnv.
+const (
+	ownerCPU = 0x40
+	OwnerEnv = 0x7f
+)

@@ -1,0 +1,413 @@
+package model
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/specs"
+)
+
+// Checker is what the invariants add to a machine: checks of every step,
+// of every state, and of terminal states.
+type Checker interface {
+	Step(k *K, pre, post *State, vs []explore.Violation) []explore.Violation
+	State(s *State, vs []explore.Violation) []explore.Violation
+	Terminal(s *State) (explore.Violation, bool)
+}
+
+// Machine runs one spec on one revision's kernel. It is an explore.Model.
+type Machine struct {
+	Kernel *Kernel
+	Spec   *specs.Spec
+	NCPU   int
+	// Check, if set, is consulted on every step and state.
+	Check Checker
+
+	progs [MaxNames][]Op
+	init  State
+	pool  sync.Pool
+}
+
+// SpecError is a problem of a spec for a revision, with its position.
+type SpecError struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *SpecError) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg) }
+
+// New builds the machine that runs spec on kernel kn.
+func New(kn *Kernel, spec *specs.Spec) (*Machine, error) {
+	m := &Machine{Kernel: kn, Spec: spec, NCPU: spec.CPUs}
+	m.pool.New = func() any { return new(K) }
+	if m.NCPU < 1 || m.NCPU > MaxCPUs {
+		return nil, &SpecError{spec.File, 1, 1, fmt.Sprintf("cpus: the model has 1 to %d CPUs", MaxCPUs)}
+	}
+	for _, p := range spec.Programs {
+		if p.LWP <= 0 || p.LWP >= MaxNames {
+			return nil, &SpecError{spec.File, p.Pos.Line, p.Pos.Col, fmt.Sprintf("LWP %d: the model names LWPs 1 to %d", p.LWP, MaxNames-1)}
+		}
+		if len(p.Steps) > MaxSteps {
+			return nil, &SpecError{spec.File, p.Pos.Line, p.Pos.Col, fmt.Sprintf("LWP %d: the model runs programs of at most %d steps", p.LWP, MaxSteps)}
+		}
+		for i := range p.Steps {
+			st := &p.Steps[i]
+			op, err := compileOp(st)
+			if err != nil {
+				return nil, &SpecError{spec.File, st.Pos.Line, st.Pos.Col, err.Error()}
+			}
+			if !kn.Supports(op.Kind) {
+				return nil, &SpecError{spec.File, st.Pos.Line, st.Pos.Col, fmt.Sprintf("op %s is not supported by revision %s", op.Kind, kn.Name)}
+			}
+			for _, t := range append([]uint8{op.Target, op.Unpark}, op.Targets...) {
+				if int(t) >= MaxNames {
+					return nil, &SpecError{spec.File, st.Pos.Line, st.Pos.Col, fmt.Sprintf("LWP %d: the model names LWPs 1 to %d", t, MaxNames-1)}
+				}
+			}
+			m.progs[p.LWP] = append(m.progs[p.LWP], op)
+		}
+	}
+	env := []struct {
+		n   int
+		e   int
+		dst *uint8
+	}{
+		{spec.Env.Stop, EnvStop, &m.init.Env.Stop}, {spec.Env.Cont, EnvCont, &m.init.Env.Cont},
+		{spec.Env.Exit, EnvExit, &m.init.Env.Exit}, {spec.Env.Core, EnvCore, &m.init.Env.Core},
+		{spec.Env.Timeout, EnvTimeout, &m.init.Env.Timeout}, {spec.Env.Preempt, EnvPreempt, &m.init.Env.Preempt},
+		{spec.Env.Migrate, EnvMigrate, &m.init.Env.Migrate},
+	}
+	for _, e := range env {
+		if e.n > 0 && kn.Env[e.e] == 0 {
+			return nil, &SpecError{spec.File, 1, 1, fmt.Sprintf("env: event %s is not modelled for revision %s", EnvName(e.e), kn.Name)}
+		}
+		*e.dst = uint8(e.n)
+	}
+	m.init.Proc = Proc{Stat: SACTIVE, NLWPs: 1, NRLWPs: 1, NextLid: 2, NList: 1}
+	m.init.Proc.Lwps[0] = 1
+	m.init.LWPs[0] = LWP{Gen: 1, Name: 1, Lid: 1, Stat: LSONPROC, PFlag: LP_RUNNING, Mutex: SpcLwplock(0)}
+	m.init.CPUs[0].Cur = 1
+	m.init.NameLid[1] = 1
+	return m, nil
+}
+
+// Program returns the ops of the LWP named n.
+func (m *Machine) Program(n uint8) []Op { return m.progs[n] }
+
+// Init implements explore.Model.
+func (m *Machine) Init() []State { return []State{m.init} }
+
+// Encode implements explore.Model: the state is its own encoding.
+func (m *Machine) Encode(s *State, buf []byte) []byte {
+	return append(buf, unsafe.Slice((*byte)(unsafe.Pointer(s)), unsafe.Sizeof(*s))...)
+}
+
+// CheckState implements explore.StateChecker.
+func (m *Machine) CheckState(s *State, vs []explore.Violation) []explore.Violation {
+	if m.Check != nil {
+		vs = m.Check.State(s, vs)
+	}
+	return vs
+}
+
+// Terminal implements explore.Terminator.
+func (m *Machine) Terminal(s *State) (explore.Violation, bool) {
+	if m.Check != nil {
+		return m.Check.Terminal(s)
+	}
+	return HangViolation(m, s)
+}
+
+// Action kinds (see Describe).
+const (
+	actStep    = 1 // the CPU runs: a handover, the idle loop, or a kernel step
+	actSyscall = 2 // the LWP on the CPU enters its next syscall
+	actTrap    = 3 // an AST or tick in user space: userret
+	actYield   = 4 // a tick preempts a user LWP with nothing to do
+	actCallout = 5 // a clock callout runs
+	actEnv     = 8 // + environment event kind
+)
+
+func mkAction(kind, cpu, arg, choice int) explore.Action {
+	return explore.Action(kind | cpu<<4 | arg<<7 | choice<<11)
+}
+
+func splitAction(a explore.Action) (kind, cpu, arg, choice int) {
+	return int(a & 0xf), int(a>>4) & 7, int(a>>7) & 0xf, int(a>>11) & 0xf
+}
+
+// Expand implements explore.Model.
+func (m *Machine) Expand(s *State, out *explore.Successors[State]) {
+	if s.Proc.Stat == SZOMB {
+		return
+	}
+	for c := 0; c < m.NCPU; c++ {
+		cpu := &s.CPUs[c]
+		switch {
+		case cpu.Prev != 0:
+			m.try(s, out, actStep, c, 0)
+		case cpu.Cur == 0:
+			if cpu.NRun > 0 {
+				m.try(s, out, actStep, c, 0)
+			}
+		default:
+			l := &s.LWPs[cpu.Cur-1]
+			if l.InKernel() {
+				m.try(s, out, actStep, c, 0)
+				break
+			}
+			if int(l.PC) < len(m.progs[l.Name]) {
+				m.try(s, out, actSyscall, c, 0)
+			}
+			if l.Flag&FlagUSERRET != 0 {
+				m.try(s, out, actTrap, c, 0)
+			} else if int(l.PC) == len(m.progs[l.Name]) && m.waiting(s, c) {
+				m.try(s, out, actYield, c, 0)
+			}
+		}
+	}
+	m.expandEnv(s, out)
+}
+
+// quiescent reports whether the LWP in slot i has nothing left to do in
+// user space: its program has ended and no flag sends it through userret.
+func (m *Machine) quiescent(s *State, i int) bool {
+	l := &s.LWPs[i]
+	return !l.InKernel() && int(l.PC) == len(m.progs[l.Name]) && l.Flag&FlagUSERRET == 0
+}
+
+// waiting reports whether CPU c's run queue holds an LWP with work to do.
+func (m *Machine) waiting(s *State, c int) bool {
+	cpu := &s.CPUs[c]
+	for _, r := range cpu.Runq[:cpu.NRun] {
+		if !m.quiescent(s, int(r)-1) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Machine) expandEnv(s *State, out *explore.Successors[State]) {
+	if m.Kernel.Callout != 0 && m.Kernel.CalloutPending(s) {
+		m.try(s, out, actCallout, EnvCPU, 0)
+	}
+	e := &s.Env
+	for ev, n := range [NumEnv]uint8{e.Stop, e.Cont, e.Exit, e.Core, 0, 0, 0} {
+		if n > 0 {
+			m.try(s, out, actEnv+ev, EnvCPU, 0)
+		}
+	}
+	for i := range s.LWPs {
+		l := &s.LWPs[i]
+		if l.Name == 0 || l.Timo == 0 {
+			continue
+		}
+		if e.Timeout > 0 || (m.Kernel.ClockTimeout != nil && m.Kernel.ClockTimeout(s, i)) {
+			m.try(s, out, actEnv+EnvTimeout, EnvCPU, i)
+		}
+	}
+	if e.Preempt > 0 {
+		for c := 0; c < m.NCPU; c++ {
+			if s.CPUs[c].Cur != 0 && s.CPUs[c].Prev == 0 && m.waiting(s, c) {
+				m.try(s, out, actEnv+EnvPreempt, c, 0)
+			}
+		}
+	}
+	if e.Migrate > 0 {
+		for i := range s.LWPs {
+			if s.LWPs[i].Name == 0 {
+				continue
+			}
+			for c := 0; c < m.NCPU; c++ {
+				if int(s.LWPs[i].CPU) != c {
+					m.try(s, out, actEnv+EnvMigrate, c, i)
+				}
+			}
+		}
+	}
+}
+
+// try runs one action, once per nondeterministic choice it makes.
+func (m *Machine) try(s *State, out *explore.Successors[State], kind, cpu, arg int) {
+	for choice, n := 0, 1; choice < n; choice++ {
+		t := out.Add(mkAction(kind, cpu, arg, choice), s)
+		k := m.run(s, &t.Next, kind, cpu, arg, choice)
+		n = max(n, k.nchoice)
+		if k.blocked {
+			out.Drop()
+			m.pool.Put(k)
+			continue
+		}
+		m.finish(k, s, t)
+		m.pool.Put(k)
+	}
+}
+
+// run executes one action on next (a copy of s) and returns its context.
+func (m *Machine) run(s, next *State, kind, cpu, arg, choice int) *K {
+	k := m.pool.Get().(*K)
+	*k = K{M: m, S: next, CPU: cpu, Cur: -1, choice: choice}
+	k.Events = k.evBuf[:0]
+	k.frames, k.depth = &k.scratch, &k.scratchDepth
+	kn := m.Kernel
+	switch {
+	case kind >= actEnv:
+		ev := kind - actEnv
+		if !m.spend(next, ev, arg) {
+			k.blocked = true
+			return k
+		}
+		k.Foot.write(ObjEnv)
+		if ev == EnvPreempt {
+			m.preempt(k, cpu)
+			return k
+		}
+		k.atomic = true
+		k.Call(&Frame{}, 0, kn.Env[ev], uint8(arg), uint8(cpu), uint8(ev))
+	case kind == actCallout:
+		k.atomic = true
+		k.Call(&Frame{}, 0, kn.Callout, 0, 0, 0)
+	default:
+		c := &next.CPUs[cpu]
+		k.Foot.write(ObjCPU + cpu)
+		switch {
+		case c.Prev != 0:
+			k.atomic = true
+			k.Cur = int(c.Cur) - 1
+			k.Call(&Frame{}, 0, kn.Startup, 0, 0, 0)
+		case c.Cur == 0:
+			k.atomic = true
+			k.Call(&Frame{}, 0, kn.Idle, 0, 0, 0)
+		default:
+			k.Cur = int(c.Cur) - 1
+			l := &next.LWPs[k.Cur]
+			k.frames, k.depth = &l.Frames, &l.Depth
+			k.Foot.write(ObjLWP + k.Cur)
+			switch kind {
+			case actSyscall:
+				k.Call(&Frame{}, 0, kn.Syscall, 0, 0, 0)
+			case actTrap:
+				k.Call(&Frame{}, 0, kn.Trap, 0, 0, 0)
+			case actYield:
+				k.Call(&Frame{}, 0, kn.Yield, 0, 0, 0)
+			}
+		}
+	}
+	m.exec(k)
+	if k.atomic && *k.depth != 0 && !k.blocked && k.Panic == "" {
+		k.Bug(fmt.Sprintf("atomic action left %s unfinished", kn.Routines[k.frames[*k.depth-1].Fn].Name))
+	}
+	return k
+}
+
+// preempt marks the LWP running on CPU c for kernel preemption: it takes
+// the preemption (the revision's Preempt routine) at its next step. The
+// LWP must hold no lock (spin mutexes disable preemption; adaptive-lock
+// holders are not preempted in the model, see the revision notes) and not
+// be switching already.
+func (m *Machine) preempt(k *K, c int) {
+	k.CPU, k.Cur = c, int(k.S.CPUs[c].Cur)-1
+	if k.Cur < 0 || k.held() != 0 {
+		k.blocked = true
+		return
+	}
+	l := &k.S.LWPs[k.Cur]
+	for _, f := range l.Frames[:l.Depth] {
+		if f.Fn == m.Kernel.Preempt {
+			k.blocked = true
+			return
+		}
+	}
+	if l.Stat != LSONPROC {
+		k.blocked = true
+		return
+	}
+	k.frames, k.depth = &l.Frames, &l.Depth
+	k.Foot.write(ObjLWP + k.Cur)
+	k.Call(&Frame{}, 0, m.Kernel.Preempt, 0, 0, 0)
+	k.Src = SrcRef{File: m.Kernel.Routines[m.Kernel.Preempt].File, Line: uint16(m.Kernel.Routines[m.Kernel.Preempt].Line)}
+	k.What = "kernel preemption requested"
+}
+
+// spend takes one event of kind ev from the environment's budget. The
+// clock's own timeouts (cv_timedwait) cost nothing.
+func (m *Machine) spend(s *State, ev, slot int) bool {
+	if ev == EnvTimeout && m.Kernel.ClockTimeout != nil && m.Kernel.ClockTimeout(s, slot) {
+		return true
+	}
+	e := &s.Env
+	p := [NumEnv]*uint8{&e.Stop, &e.Cont, &e.Exit, &e.Core, &e.Timeout, &e.Preempt, &e.Migrate}[ev]
+	if *p == 0 {
+		return false
+	}
+	*p--
+	return true
+}
+
+// exec runs cases until the step ends.
+func (m *Machine) exec(k *K) {
+	for n := 0; !k.done && *k.depth > 0; n++ {
+		if n > 4096 {
+			k.Bug("a step does not end")
+			return
+		}
+		f := &k.frames[*k.depth-1]
+		r := &m.Kernel.Routines[f.Fn]
+		k.file = r.File
+		if k.ncase == 0 {
+			k.Fn = f.Fn
+		}
+		r.Run(k, f)
+		k.ncase++
+	}
+	if k.Src.Line == 0 {
+		r := &m.Kernel.Routines[k.Fn]
+		k.Src = SrcRef{File: r.File, Line: uint16(r.Line)}
+	}
+}
+
+// finish turns a step's context into the successor's footprint and
+// violations.
+func (m *Machine) finish(k *K, pre *State, t *explore.Succ[State]) {
+	actor := int32(k.Cur)
+	if k.Cur < 0 {
+		actor = int32(MaxLWPs + k.CPU)
+	}
+	t.Footprint = explore.Footprint{Actor: actor, Read: explore.ObjSet(k.Foot.Read),
+		Write: explore.ObjSet(k.Foot.Write), Visible: k.Foot.Visible}
+	if k.Panic != "" {
+		name := "kassert"
+		if len(k.Panic) > 12 && k.Panic[:12] == "model error:" {
+			name = "model-error"
+		}
+		t.Violations = append(t.Violations, explore.Violation{Name: name, Fatal: true,
+			Message: k.Panic + " at " + m.Kernel.Src(k.panicSrc())})
+	}
+	if m.Check != nil {
+		t.Violations = m.Check.Step(k, pre, &t.Next, t.Violations)
+	}
+}
+
+func (k *K) panicSrc() SrcRef {
+	for _, e := range k.Events {
+		if e.Kind == EvAssert {
+			return e.Src
+		}
+	}
+	return k.Src
+}
+
+// Replay re-runs action a from s and returns the step's context, for
+// listing a counterexample; ok is false if a is not enabled in s.
+func (m *Machine) Replay(s *State, a explore.Action) (next State, k *K, ok bool) {
+	kind, cpu, arg, choice := splitAction(a)
+	next = *s
+	k = m.run(s, &next, kind, cpu, arg, choice)
+	if k.blocked {
+		return *s, k, false
+	}
+	return next, k, true
+}

@@ -1,0 +1,87 @@
+package netbsd
+
+import "github.com/lwpcheck/lwpcheck/model"
+
+// Kinds of condition-variable wait (frame local A of cvWait).
+const (
+	cvWaitPlain = iota // cv_wait
+	cvWaitSig          // cv_wait_sig
+	cvTimedwait        // cv_timedwait (one tick: the clock fires on its own)
+)
+
+var cvEnterLines = [...]int{175, 196, 219}
+
+// cvWait mirrors cv_wait, cv_wait_sig and cv_timedwait with cv_enter,
+// kern_condvar.c@1.54:120-221, on p_lwpcv with interlock p_lock. A: the
+// kind. Returns sleepq_block's error.
+func cvWait(k *model.K, f *model.Frame) {
+	l := k.Self()
+	switch f.PC {
+	case 0:
+		k.Assert(k.Owned(model.LockProc), 171, "mutex_owned(mtx)")
+		if !k.Enter(model.LockSleepq, 130, "mp = sleepq_hashlock(cv)") {
+			return
+		}
+		k.In(fSleepq)
+		lwpLockCall(k, f, 1, k.Cur) // sleepq_enter :240
+	case 1:
+		old := l.Mutex
+		k.In(fSleepq)
+		k.SetLock(k.Cur, model.LockSleepq, 242) // lwp_unlock_to(l, mp)
+		k.Exit(old, 242)
+		k.In(fCondvar)
+		sleepqEnqueue(k, model.WChanLwpcv, model.SObjCV, f.A == cvWaitSig) // :133
+		k.In(fCondvar)
+		k.Exit(model.LockProc, 134)
+		var flags uint8
+		switch f.A {
+		case cvWaitSig:
+			flags = blockCatch
+		case cvTimedwait:
+			flags = blockTimo
+		}
+		k.Call(f, 2, fnSleepqBlock, flags, 0, 0)
+	case 2:
+		if !k.Enter(model.LockProc, cvEnterLines[f.A], "mutex_enter(mtx)") {
+			return
+		}
+		k.Return(f.Ret)
+	}
+}
+
+// cvBroadcast mirrors cv_broadcast and cv_wakeup_all,
+// kern_condvar.c@1.54:508-540, on p_lwpcv.
+func cvBroadcast(k *model.K, f *model.Frame) {
+	p := &k.S.Proc
+	switch f.PC {
+	case 0:
+		// The emptiness test is unlocked; with p_lock held no waiter can
+		// arrive (they enqueue under it), so it only races when p_lock is
+		// free.
+		if !k.Owned(model.LockProc) && !k.Cut(513, "!LIST_EMPTY(CV_SLEEPQ(cv))") {
+			return
+		}
+		k.At(513, "cv_broadcast(&p->p_lwpcv)")
+		if p.NCv == 0 {
+			k.Return(0)
+			return
+		}
+		f.PC = 1
+	case 1:
+		if !k.Enter(model.LockSleepq, 531, "mp = sleepq_hashlock(cv)") {
+			return
+		}
+		f.PC = 2
+	case 2:
+		if p.NCv == 0 {
+			k.Exit(model.LockSleepq, 539)
+			k.Return(0)
+			return
+		}
+		first := int(p.Cv[0]) - 1
+		l := k.L(first)
+		k.Assert(l.Mutex == model.LockSleepq, 535, "l->l_mutex == mp")
+		k.Assert(l.WChan == model.WChanLwpcv, 536, "l->l_wchan == cv")
+		k.Call(f, 2, fnSleepqRemove, uint8(first), 1, 0) // :537
+	}
+}

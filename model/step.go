@@ -1,0 +1,399 @@
+package model
+
+// K is the context of one atomic step: the state being changed, who runs,
+// and what the step did (its events). Routines are written as a switch on
+// f.PC; each case is a basic block. A step runs cases one after another
+// until a case ends it. The rules:
+//
+//   - A lock acquire (Enter, the acquire in lwp_lock), a spin-wait (Await)
+//     and an unlocked access of shared data (Cut) each begin a step: called
+//     in the middle of a step, they end it there, and the case runs again
+//     as the first case of the next step. Such a call must therefore come
+//     before any change the case makes.
+//   - A step whose first case finds its lock taken, or its condition false,
+//     is not enabled: the CPU spins.
+//   - Giving up the CPU (OffCPU, from mi_switch) ends the step.
+//   - Calls and returns do not end a step.
+type K struct {
+	M   *Machine
+	S   *State
+	CPU int // the executing CPU; EnvCPU for the environment
+	Cur int // slot of the executing LWP; -1 in a CPU's own context or the environment's
+
+	frames       *[MaxFrames]Frame // the stack the step runs on: the LWP's, or scratch
+	depth        *uint8
+	scratch      [MaxFrames]Frame
+	scratchDepth uint8
+
+	ncase   int
+	done    bool
+	blocked bool
+	atomic  bool // an environment event: one step, all or nothing
+	choice  int
+	nchoice int
+	file    uint8
+
+	// What the step did, for the invariants and for replay.
+	Src    SrcRef // where the step starts
+	Fn     uint8  // the routine of the step's first case
+	What   string // the operation that starts the step, e.g. "mutex_enter(p->p_lock)"
+	Events []Event
+	evBuf  [48]Event
+	Panic  string // a failed KASSERT or a model error: the step has no successor
+	Foot   Foot
+}
+
+// EnvCPU is the CPU number of environment events: a sender outside the model.
+const EnvCPU = MaxCPUs
+
+// EventKind tells what an Event records.
+type EventKind uint8
+
+// Event kinds.
+const (
+	EvAcquire EventKind = iota + 1 // Lock acquired while holding Held
+	EvRelease                      // Lock released
+	EvStat                         // LWP's l_stat From -> To
+	EvSetLock                      // LWP's l_mutex From -> To
+	EvReturn                       // LWP's syscall returned To (an Errno) to user space
+	EvAssert                       // a KASSERT failed (Text)
+	EvField                        // LWP's field Text written; Lock is its covering lock, held or not (Held != 0)
+)
+
+// Event is one thing a step did.
+type Event struct {
+	Kind EventKind
+	LWP  int8 // slot, -1 if none
+	Lock uint8
+	From uint8
+	To   uint8
+	Held uint16 // locks held by the actor at an acquire (bit per lock id)
+	// At a state change: whether the actor held p_lock and the LWP's lock.
+	PLock bool
+	LLock bool
+	Src   SrcRef
+	Text  string
+}
+
+// Foot is the footprint of a step, in the model's object numbering (see
+// Obj*): objects read and written.
+type Foot struct {
+	Read, Write [2]uint64
+	Visible     bool
+}
+
+// Object numbers of footprints.
+const (
+	ObjLock  = 0                  // + lock id
+	ObjProc  = ObjLock + NumLocks // the process structure
+	ObjLWP   = ObjProc + 1        // + slot
+	ObjRunq  = ObjLWP + MaxLWPs   // + CPU
+	ObjCPU   = ObjRunq + MaxCPUs  // + CPU: curlwp and the handover
+	ObjCv    = ObjCPU + MaxCPUs   // the p_lwpcv sleep queue
+	ObjEnv   = ObjCv + 1          // environment budgets
+	ObjNames = ObjEnv + 1         // the spec-name to lid map
+	NumObj   = ObjNames + 1
+)
+
+func (f *Foot) read(o int)  { f.Read[o>>6] |= 1 << (uint(o) & 63) }
+func (f *Foot) write(o int) { f.Write[o>>6] |= 1 << (uint(o) & 63) }
+
+// Self returns the executing LWP.
+func (k *K) Self() *LWP { return &k.S.LWPs[k.Cur] }
+
+// L returns the LWP in slot i and records the access.
+func (k *K) L(i int) *LWP {
+	k.Foot.write(ObjLWP + i)
+	return &k.S.LWPs[i]
+}
+
+// P returns the process and records the access.
+func (k *K) P() *Proc {
+	k.Foot.write(ObjProc)
+	return &k.S.Proc
+}
+
+// Op returns the op of the executing LWP's program that is in progress.
+func (k *K) Op() *Op {
+	l := &k.S.LWPs[k.Cur]
+	return &k.M.progs[l.Name][l.PC]
+}
+
+// Choose returns a nondeterministic choice in [0, n): the machine runs the
+// step once for each value.
+func (k *K) Choose(n int) int {
+	if n > k.nchoice {
+		k.nchoice = n
+	}
+	if k.choice >= n {
+		return n - 1
+	}
+	return k.choice
+}
+
+// fresh reports whether the current case begins the step; if it does not,
+// it ends the step before the case.
+func (k *K) fresh(line int, what string) bool {
+	if k.ncase > 0 && !k.atomic {
+		k.done = true
+		return false
+	}
+	if k.ncase == 0 && k.Src.Line == 0 {
+		k.Src = SrcRef{File: k.file, Line: uint16(line)}
+		k.What = what
+	}
+	return true
+}
+
+// Cut marks an access of shared data made without the covering lock: it
+// begins a step. It returns false if the case must stop (see K).
+func (k *K) Cut(line int, what string) bool { return k.fresh(line, what) }
+
+// Await is a spin-wait: the step is enabled only while cond holds.
+func (k *K) Await(cond bool, line int, what string) bool {
+	if !k.fresh(line, what) {
+		return false
+	}
+	if !cond {
+		k.blocked, k.done = true, true
+		return false
+	}
+	return true
+}
+
+func (k *K) owner(id uint8) uint8 {
+	switch {
+	case k.CPU == EnvCPU:
+		return OwnerEnv
+	case Adaptive(id):
+		return uint8(k.Cur + 1)
+	}
+	return uint8(ownerCPU + k.CPU)
+}
+
+// Owned reports whether the executing context holds lock id (mutex_owned).
+func (k *K) Owned(id uint8) bool { return id != LockNone && k.S.Locks[id] == k.owner(id) }
+
+// held is the set of locks the executing context holds.
+func (k *K) held() uint16 {
+	var h uint16
+	for id := uint8(1); id < NumLocks; id++ {
+		if k.S.Locks[id] != 0 && k.S.Locks[id] == k.owner(id) {
+			h |= 1 << id
+		}
+	}
+	return h
+}
+
+// Enter acquires lock id (mutex_enter, mutex_spin_enter): it begins a step,
+// enabled only while the lock is free.
+func (k *K) Enter(id uint8, line int, what string) bool {
+	if !k.fresh(line, what) {
+		return false
+	}
+	k.Foot.write(ObjLock + int(id))
+	if k.S.Locks[id] != 0 {
+		if k.Owned(id) {
+			k.Assert(false, line, "locking against myself: "+LockName(id))
+		}
+		k.blocked, k.done = true, true
+		return false
+	}
+	k.event(Event{Kind: EvAcquire, LWP: int8(k.Cur), Lock: id, Held: k.held(), Src: k.src(line)})
+	k.S.Locks[id] = k.owner(id)
+	return true
+}
+
+// TryEnter tries to acquire lock id without spinning (mutex_tryenter):
+// it begins a step and reports whether the lock was taken. It returns false
+// also when the case must stop (see K); check k.Done to tell.
+func (k *K) TryEnter(id uint8, line int, what string) bool {
+	if !k.fresh(line, what) {
+		return false
+	}
+	k.Foot.write(ObjLock + int(id))
+	if k.S.Locks[id] != 0 {
+		return false
+	}
+	k.event(Event{Kind: EvAcquire, LWP: int8(k.Cur), Lock: id, Held: k.held(), Src: k.src(line)})
+	k.S.Locks[id] = k.owner(id)
+	return true
+}
+
+// Done reports whether the step has ended.
+func (k *K) Done() bool { return k.done }
+
+// Deliver returns the executing LWP's syscall result to user space: the
+// program sees it, and moves to its next step unless the call restarts.
+func (k *K) Deliver(line int) {
+	l := k.Self()
+	op := k.Op()
+	k.event(Event{Kind: EvReturn, LWP: int8(k.Cur), From: uint8(op.Kind), To: l.Result, Src: k.src(line)})
+	k.Foot.Visible = true
+	if Errno(l.Result) != ERESTART {
+		l.PC++
+	}
+}
+
+// Exit releases lock id (mutex_exit); the executing context must hold it.
+func (k *K) Exit(id uint8, line int) {
+	k.Foot.write(ObjLock + int(id))
+	if !k.Owned(id) {
+		k.Assert(false, line, "mutex_exit of a lock not held: "+LockName(id))
+		return
+	}
+	k.S.Locks[id] = 0
+	k.event(Event{Kind: EvRelease, LWP: int8(k.Cur), Lock: id, Src: k.src(line)})
+}
+
+// ExitFor releases lock id on behalf of another context: the handover of a
+// spin lock across a context switch (the new LWP releases what the old
+// one's CPU took).
+func (k *K) ExitFor(id uint8, line int) {
+	k.Foot.write(ObjLock + int(id))
+	if k.S.Locks[id] == 0 {
+		k.Assert(false, line, "mutex_spin_exit of a free lock: "+LockName(id))
+		return
+	}
+	k.S.Locks[id] = 0
+	k.event(Event{Kind: EvRelease, LWP: int8(k.Cur), Lock: id, Src: k.src(line)})
+}
+
+// Assert is a KASSERT: if cond is false the kernel panics.
+func (k *K) Assert(cond bool, line int, text string) {
+	if cond || k.Panic != "" {
+		return
+	}
+	k.Panic = "KASSERT(" + text + ")"
+	k.event(Event{Kind: EvAssert, LWP: int8(k.Cur), Src: k.src(line), Text: text})
+	k.done = true
+}
+
+// Bug reports a state the model's author believed impossible.
+func (k *K) Bug(text string) {
+	if k.Panic == "" {
+		k.Panic = "model error: " + text
+		k.done = true
+	}
+}
+
+// SetStat changes an LWP's l_stat, recording who held which locks.
+func (k *K) SetStat(slot int, st uint8, line int) {
+	l := k.L(slot)
+	k.event(Event{Kind: EvStat, LWP: int8(slot), From: l.Stat, To: st, Lock: l.Mutex,
+		PLock: k.Owned(LockProc), LLock: k.Owned(l.Mutex), Src: k.src(line)})
+	l.Stat = st
+}
+
+// SetLock changes an LWP's l_mutex (lwp_setlock, lwp_unlock_to); the old
+// lock must be held.
+func (k *K) SetLock(slot int, id uint8, line int) {
+	l := k.L(slot)
+	k.Assert(k.Owned(l.Mutex) || k.atomic, line, "mutex_owned(oldmtx)")
+	k.event(Event{Kind: EvSetLock, LWP: int8(slot), From: l.Mutex, To: id, Src: k.src(line)})
+	l.Mutex = id
+}
+
+// Field records a write of an LWP field covered by lock (for the lock
+// coverage checks).
+func (k *K) Field(slot int, name string, lock uint8, line int) {
+	var h uint16
+	if k.Owned(lock) {
+		h = 1
+	}
+	k.event(Event{Kind: EvField, LWP: int8(slot), Lock: lock, Held: h, Text: name, Src: k.src(line)})
+}
+
+func (k *K) src(line int) SrcRef { return SrcRef{File: k.file, Line: uint16(line)} }
+
+func (k *K) event(e Event) {
+	if len(k.Events) == cap(k.Events) {
+		k.Bug("too many events in one step")
+		return
+	}
+	k.Events = append(k.Events, e)
+}
+
+// Call pushes a frame for routine fn with locals a, b, c; the caller
+// continues at next when fn returns.
+func (k *K) Call(f *Frame, next uint8, fn uint8, a, b, c uint8) {
+	f.PC = next
+	if int(*k.depth) == MaxFrames {
+		k.Bug("kernel continuation too deep")
+		return
+	}
+	k.frames[*k.depth] = Frame{Fn: fn, A: a, B: b, C: c}
+	*k.depth++
+}
+
+// Return pops the executing routine's frame, handing v to the caller.
+func (k *K) Return(v uint8) {
+	*k.depth--
+	d := *k.depth
+	k.frames[d] = Frame{}
+	if d > 0 {
+		k.frames[d-1].Ret = v
+	}
+}
+
+// In makes the rest of the current case cite lines of file f (for code
+// the case runs on behalf of another source file).
+func (k *K) In(f uint8) { k.file = f }
+
+// RunqAppend puts the LWP in slot i at the tail of CPU c's run queue
+// (sched_enqueue).
+func (k *K) RunqAppend(c, i int) {
+	k.Foot.write(ObjRunq + c)
+	cpu := &k.S.CPUs[c]
+	cpu.Runq[cpu.NRun] = uint8(i + 1)
+	cpu.NRun++
+}
+
+// RunqRemove takes the LWP in slot i off CPU c's run queue (sched_dequeue)
+// and reports whether it was there.
+func (k *K) RunqRemove(c, i int) bool {
+	k.Foot.write(ObjRunq + c)
+	cpu := &k.S.CPUs[c]
+	return remove(cpu.Runq[:], &cpu.NRun, i)
+}
+
+// CvAppend puts the LWP in slot i at the tail of p_lwpcv's sleep queue.
+func (k *K) CvAppend(i int) {
+	k.Foot.write(ObjCv)
+	p := &k.S.Proc
+	p.Cv[p.NCv] = uint8(i + 1)
+	p.NCv++
+}
+
+// CvRemove takes the LWP in slot i off p_lwpcv's sleep queue.
+func (k *K) CvRemove(i int) bool {
+	k.Foot.write(ObjCv)
+	return remove(k.S.Proc.Cv[:], &k.S.Proc.NCv, i)
+}
+
+func remove(q []uint8, n *uint8, i int) bool {
+	for j := 0; j < int(*n); j++ {
+		if int(q[j]) == i+1 {
+			copy(q[j:], q[j+1:*n])
+			*n--
+			q[*n] = 0
+			return true
+		}
+	}
+	return false
+}
+
+// At names the source line and operation of the case being run; the first
+// one named in a step is the step's source.
+func (k *K) At(line int, what string) {
+	if k.Src.Line == 0 {
+		k.Src = SrcRef{File: k.file, Line: uint16(line)}
+		k.What = what
+	}
+}
+
+// OffCPU ends the step: the executing LWP has switched away.
+func (k *K) OffCPU() { k.done = true }
+
+// Blocked ends the step as not enabled.
+func (k *K) Blocked() { k.blocked, k.done = true, true }
