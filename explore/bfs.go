@@ -50,11 +50,19 @@ type bfs[S any] struct {
 	chunks []*chunk[S]
 	set    fpSet
 
-	// Parent links, kept only by the second pass that rebuilds traces.
-	track  bool
-	need   map[string]bool
-	parent []uint32
-	act    []Action
+	// Parent links, kept only by the second pass that rebuilds traces,
+	// with each node's actor switches along its chosen path and the actor
+	// of its last step: among shortest paths the pass keeps the one with
+	// the fewest switches (a per-node greedy choice).
+	track    bool
+	need     map[string]bool
+	parent   []uint32
+	act      []Action
+	switches []uint32
+	actor    []int32
+	levelIdx map[uint64]uint32 // the nodes of the level being built, by fingerprint
+	best     map[string]uint32 // switches of each finding kept so far
+	level    int
 
 	f           findings
 	states      atomic.Int64
@@ -98,6 +106,10 @@ func runBFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 
 func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string]bool) *bfs[S] {
 	b := &bfs[S]{ctx: ctx, m: m, opt: opt, track: need != nil, need: need}
+	if b.track {
+		b.levelIdx = map[uint64]uint32{}
+		b.best = map[string]uint32{}
+	}
 	for range opt.Workers {
 		b.exps = append(b.exps, newExpander(m, opt.Reduce))
 	}
@@ -118,13 +130,41 @@ func (b *bfs[S]) result() *Result {
 	}
 }
 
-func (b *bfs[S]) newID(parent uint32, a Action) uint32 {
+func (b *bfs[S]) newID(parent uint32, a Action, actor int32) uint32 {
 	if !b.track {
 		return 0
 	}
 	b.parent = append(b.parent, parent)
 	b.act = append(b.act, a)
+	b.actor = append(b.actor, actor)
+	var sw uint32
+	if parent != noParent {
+		sw = b.cost(parent, actor)
+	}
+	b.switches = append(b.switches, sw)
 	return uint32(len(b.parent) - 1)
+}
+
+// cost is the number of actor switches of the path to node id followed by
+// a step of actor.
+func (b *bfs[S]) cost(id uint32, actor int32) uint32 {
+	sw := b.switches[id]
+	if b.parent[id] != noParent && b.actor[id] != actor {
+		sw++
+	}
+	return sw
+}
+
+// reconsider gives a node of the level being built a parent with fewer
+// switches, if the step from parent by t offers one.
+func (b *bfs[S]) reconsider(parent uint32, t *Succ[S]) {
+	id, ok := b.levelIdx[t.fp]
+	if !ok || b.opt.FirstTrace {
+		return
+	}
+	if c := b.cost(parent, t.Footprint.Actor); c < b.switches[id] {
+		b.parent[id], b.act[id], b.actor[id], b.switches[id] = parent, t.Action, t.Footprint.Actor, c
+	}
 }
 
 // path returns the initial state's index and the actions leading to node id.
@@ -145,10 +185,9 @@ func (b *bfs[S]) done() bool {
 	if b.limit != "" {
 		return true
 	}
-	if b.opt.StopAtFirst && len(b.f.list) > 0 {
-		return true
-	}
-	return b.need != nil && len(b.f.list) == len(b.need)
+	// The trace pass finishes the level of its last finding, so that it can
+	// pick, among the shortest traces, one with the fewest switches.
+	return b.opt.StopAtFirst && len(b.f.list) > 0 && b.need == nil
 }
 
 func (b *bfs[S]) run() {
@@ -163,11 +202,18 @@ func (b *bfs[S]) run() {
 			b.limit = "max-states"
 			break
 		}
-		frontier = append(frontier, node[S]{s: s, fp: fp, id: b.newID(noParent, Action(i))})
+		frontier = append(frontier, node[S]{s: s, fp: fp, id: b.newID(noParent, Action(i), -1)})
 		b.states.Add(1)
 	}
 	b.queue.Store(int64(len(frontier)))
 	for level := 0; len(frontier) > 0 && !b.done(); level++ {
+		if b.need != nil && len(b.f.list) == len(b.need) {
+			break
+		}
+		b.level = level
+		if b.track {
+			clear(b.levelIdx)
+		}
 		b.depth.Store(int64(level))
 		for lo := 0; lo < len(frontier) && !b.done(); lo += batchSize {
 			batch := frontier[lo:min(lo+batchSize, len(frontier))]
@@ -255,21 +301,41 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
 	}
 }
 
-// collect records the violations of a batch in global order.
+// collect records the violations of a batch in global order. The trace
+// pass keeps, for each name, the trace with the fewest switches among
+// those of the level where the name first occurs.
 func (b *bfs[S]) collect(batch []node[S], n int) {
 	for _, ch := range b.chunks[:n] {
 		for _, p := range ch.viols {
-			if b.f.has(p.v.Name) || (b.need != nil && !b.need[p.v.Name]) {
+			if b.need != nil && !b.need[p.v.Name] {
 				continue
 			}
-			f := Finding{Violation: p.v, OnState: p.succ < 0}
-			if b.track {
-				f.Init, f.Trace = b.path(batch[p.node].id)
-				if p.succ >= 0 {
-					f.Trace = append(f.Trace, ch.out.items[p.succ].Action)
+			if !b.track {
+				if !b.f.has(p.v.Name) {
+					b.f.add(Finding{Violation: p.v, OnState: p.succ < 0})
 				}
+				continue
 			}
-			b.f.add(f)
+			id := batch[p.node].id
+			sw := b.switches[id]
+			if p.succ >= 0 {
+				sw = b.cost(id, ch.out.items[p.succ].Footprint.Actor)
+			}
+			j, seen := b.f.seen[p.v.Name]
+			if seen && (b.opt.FirstTrace || b.f.list[j].depth < b.level || sw >= b.best[p.v.Name]) {
+				continue
+			}
+			f := Finding{Violation: p.v, OnState: p.succ < 0, depth: b.level}
+			f.Init, f.Trace = b.path(id)
+			if p.succ >= 0 {
+				f.Trace = append(f.Trace, ch.out.items[p.succ].Action)
+			}
+			b.best[p.v.Name] = sw
+			if seen {
+				b.f.list[j] = f
+			} else {
+				b.f.add(f)
+			}
 		}
 	}
 }
@@ -289,13 +355,19 @@ func (b *bfs[S]) appendNew(batch []node[S], n int, next []node[S]) []node[S] {
 		for k := 0; k < ch.out.n; k++ {
 			t := &ch.out.items[k]
 			if !t.isNew {
+				if b.track && !isFatal(t.Violations) {
+					b.reconsider(batch[ch.owner[k]].id, t)
+				}
 				continue
 			}
 			if b.opt.MaxStates > 0 && b.states.Load() >= b.opt.MaxStates {
 				b.limit = "max-states"
 				return next
 			}
-			id := b.newID(batch[ch.owner[k]].id, t.Action)
+			id := b.newID(batch[ch.owner[k]].id, t.Action, t.Footprint.Actor)
+			if b.track {
+				b.levelIdx[t.fp] = id
+			}
 			next = append(next, node[S]{s: t.Next, fp: t.fp, id: id})
 			b.states.Add(1)
 		}

@@ -39,6 +39,10 @@ type Options struct {
 	// of every distinct violation name is reported.
 	StopAtFirst bool
 
+	// FirstTrace keeps, for each violation, the first shortest trace found
+	// instead of one with the fewest actor switches (context switches).
+	FirstTrace bool
+
 	// Reduce, if set, chooses the successors to explore in each state
 	// (partial-order reduction). It must keep at least one successor of a
 	// state that has any.
@@ -99,6 +103,8 @@ type Finding struct {
 	Trace []Action
 	// OnState tells which of the two the finding is.
 	OnState bool
+
+	depth int // the BFS level where the trace pass found it
 }
 
 // Result is what a run found and how much it explored.

@@ -116,3 +116,29 @@ func TestReplayRejectsDisabledStep(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, 2, re.Step)
 }
+
+func switches(m *grid, trace []Action) int {
+	n := 0
+	for i := 1; i < len(trace); i++ {
+		if trace[i] != trace[i-1] {
+			n++
+		}
+	}
+	return n
+}
+
+func TestTracesPreferFewestSwitches(t *testing.T) {
+	for _, w := range []int{1, 2} {
+		m := &grid{n: 10, bad: [2]int{4, 4}, noTerm: true}
+		r, err := Run(context.Background(), m, Options{Workers: w})
+		require.NoError(t, err)
+		require.Len(t, r.Findings, 1)
+		assert.Len(t, r.Findings[0].Trace, 8)
+		assert.Equal(t, 1, switches(m, r.Findings[0].Trace), "xxxxyyyy: one switch")
+
+		first, err := Run(context.Background(), m, Options{Workers: w, FirstTrace: true})
+		require.NoError(t, err)
+		assert.Len(t, first.Findings[0].Trace, 8)
+		assert.GreaterOrEqual(t, switches(m, first.Findings[0].Trace), 1)
+	}
+}

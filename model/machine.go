@@ -88,7 +88,7 @@ func New(kn *Kernel, spec *specs.Spec) (*Machine, error) {
 	}
 	m.init.Proc = Proc{Stat: SACTIVE, NLWPs: 1, NRLWPs: 1, NextLid: 2, NList: 1}
 	m.init.Proc.Lwps[0] = 1
-	m.init.LWPs[0] = LWP{Gen: 1, Name: 1, Lid: 1, Stat: LSONPROC, PFlag: LP_RUNNING, Mutex: SpcLwplock(0)}
+	m.init.LWPs[0] = LWP{Gen: 1, Name: 1, Lid: 1, PidSlot: 1, Stat: LSONPROC, PFlag: LP_RUNNING, Mutex: SpcLwplock(0)}
 	m.init.CPUs[0].Cur = 1
 	m.init.NameLid[1] = 1
 	return m, nil

@@ -281,8 +281,8 @@ func (p *parser) expect(n *yaml.Node) (Expect, error) {
 			return Expect{}, p.errorf(w.pos, "expect: violation: missing invariant name")
 		}
 		name := ws[1]
-		if !isName(name.text) {
-			return Expect{}, p.errorf(name.pos, "expect: bad invariant name %q (want lowercase words joined by '-')", name.text)
+		if !isInvariantName(name.text) {
+			return Expect{}, p.errorf(name.pos, "expect: bad invariant name %q (want lowercase words and C identifiers joined by '-')", name.text)
 		}
 		if len(ws) > 2 {
 			return Expect{}, p.errorf(ws[2].pos, "expect: unexpected %q after the invariant name", ws[2].text)
@@ -390,9 +390,15 @@ func describe(n *yaml.Node) string {
 
 // isName reports whether s is lowercase words of a-z and 0-9 joined by
 // single '-'.
-func isName(s string) bool {
+func isName(s string) bool { return isWords(s, "abcdefghijklmnopqrstuvwxyz0123456789") }
+
+// isInvariantName reports whether s names an invariant: like a spec name,
+// but words may be C identifiers such as p_nlwps.
+func isInvariantName(s string) bool { return isWords(s, "abcdefghijklmnopqrstuvwxyz0123456789_") }
+
+func isWords(s, chars string) bool {
 	for _, w := range strings.Split(s, "-") {
-		if w == "" || strings.Trim(w, "abcdefghijklmnopqrstuvwxyz0123456789") != "" {
+		if w == "" || strings.Trim(w, chars) != "" {
 			return false
 		}
 	}

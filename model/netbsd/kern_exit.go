@@ -60,6 +60,7 @@ func exit1(k *model.K, f *model.Frame) {
 		k.Foot.Visible = true
 		// The process is gone; the final switch (:599-601) is not modelled.
 		f.PC = 6
+		k.OffCPU()
 	case 6:
 		k.Assert(false, 602, "panic(\"exit1\")")
 	}
