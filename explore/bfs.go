@@ -30,7 +30,9 @@ type node[S any] struct {
 
 type chunk[S any] struct {
 	out     Successors[S]
-	owner   []int32 // for each successor, its source's offset in the batch
+	owner   []int32  // for each successor, its source's offset in the batch
+	fps     []uint64 // for each successor, its fingerprint (compact, for the insert phase)
+	isNew   []bool   // for each successor, whether it reached a new state
 	byShard [numShards][]int32
 	viols   []pending
 }
@@ -111,7 +113,7 @@ func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string
 		b.best = map[string]uint32{}
 	}
 	for range opt.Workers {
-		b.exps = append(b.exps, newExpander(m, opt.Reduce))
+		b.exps = append(b.exps, newExpander(m))
 	}
 	for range batchSize / chunkSize {
 		b.chunks = append(b.chunks, &chunk[S]{})
@@ -272,6 +274,8 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
 	ch := b.chunks[c]
 	ch.out.reset()
 	ch.owner = ch.owner[:0]
+	ch.fps = ch.fps[:0]
+	ch.isNew = ch.isNew[:0]
 	ch.viols = ch.viols[:0]
 	for j := range ch.byShard {
 		ch.byShard[j] = ch.byShard[j][:0]
@@ -287,8 +291,10 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
 			ch.viols = append(ch.viols, pending{node: int32(i), succ: -1, v: v})
 		}
 		for k := start; k < ch.out.n; k++ {
-			ch.owner = append(ch.owner, int32(i))
 			t := &ch.out.items[k]
+			ch.owner = append(ch.owner, int32(i))
+			ch.fps = append(ch.fps, t.fp)
+			ch.isNew = append(ch.isNew, false)
 			for _, v := range t.Violations {
 				ch.viols = append(ch.viols, pending{node: int32(i), succ: int32(k), v: v})
 			}
@@ -344,22 +350,21 @@ func (b *bfs[S]) insertShard(j, n int) {
 	sh := &b.set.shards[j]
 	for _, ch := range b.chunks[:n] {
 		for _, k := range ch.byShard[j] {
-			t := &ch.out.items[k]
-			t.isNew = sh.insert(t.fp)
+			ch.isNew[k] = sh.insert(ch.fps[k])
 		}
 	}
 }
 
 func (b *bfs[S]) appendNew(batch []node[S], n int, next []node[S]) []node[S] {
 	for _, ch := range b.chunks[:n] {
-		for k := 0; k < ch.out.n; k++ {
-			t := &ch.out.items[k]
-			if !t.isNew {
-				if b.track && !isFatal(t.Violations) {
+		for k, isNew := range ch.isNew {
+			if !isNew {
+				if t := &ch.out.items[k]; b.track && !isFatal(t.Violations) {
 					b.reconsider(batch[ch.owner[k]].id, t)
 				}
 				continue
 			}
+			t := &ch.out.items[k]
 			if b.opt.MaxStates > 0 && b.states.Load() >= b.opt.MaxStates {
 				b.limit = "max-states"
 				return next

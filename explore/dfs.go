@@ -30,7 +30,7 @@ func runDFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 		return Progress{States: states.Load(), Transitions: transitions.Load(), Depth: int(depth.Load())}
 	})
 	defer stop()
-	e := newExpander(m, opt.Reduce)
+	e := newExpander(m)
 	trace := func(extra ...Action) (int, []Action) {
 		t := make([]Action, 0, len(stack)+len(extra))
 		for _, fr := range stack[1:] {

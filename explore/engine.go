@@ -43,21 +43,10 @@ type Options struct {
 	// instead of one with the fewest actor switches (context switches).
 	FirstTrace bool
 
-	// Reduce, if set, chooses the successors to explore in each state
-	// (partial-order reduction). It must keep at least one successor of a
-	// state that has any.
-	Reduce Reducer
-
 	// Progress, if set, is called about every ProgressInterval (default 1s)
 	// from a separate goroutine while the search runs.
 	Progress         func(Progress)
 	ProgressInterval time.Duration
-}
-
-// Reducer selects, among the successors of a state, those to explore. It
-// returns the number kept after moving them to the front of succ.
-type Reducer interface {
-	Reduce(succ []*Footprint, keep []bool) int
 }
 
 // Progress is a snapshot of a running search.
@@ -178,19 +167,15 @@ func Run[S any](ctx context.Context, m Model[S], opt Options) (*Result, error) {
 
 // expander holds one worker's scratch space: nothing in it outlives a state.
 type expander[S any] struct {
-	m     Model[S]
-	sc    StateChecker[S]
-	term  Terminator[S]
-	red   Reducer
-	enc   []byte
-	vs    []Violation
-	fps   []*Footprint
-	keep  []bool
-	order []Succ[S]
+	m    Model[S]
+	sc   StateChecker[S]
+	term Terminator[S]
+	enc  []byte
+	vs   []Violation
 }
 
-func newExpander[S any](m Model[S], red Reducer) *expander[S] {
-	e := &expander[S]{m: m, red: red}
+func newExpander[S any](m Model[S]) *expander[S] {
+	e := &expander[S]{m: m}
 	e.sc, _ = m.(StateChecker[S])
 	e.term, _ = m.(Terminator[S])
 	return e
@@ -231,37 +216,8 @@ func (e *expander[S]) expand(s *S, fp uint64, out *Successors[S]) []Violation {
 		} else if v, bad := e.term.Terminal(s); bad {
 			e.vs = append(e.vs, v)
 		}
-	} else if e.red != nil && w-start > 1 {
-		e.reduce(out, start)
 	}
 	return e.vs
-}
-
-// reduce lets the reducer choose among the successors out[start:].
-func (e *expander[S]) reduce(out *Successors[S], start int) {
-	n := out.n - start
-	e.fps = e.fps[:0]
-	if cap(e.keep) < n {
-		e.keep = make([]bool, n)
-	}
-	e.keep = e.keep[:n]
-	clear(e.keep)
-	for i := start; i < out.n; i++ {
-		e.fps = append(e.fps, &out.items[i].Footprint)
-	}
-	k := e.red.Reduce(e.fps, e.keep)
-	if k <= 0 || k >= n {
-		return
-	}
-	// Keep the chosen successors in their original order.
-	w := start
-	for i := 0; i < n; i++ {
-		if e.keep[i] {
-			out.items[w], out.items[start+i] = out.items[start+i], out.items[w]
-			w++
-		}
-	}
-	out.n = w
 }
 
 func isFatal(vs []Violation) bool {

@@ -93,8 +93,7 @@ type Succ[S any] struct {
 	Footprint  Footprint
 	Violations []Violation
 
-	fp    uint64
-	isNew bool
+	fp uint64
 }
 
 // Successors collects the successors of states. The engine reuses it, so a
@@ -117,7 +116,6 @@ func (o *Successors[S]) Add(a Action, from *S) *Succ[S] {
 	t.Next = *from
 	t.Footprint = Footprint{}
 	t.Violations = t.Violations[:0]
-	t.isNew = false
 	return t
 }
 

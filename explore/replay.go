@@ -37,7 +37,7 @@ func Enabled[S any](m Model[S], s *S) []Action {
 // StateViolations returns what the model reports of s itself: its state
 // invariants and, if s is terminal, the terminal classification.
 func StateViolations[S any](m Model[S], s *S) []Violation {
-	e := newExpander(m, nil)
+	e := newExpander(m)
 	var out Successors[S]
 	return append([]Violation(nil), e.expand(s, e.fingerprint(s), &out)...)
 }

@@ -13,6 +13,9 @@ type Step struct {
 	Action string // routine and operation, e.g. "lwp_exit: mutex_enter(p->p_lock)"
 	Source string // file@rev:line
 	Note   string // what changed that matters (a syscall result, a state change)
+	// Merged lists, under the model's reduction, the steps that joined
+	// this transition and why, then why it ended.
+	Merged []string
 }
 
 // Describe re-runs action a from s and describes it; it also returns the
@@ -37,6 +40,12 @@ func (m *Machine) Describe(s *State, a explore.Action) (Step, State, *K, error) 
 		st.Action = fn + ": " + k.What
 	}
 	st.Note = m.note(k, s)
+	if m.Merge {
+		st.Merged = append(st.Merged, k.Merged...)
+		if r := k.moverReason(); r != "" {
+			st.Merged = append(st.Merged, "ends: "+r)
+		}
+	}
 	return st, next, k, nil
 }
 

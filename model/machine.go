@@ -24,6 +24,13 @@ type Machine struct {
 	NCPU   int
 	// Check, if set, is consulted on every step and state.
 	Check Checker
+	// Merge turns on the model's partial-order reduction: an actor's
+	// right-mover steps (lock acquires and the accesses those locks cover)
+	// run in one transition with its next step, and a context switch runs
+	// with its handover (a left mover) in one transition (Lipton's
+	// reduction). Every interleaving of the unmerged steps is equivalent
+	// to one of the merged system's.
+	Merge bool
 
 	progs [MaxNames][]Op
 	init  State
@@ -234,7 +241,7 @@ func (m *Machine) expandEnv(s *State, out *explore.Successors[State]) {
 func (m *Machine) try(s *State, out *explore.Successors[State], kind, cpu, arg int) {
 	for choice, n := 0, 1; choice < n; choice++ {
 		t := out.Add(mkAction(kind, cpu, arg, choice), s)
-		k := m.run(s, &t.Next, kind, cpu, arg, choice)
+		k := m.run(s, &t.Next, kind, cpu, arg, choice, false)
 		n = max(n, k.nchoice)
 		if k.blocked {
 			out.Drop()
@@ -247,11 +254,10 @@ func (m *Machine) try(s *State, out *explore.Successors[State], kind, cpu, arg i
 }
 
 // run executes one action on next (a copy of s) and returns its context.
-func (m *Machine) run(s, next *State, kind, cpu, arg, choice int) *K {
+func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) *K {
 	k := m.pool.Get().(*K)
-	*k = K{M: m, S: next, CPU: cpu, Cur: -1, choice: choice}
-	k.Events = k.evBuf[:0]
-	k.frames, k.depth = &k.scratch, &k.scratchDepth
+	k.reset(m, next, cpu, choice)
+	k.explain = explain
 	kn := m.Kernel
 	switch {
 	case kind >= actEnv:
@@ -297,6 +303,9 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int) *K {
 		}
 	}
 	m.exec(k)
+	if m.Merge && !k.atomic {
+		m.merge(k)
+	}
 	if k.atomic && *k.depth != 0 && !k.blocked && k.Panic == "" {
 		k.Bug(fmt.Sprintf("atomic action left %s unfinished", kn.Routines[k.frames[*k.depth-1].Fn].Name))
 	}
@@ -347,6 +356,37 @@ func (m *Machine) spend(s *State, ev, slot int) bool {
 	return true
 }
 
+// merge extends a transition of the unreduced system while Lipton's
+// reduction allows (see Merge): through the actor's next steps while they
+// are right movers, then through the handover of a context switch.
+func (m *Machine) merge(k *K) {
+	for k.rightMover() && k.done {
+		k.done, k.ncase, k.segStart = false, 0, len(k.Events)
+		src, what := k.Src, k.What
+		k.Src = SrcRef{}
+		m.exec(k)
+		if k.explain {
+			k.Merged = append(k.Merged, m.Kernel.Src(k.Src)+" "+k.What+": joins, the steps before it only acquired locks")
+		}
+		k.Src, k.What = src, what
+	}
+	cpu := &k.S.CPUs[k.CPU]
+	if !k.offCPU || k.blocked || k.Panic != "" || cpu.Prev == 0 {
+		return
+	}
+	// The new context's first act releases the previous LWP: it touches
+	// only what that LWP's lock, held since the switch, covers.
+	if k.explain {
+		k.Merged = append(k.Merged, "the handover of the switch joins (a left mover)")
+	}
+	cur := k.Cur
+	k.Cur, k.atomic, k.done, k.ncase, k.segStart = int(cpu.Cur)-1, true, false, 0, len(k.Events)
+	k.frames, k.depth, k.scratchDepth = &k.scratch, &k.scratchDepth, 0
+	k.Call(&Frame{}, 0, m.Kernel.Startup, 0, 0, 0)
+	m.exec(k)
+	k.Cur = cur
+}
+
 // exec runs cases until the step ends.
 func (m *Machine) exec(k *K) {
 	for n := 0; !k.done && *k.depth > 0; n++ {
@@ -357,7 +397,7 @@ func (m *Machine) exec(k *K) {
 		f := &k.frames[*k.depth-1]
 		r := &m.Kernel.Routines[f.Fn]
 		k.file = r.File
-		if k.ncase == 0 {
+		if k.ncase == 0 && k.Fn == 0 {
 			k.Fn = f.Fn
 		}
 		r.Run(k, f)
@@ -405,7 +445,7 @@ func (k *K) panicSrc() SrcRef {
 func (m *Machine) Replay(s *State, a explore.Action) (next State, k *K, ok bool) {
 	kind, cpu, arg, choice := splitAction(a)
 	next = *s
-	k = m.run(s, &next, kind, cpu, arg, choice)
+	k = m.run(s, &next, kind, cpu, arg, choice, true)
 	if k.blocked {
 		return *s, k, false
 	}

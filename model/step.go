@@ -25,8 +25,19 @@ type K struct {
 	scratch      [MaxFrames]Frame
 	scratchDepth uint8
 
-	ncase   int
-	done    bool
+	ncase  int
+	done   bool
+	offCPU bool // the step ended in a context switch
+	// The current segment (one step of the unreduced system; several make
+	// one transition when steps are merged, see Machine.Merge): where its
+	// events start, and whether it began with an unlocked access or a
+	// spin-wait (a non-mover).
+	segStart int
+	segN     bool
+	// Merged explains, with Machine.Merge, each segment after the first of
+	// a merged transition: where it starts and why it could join.
+	Merged  []string
+	explain bool
 	blocked bool
 	atomic  bool // an environment event: one step, all or nothing
 	choice  int
@@ -41,6 +52,17 @@ type K struct {
 	evBuf  [48]Event
 	Panic  string // a failed KASSERT or a model error: the step has no successor
 	Foot   Foot
+}
+
+// reset prepares k for a new step without clearing its buffers.
+func (k *K) reset(m *Machine, s *State, cpu, choice int) {
+	k.M, k.S, k.CPU, k.Cur = m, s, cpu, -1
+	k.frames, k.depth, k.scratchDepth = &k.scratch, &k.scratchDepth, 0
+	k.ncase, k.done, k.offCPU, k.segStart, k.segN = 0, false, false, 0, false
+	k.blocked, k.atomic, k.choice, k.nchoice, k.file = false, false, choice, 0, 0
+	k.Src, k.Fn, k.What, k.Panic, k.Foot = SrcRef{}, 0, "", "", Foot{}
+	k.Events = k.evBuf[:0]
+	k.Merged = k.Merged[:0]
 }
 
 // EnvCPU is the CPU number of environment events: a sender outside the model.
@@ -133,25 +155,28 @@ func (k *K) Choose(n int) int {
 
 // fresh reports whether the current case begins the step; if it does not,
 // it ends the step before the case.
-func (k *K) fresh(line int, what string) bool {
+func (k *K) fresh(line int, what string, nonMover bool) bool {
 	if k.ncase > 0 && !k.atomic {
 		k.done = true
 		return false
 	}
-	if k.ncase == 0 && k.Src.Line == 0 {
-		k.Src = SrcRef{File: k.file, Line: uint16(line)}
-		k.What = what
+	if k.ncase == 0 {
+		k.segN = nonMover
+		if k.Src.Line == 0 {
+			k.Src = SrcRef{File: k.file, Line: uint16(line)}
+			k.What = what
+		}
 	}
 	return true
 }
 
 // Cut marks an access of shared data made without the covering lock: it
 // begins a step. It returns false if the case must stop (see K).
-func (k *K) Cut(line int, what string) bool { return k.fresh(line, what) }
+func (k *K) Cut(line int, what string) bool { return k.fresh(line, what, true) }
 
 // Await is a spin-wait: the step is enabled only while cond holds.
 func (k *K) Await(cond bool, line int, what string) bool {
-	if !k.fresh(line, what) {
+	if !k.fresh(line, what, true) {
 		return false
 	}
 	if !cond {
@@ -188,7 +213,7 @@ func (k *K) held() uint16 {
 // Enter acquires lock id (mutex_enter, mutex_spin_enter): it begins a step,
 // enabled only while the lock is free.
 func (k *K) Enter(id uint8, line int, what string) bool {
-	if !k.fresh(line, what) {
+	if !k.fresh(line, what, false) {
 		return false
 	}
 	k.Foot.write(ObjLock + int(id))
@@ -208,7 +233,7 @@ func (k *K) Enter(id uint8, line int, what string) bool {
 // it begins a step and reports whether the lock was taken. It returns false
 // also when the case must stop (see K); check k.Done to tell.
 func (k *K) TryEnter(id uint8, line int, what string) bool {
-	if !k.fresh(line, what) {
+	if !k.fresh(line, what, true) {
 		return false
 	}
 	k.Foot.write(ObjLock + int(id))
@@ -393,7 +418,40 @@ func (k *K) At(line int, what string) {
 }
 
 // OffCPU ends the step: the executing LWP has switched away.
-func (k *K) OffCPU() { k.done = true }
+func (k *K) OffCPU() { k.done, k.offCPU = true, true }
+
+// rightMover reports whether the segment just run only acquired locks and
+// touched data they cover: no release, no unlocked access or spin-wait, no
+// context switch, no return to user space. Such a segment commutes with
+// any later step of another actor (Lipton's right mover), so the actor's
+// next segment may follow it in the same transition.
+func (k *K) rightMover() bool { return k.moverReason() == "" }
+
+// moverReason says why the segment just run is not a right mover ("" if
+// it is).
+func (k *K) moverReason() string {
+	switch {
+	case k.segN:
+		return "it began with an unlocked access or a spin-wait"
+	case k.offCPU:
+		return "it switched away"
+	case k.blocked:
+		return "it is blocked"
+	case k.Panic != "":
+		return "it panicked"
+	case *k.depth == 0:
+		return "it returned to user space"
+	}
+	for _, e := range k.Events[k.segStart:] {
+		switch e.Kind {
+		case EvRelease:
+			return "it released " + LockName(e.Lock)
+		case EvReturn:
+			return "it returned to user space"
+		}
+	}
+	return ""
+}
 
 // Blocked ends the step as not enabled.
 func (k *K) Blocked() { k.blocked, k.done = true, true }

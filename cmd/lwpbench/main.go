@@ -4,6 +4,12 @@
 // Usage:
 //
 //	lwpbench spin [-models phils,peterson] [-workers N] [-runs N] [-pml DIR]
+//	lwpbench kernel [-specs a,b] [-workers N] [-runs N] [-revision R]
+//
+// The kernel subcommand runs bundled specs (by default those with three or
+// more LWPs on two CPUs) with the model's partial-order reduction off and
+// on, and on one and on -workers workers, and prints the states, the
+// reduction, the times, the speed-up, states/s and bytes per stored state.
 //
 // The spin subcommand explores BEEM phils (N=12, 531,440 states) and BEEM
 // peterson (N=4, 1,119,560 states) with the engine (BFS, on 1 worker and on
@@ -50,7 +56,8 @@ import (
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 const usage = `usage: lwpbench spin [-models phils,peterson] [-workers N] [-runs N] [-pml DIR]
-Run "lwpbench spin -h" for the flags.
+       lwpbench kernel [-specs a,b] [-workers N] [-runs N] [-revision R]
+Run "lwpbench spin -h" or "lwpbench kernel -h" for the flags.
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -61,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "spin":
 		return spinCommand(args[1:], stdout, stderr)
+	case "kernel":
+		return kernelCommand(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -259,3 +259,27 @@ func names(m map[string]explore.Finding) string {
 	}
 	return strings.Join(out, ",")
 }
+
+// With the reduction on, replaying a step explains which steps joined it
+// and why it ended.
+func TestReductionExplained(t *testing.T) {
+	sp := parseSpec(t, `
+name: explain
+lwps:
+  1: [create 2 -> 0, wait 2 -> 0]
+  2: [exit]
+`)
+	m, err := model.New(Netbsd2025.Kernel, sp)
+	require.NoError(t, err)
+	m.Merge = true
+	s := m.Init()[0]
+	acts := explore.Enabled[model.State](m, &s)
+	require.NotEmpty(t, acts)
+	st, _, _, err := m.Describe(&s, acts[0])
+	require.NoError(t, err)
+	// The syscall entry only pushes frames: lwp_create's first acquire
+	// joins it, and the transition ends at the release of p_lock.
+	require.NotEmpty(t, st.Merged)
+	assert.Contains(t, st.Merged[0], "kern_lwp.c@1.270:790 mutex_enter(p2->p_lock): joins")
+	assert.Equal(t, "ends: it released p_lock", st.Merged[len(st.Merged)-1])
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/revisions"
+	"github.com/lwpcheck/lwpcheck/specs"
+)
+
+// kernelRun explores one bundled spec on one revision and reports the
+// result and the wall time of the fastest of runs.
+func kernelRun(rev *model.Revision, sp *specs.Spec, por bool, workers, runs int) (*explore.Result, error) {
+	var best *explore.Result
+	for range runs {
+		m, _, err := invariants.Build(rev, sp, nil)
+		if err != nil {
+			return nil, err
+		}
+		m.Merge = por
+		r, err := explore.Run(context.Background(), m, explore.Options{Workers: workers})
+		if err != nil {
+			return nil, err
+		}
+		if best == nil || r.Elapsed < best.Elapsed {
+			best = r
+		}
+	}
+	return best, nil
+}
+
+// threeLWPSpecs are the bundled specs with at least three LWPs on two or
+// more CPUs.
+func threeLWPSpecs() ([]*specs.Spec, error) {
+	all, err := specs.Bundled()
+	if err != nil {
+		return nil, err
+	}
+	var out []*specs.Spec
+	for _, sp := range all {
+		if len(sp.Programs) >= 3 && sp.CPUs >= 2 {
+			out = append(out, sp)
+		}
+	}
+	return out, nil
+}
+
+func selectSpecs(names string) ([]*specs.Spec, error) {
+	if names == "" {
+		return threeLWPSpecs()
+	}
+	var out []*specs.Spec
+	for _, n := range strings.Split(names, ",") {
+		sp, err := specs.Lookup(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+// kernelCommand prints, for each selected spec on netbsd-2025, the states
+// with the reduction off and on, and the time on 1 and on -workers
+// workers, all measured in this run.
+func kernelCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("lwpbench kernel", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	names := fs.String("specs", "", "comma-separated bundled specs (default: those with 3 or more LWPs on 2 CPUs)")
+	workers := fs.Int("workers", runtime.NumCPU(), "workers of the parallel runs")
+	runs := fs.Int("runs", 3, "runs of each configuration; the fastest is reported")
+	revName := fs.String("revision", "netbsd-2025", "revision")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	rev, err := revisions.Lookup(*revName)
+	if err != nil {
+		fmt.Fprintln(stderr, "lwpbench:", err)
+		return 2
+	}
+	sel, err := selectSpecs(*names)
+	if err != nil {
+		fmt.Fprintln(stderr, "lwpbench:", err)
+		return 2
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "spec\tstates POR off\tstates POR on\treduction\ts POR off (1 w)\ts POR on (1 w)\t"+
+		fmt.Sprintf("s POR on (%d w)\tspeed-up 1→%d\tstates/s\tB/state\t", *workers, *workers))
+	for _, sp := range sel {
+		fmt.Fprintf(stderr, "%s...\n", sp.Name)
+		off, err := kernelRun(rev, sp, false, 1, *runs)
+		if err != nil {
+			fmt.Fprintln(stderr, "lwpbench:", err)
+			return 1
+		}
+		on1, err := kernelRun(rev, sp, true, 1, *runs)
+		if err != nil {
+			fmt.Fprintln(stderr, "lwpbench:", err)
+			return 1
+		}
+		onN, err := kernelRun(rev, sp, true, *workers, *runs)
+		if err != nil {
+			fmt.Fprintln(stderr, "lwpbench:", err)
+			return 1
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f×\t%.2f\t%.2f\t%.2f\t%.2f×\t%.0f\t%.1f\t\n", sp.Name, off.States, on1.States,
+			float64(off.States)/float64(on1.States), secs(off.Elapsed), secs(on1.Elapsed), secs(onN.Elapsed),
+			secs(on1.Elapsed)/secs(onN.Elapsed), float64(onN.States)/secs(onN.Elapsed), onN.BytesPerState)
+	}
+	tw.Flush()
+	fmt.Fprintf(stdout, "\nfastest of %d run(s) each; POR: the model's transaction reduction (model.Machine.Merge).\n", *runs)
+	return 0
+}
+
+func secs(d time.Duration) float64 { return d.Seconds() }
