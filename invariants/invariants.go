@@ -1,10 +1,7 @@
-// Package invariants is the catalog of checks lwpcheck runs on a model:
-// each invariant is a value with a name, a one-line description, the
-// source it comes from, its family and its check, in the manner of
-// go/analysis analyzers.
 package invariants
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,10 +26,10 @@ const (
 // Families lists every family, in the order `list invariants` prints them.
 var Families = []string{Counters, LockOrder, LockState, Transitions, Errors, KAssert, Deadlock, Expect}
 
-// Invariant is one check. At most one of State, Step and Terminal is set;
-// an invariant with none is reported by the model itself (a KASSERT).
+// Invariant is one check. At most one of State, Step, Terminal and Run is
+// set; an invariant with none is reported by the model itself (a KASSERT).
 type Invariant struct {
-	Name   string // unique, lowercase words joined by '-' or a C counter name
+	Name   string // unique, lowercase words and C identifiers joined by '-'
 	Family string
 	Doc    string // one line
 	Source string // where the rule comes from: a seed line, a man page, a comment
@@ -41,17 +38,49 @@ type Invariant struct {
 	State func(c *Checker, s *model.State) (msg string, bad bool)
 	// Step checks one step from pre to post; k holds its events.
 	Step func(c *Checker, k *model.K, pre, post *model.State) (msg string, bad bool)
+	// KeyedStep is a Step whose findings a key tells apart (a transition
+	// edge, a syscall and its result): each key is a finding of its own,
+	// named Name/key, with its own counterexample, so that one cannot hide
+	// another.
+	KeyedStep func(c *Checker, k *model.K, pre, post *model.State) (key, msg string, bad bool)
 	// Terminal checks a state with no successor.
 	Terminal func(c *Checker, s *model.State) (msg string, bad bool)
+	// Run checks what the checker gathered over a whole search, after
+	// explore.Run; it may search again (with opt) for the schedules its
+	// findings need.
+	Run func(ctx context.Context, c *Checker, opt explore.Options) ([]RunFinding, error)
+}
+
+// RunFinding is a violation of a Run invariant: a property of the whole
+// search, shown by one schedule per part (e.g. per edge of a lock-order
+// cycle).
+type RunFinding struct {
+	Name      string
+	Message   string
+	Witnesses []Witness
+}
+
+// Witness is a schedule that shows one part of a RunFinding: a shortest
+// trace whose last step takes Edge. It replays on the model WitnessModel
+// returns, whose check reports the edge on that step.
+type Witness struct {
+	Edge    Edge
+	Finding explore.Finding
 }
 
 // Checker runs the enabled invariants on one machine; it is the machine's
-// model.Checker.
+// model.Checker. Its Step and State are called concurrently by the
+// search's workers.
 type Checker struct {
-	M   *model.Machine
-	Rev *model.Revision
+	M      *model.Machine
+	Rev    *model.Revision
+	Tables *Tables
 
-	state, step, terminal []*Invariant
+	enabled                           []*Invariant
+	state, step, keyed, terminal, run []*Invariant
+	rules                             rules
+	graph                             *lockGraph // nil unless lock-order is checked
+	cover                             *coverage  // nil unless transitions are checked
 }
 
 // Build makes the machine that runs spec on rev with the invariants of
@@ -65,19 +94,37 @@ func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Mac
 	if err != nil {
 		return nil, nil, err
 	}
-	c := &Checker{M: m, Rev: rev}
+	t, err := TablesOf(rev.Name)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &Checker{M: m, Rev: rev, Tables: t}
+	if c.rules, err = compile(t, rev.Kernel); err != nil {
+		return nil, nil, fmt.Errorf("revision %s: %w", rev.Name, err)
+	}
 	for _, inv := range Catalog() {
 		if !want[inv.Family] {
 			continue
 		}
+		c.enabled = append(c.enabled, inv)
 		switch {
 		case inv.State != nil:
 			c.state = append(c.state, inv)
 		case inv.Step != nil:
 			c.step = append(c.step, inv)
+		case inv.KeyedStep != nil:
+			c.keyed = append(c.keyed, inv)
 		case inv.Terminal != nil:
 			c.terminal = append(c.terminal, inv)
+		case inv.Run != nil:
+			c.run = append(c.run, inv)
 		}
+	}
+	if want[LockOrder] {
+		c.graph = newLockGraph()
+	}
+	if want[Transitions] {
+		c.cover = new(coverage)
 	}
 	m.Check = c
 	return m, c, nil
@@ -100,6 +147,10 @@ func familySet(families []string) (map[string]bool, error) {
 	return want, nil
 }
 
+// Enabled returns the invariants the checker runs (or, for KASSERTs,
+// reports), in catalog order.
+func (c *Checker) Enabled() []*Invariant { return c.enabled }
+
 // State implements model.Checker.
 func (c *Checker) State(s *model.State, vs []explore.Violation) []explore.Violation {
 	for _, inv := range c.state {
@@ -110,14 +161,59 @@ func (c *Checker) State(s *model.State, vs []explore.Violation) []explore.Violat
 	return vs
 }
 
-// Step implements model.Checker.
+// Step implements model.Checker: it records the step's lock-order edges
+// and state transitions for the whole-run checks, then runs the step
+// invariants.
 func (c *Checker) Step(k *model.K, pre, post *model.State, vs []explore.Violation) []explore.Violation {
+	c.record(k)
 	for _, inv := range c.step {
 		if msg, bad := inv.Step(c, k, pre, post); bad {
 			vs = append(vs, explore.Violation{Name: inv.Name, Message: msg})
 		}
 	}
+	for _, inv := range c.keyed {
+		if key, msg, bad := inv.KeyedStep(c, k, pre, post); bad {
+			vs = append(vs, explore.Violation{Name: inv.Name + "/" + key, Message: msg})
+		}
+	}
 	return vs
+}
+
+// BaseName is the invariant a finding's name refers to: name without the
+// key of a keyed finding ("transition/LSZOMB->LSIDL" is "transition").
+func BaseName(name string) string {
+	if i := strings.IndexByte(name, '/'); i >= 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// Known returns the revision's entry for a finding that is a known,
+// documented disagreement between the code and its comments or man pages.
+func (c *Checker) Known(name string) (Known, bool) {
+	for _, k := range c.Tables.Known {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Known{}, false
+}
+
+// record notes what the whole-run checks need from a step.
+func (c *Checker) record(k *model.K) {
+	for i := range k.Events {
+		e := &k.Events[i]
+		switch e.Kind {
+		case model.EvAcquire:
+			if c.graph != nil && e.Held != 0 && !c.rules.try(e.Src) {
+				c.graph.add(e)
+			}
+		case model.EvStat:
+			if c.cover != nil && e.From != e.To {
+				c.cover.add(e.From, e.To)
+			}
+		}
+	}
 }
 
 // Terminal implements model.Checker: the first terminal invariant that
@@ -129,6 +225,20 @@ func (c *Checker) Terminal(s *model.State) (explore.Violation, bool) {
 		}
 	}
 	return explore.Violation{}, false
+}
+
+// Analyze runs the enabled Run invariants on what the search gathered; opt
+// configures the searches that find their schedules.
+func (c *Checker) Analyze(ctx context.Context, opt explore.Options) ([]RunFinding, error) {
+	var out []RunFinding
+	for _, inv := range c.run {
+		fs, err := inv.Run(ctx, c, opt)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", inv.Name, err)
+		}
+		out = append(out, fs...)
+	}
+	return out, nil
 }
 
 // Lookup returns the invariant called name.
@@ -144,30 +254,37 @@ func Lookup(name string) (*Invariant, bool) {
 // Catalog returns every invariant.
 func Catalog() []*Invariant { return catalog }
 
-var catalog = slices.Concat(counterInvariants, []*Invariant{
-	{
-		Name: "kassert", Family: KAssert,
-		Doc:    "no KASSERT of the modelled code fails",
-		Source: "the KASSERTs of each modelled routine, cited where they fail",
-	},
-	{
-		Name: "model-error", Family: KAssert,
-		Doc:    "the model never reaches a state its author ruled out",
-		Source: "lwpcheck itself",
-	},
-	{
-		Name: "deadlock", Family: Deadlock,
-		Doc:      "no terminal state leaves an LWP stuck in the kernel (in a syscall or an event's path)",
-		Source:   "DESIGN.md: a hang is a finding",
-		Terminal: hang,
-	},
-	{
-		Name: "expect", Family: Expect,
-		Doc:    "every syscall returns a result the spec allows (`-> RESULT`)",
-		Source: "the spec",
-		Step:   expectResult,
-	},
-})
+var catalog = slices.Concat(counterInvariants, lockOrderInvariants, lockStateInvariants,
+	transitionInvariants, errnoInvariants, []*Invariant{
+		{
+			Name: "kassert", Family: KAssert,
+			Doc:    "no KASSERT of the modelled code fails",
+			Source: "the KASSERTs of each modelled routine, cited where they fail",
+		},
+		{
+			Name: "stale-lwp", Family: KAssert,
+			Doc: "no routine reads an LWP through a pointer it kept while that LWP was freed and its structure reused " +
+				"(the C code goes on reading the reused structure; the model reports it)",
+			Source: "DESIGN.md (LWP identity is a slot and a generation); e.g. sys_lwp.c@1.84:255-264",
+		},
+		{
+			Name: "model-error", Family: KAssert,
+			Doc:    "the model never reaches a state its author ruled out",
+			Source: "lwpcheck itself",
+		},
+		{
+			Name: "deadlock", Family: Deadlock,
+			Doc:      "no terminal state leaves an LWP stuck in the kernel (in a syscall or an event's path)",
+			Source:   "DESIGN.md: a hang is a finding",
+			Terminal: hang,
+		},
+		{
+			Name: "expect", Family: Expect,
+			Doc:    "every syscall returns a result the spec allows (`-> RESULT`)",
+			Source: "the spec",
+			Step:   expectResult,
+		},
+	})
 
 func hang(c *Checker, s *model.State) (string, bool) {
 	v, bad := model.HangViolation(c.M, s)

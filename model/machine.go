@@ -271,7 +271,9 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 			m.preempt(k, cpu)
 			return k
 		}
-		k.atomic = true
+		// The sender runs outside the model's CPUs; the action's CPU, if
+		// any, is an argument (migrate's target).
+		k.atomic, k.CPU = true, EnvCPU
 		k.Call(&Frame{}, 0, kn.Env[ev], uint8(arg), uint8(cpu), uint8(ev))
 	case kind == actCallout:
 		k.atomic = true
@@ -425,6 +427,9 @@ func (m *Machine) finish(k *K, pre *State, t *explore.Succ[State]) {
 		}
 		t.Violations = append(t.Violations, explore.Violation{Name: name, Fatal: true,
 			Message: k.Panic + " at " + m.Kernel.Src(k.panicSrc())})
+	}
+	for _, r := range k.reports {
+		t.Violations = append(t.Violations, explore.Violation{Name: r[0], Message: r[1]})
 	}
 	if m.Check != nil {
 		t.Violations = m.Check.Step(k, pre, &t.Next, t.Violations)

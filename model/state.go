@@ -181,10 +181,9 @@ const (
 	PS_STOPPING uint8 = 1 << iota
 	PS_WEXIT
 	PS_WCORE
-	PS_NOTIFYSTOP // the parent was told the process stopped
 )
 
-var psNames = []string{"PS_STOPPING", "PS_WEXIT", "PS_WCORE", "PS_NOTIFYSTOP"}
+var psNames = []string{"PS_STOPPING", "PS_WEXIT", "PS_WCORE"}
 
 // SFlagNames renders p_sflag bits.
 func SFlagNames(f uint8) string { return bitNames(uint64(f), psNames) }
@@ -202,7 +201,6 @@ type Proc struct {
 	NextLid  uint8 // the lid the allocator hands out next
 	SigPend  uint8 // p_sigpend: process-directed pending signals
 	XSig     uint8 // p_xsig: the signal that stopped the process
-	Waited   uint8 // p_waited
 	ExitSig  uint8 // the signal the process died of (after exit1)
 	LwpCtl   uint8 // p_lwpctl is allocated
 	NList    uint8 // length of Lwps
@@ -237,9 +235,6 @@ type State struct {
 	// NameLid maps a spec LWP name to the lid the kernel gave it (0: not
 	// created yet).
 	NameLid [MaxNames]uint8
-	// Preempt marks a CPU whose current LWP must take a kernel preemption
-	// at its next step boundary (bit per CPU).
-	Preempt uint8
 }
 
 // Slot returns the LWP in slot i.

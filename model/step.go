@@ -38,6 +38,7 @@ type K struct {
 	// a merged transition: where it starts and why it could join.
 	Merged  []string
 	explain bool
+	reports [][2]string
 	blocked bool
 	atomic  bool // an environment event: one step, all or nothing
 	choice  int
@@ -63,6 +64,7 @@ func (k *K) reset(m *Machine, s *State, cpu, choice int) {
 	k.Src, k.Fn, k.What, k.Panic, k.Foot = SrcRef{}, 0, "", "", Foot{}
 	k.Events = k.evBuf[:0]
 	k.Merged = k.Merged[:0]
+	k.reports = k.reports[:0]
 }
 
 // EnvCPU is the CPU number of environment events: a sender outside the model.
@@ -168,6 +170,19 @@ func (k *K) fresh(line int, what string, nonMover bool) bool {
 		}
 	}
 	return true
+}
+
+// Unlocked marks a read of shared data without its covering lock that
+// the model keeps within the current step, because no other interleaving
+// of it can change the outcome (the value only chooses what to lock or
+// re-check next). For the reduction it is a non-mover: the transition
+// ends with this step.
+func (k *K) Unlocked() { k.segN = true }
+
+// Report records a finding of the model that is not a kernel panic (for
+// instance a stale LWP pointer): the step goes on, as the C code does.
+func (k *K) Report(name, msg string) {
+	k.reports = append(k.reports, [2]string{name, msg + " at " + k.M.Kernel.Src(k.Src)})
 }
 
 // Cut marks an access of shared data made without the covering lock: it

@@ -42,6 +42,7 @@ func (s *stringList) Set(v string) error {
 
 type checkFlags struct {
 	revisions stringList
+	por       string
 	search    string
 	workers   int
 	maxStates int64
@@ -56,6 +57,7 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	c := &checkFlags{}
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.Var(&c.revisions, "revision", "check only this revision (repeatable)")
+	fs.StringVar(&c.por, "por", "on", "partial-order reduction: on or off (verdicts and findings do not depend on it)")
 	fs.StringVar(&c.search, "search", "bfs", "search order: bfs (shortest counterexamples) or dfs")
 	fs.IntVar(&c.workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
 	fs.Int64Var(&c.maxStates, "max-states", 0, "stop a search after this many states (0: no limit)")
@@ -105,10 +107,28 @@ type checkResult struct {
 	Limit       string    `json:"limit,omitempty"`
 	Findings    []finding `json:"findings,omitempty"`
 	Why         string    `json:"why,omitempty"` // why the expectation was not met
+	// Held names the invariants checked that no finding refutes (in the
+	// part explored, if a limit stopped the search).
+	Held     []string             `json:"held"`
+	Coverage *invariants.Coverage `json:"coverage,omitempty"` // transition coverage
 }
 
 type finding struct {
 	Name    string `json:"name"`
+	Message string `json:"message"`
+	Steps   int    `json:"steps"`
+	// Known, if set, says why this finding is a known disagreement between
+	// the revision's code and its documentation (the revision's table):
+	// it is reported, but does not fail the spec.
+	Known string `json:"known,omitempty"`
+	// Edges are the schedules of a lock-order cycle, one per edge.
+	Edges []edgeSchedule `json:"edges,omitempty"`
+}
+
+// edgeSchedule is a shortest schedule that takes one edge of a lock-order
+// cycle.
+type edgeSchedule struct {
+	Edge    string `json:"edge"`
 	Message string `json:"message"`
 	Steps   int    `json:"steps"`
 }
@@ -117,6 +137,9 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	fs, cf := newCheckFlags()
 	if err := parseFlags(fs, args); err != nil {
 		return exitUsage, err
+	}
+	if cf.por != "on" && cf.por != "off" {
+		return exitUsage, usagef("--por %q: want on or off", cf.por)
 	}
 	if cf.format != "text" && cf.format != "json" {
 		return exitUsage, usagef("unknown format %q (text or json)", cf.format)
@@ -155,10 +178,11 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		if fam == nil {
 			fam = j.spec.Check
 		}
-		m, _, err := invariants.Build(j.rev, j.spec, fam)
+		m, c, err := invariants.Build(j.rev, j.spec, fam)
 		if err != nil {
 			return exitUsage, err
 		}
+		m.Merge = cf.por == "on"
 		o := opt
 		if cf.progress || isTerminal(stderr) {
 			o.Progress = progressPrinter(stderr, j.spec.Name+"@"+j.rev.Name)
@@ -170,7 +194,11 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return exitUsage, fmt.Errorf("%s on %s: %w", j.spec.Name, j.rev.Name, err)
 		}
-		res := judge(j.spec, j.rev, r)
+		rf, err := c.Analyze(context.Background(), opt)
+		if err != nil {
+			return exitUsage, fmt.Errorf("%s on %s: %w", j.spec.Name, j.rev.Name, err)
+		}
+		res := judge(j.spec, j.rev, r, c, rf)
 		results = append(results, res)
 		if cf.format == "text" {
 			printResult(stdout, &res)
@@ -179,6 +207,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	if cf.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		if err := enc.Encode(results); err != nil {
 			return exitUsage, err
 		}
@@ -258,14 +287,38 @@ func supportsAll(r *model.Revision, sp *specs.Spec) bool {
 	return true
 }
 
-// judge compares a run with the spec's expectation.
-func judge(sp *specs.Spec, rev *model.Revision, r *explore.Result) checkResult {
+// judge compares a run, and the whole-run findings rf, with the spec's
+// expectation.
+func judge(sp *specs.Spec, rev *model.Revision, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) checkResult {
 	res := checkResult{Spec: sp.Name, Revision: rev.Name, Verdict: r.Verdict.String(), States: r.States,
-		Transitions: r.Transitions, Depth: r.Depth, Seconds: r.Elapsed.Seconds(), Limit: r.Limit}
-	var names []string
+		Transitions: r.Transitions, Depth: r.Depth, Seconds: r.Elapsed.Seconds(), Limit: r.Limit,
+		Held: []string{}, Coverage: c.Coverage()}
+	var names, failed []string // every finding's invariant; those not known
 	for _, f := range r.Findings {
-		res.Findings = append(res.Findings, finding{Name: f.Name, Message: f.Message, Steps: len(f.Trace)})
+		x := finding{Name: f.Name, Message: f.Message, Steps: len(f.Trace)}
+		if k, ok := c.Known(f.Name); ok {
+			x.Known = k.Why + " (" + k.Source + ")"
+		} else {
+			failed = append(failed, invariants.BaseName(f.Name))
+		}
+		res.Findings = append(res.Findings, x)
+		names = append(names, invariants.BaseName(f.Name))
+	}
+	for _, f := range rf {
+		x := finding{Name: f.Name, Message: f.Message}
+		for _, w := range f.Witnesses {
+			x.Edges = append(x.Edges, edgeSchedule{Edge: w.Edge.String(), Message: w.Finding.Message, Steps: len(w.Finding.Trace)})
+			x.Steps = max(x.Steps, len(w.Finding.Trace))
+		}
+		res.Findings = append(res.Findings, x)
 		names = append(names, f.Name)
+		failed = append(failed, f.Name)
+		res.Verdict = explore.Fail.String()
+	}
+	for _, inv := range c.Enabled() {
+		if !slices.Contains(names, inv.Name) {
+			res.Held = append(res.Held, inv.Name)
+		}
 	}
 	want := ""
 	switch sp.Expect.Kind {
@@ -276,8 +329,9 @@ func judge(sp *specs.Spec, rev *model.Revision, r *explore.Result) checkResult {
 	case specs.Violation:
 		res.Expect, want = "violation "+sp.Expect.Name, sp.Expect.Name
 	}
+	others := slices.DeleteFunc(slices.Clone(failed), func(n string) bool { return n == want })
 	switch {
-	case want == "" && len(names) > 0:
+	case want == "" && len(failed) > 0:
 		res.Why = "unexpected finding"
 	case want != "" && !slices.Contains(names, want):
 		if r.Limit != "" {
@@ -285,7 +339,7 @@ func judge(sp *specs.Spec, rev *model.Revision, r *explore.Result) checkResult {
 		} else {
 			res.Why = want + " expected, not found"
 		}
-	case want != "" && len(names) > 1:
+	case want != "" && len(others) > 0:
 		res.Why = "findings besides the expected " + want
 	case want == "" && r.Limit != "":
 		res.Why = "incomplete"
@@ -328,7 +382,30 @@ func printResult(w io.Writer, r *checkResult) {
 	}
 	fmt.Fprintln(w)
 	for _, f := range r.Findings {
-		fmt.Fprintf(w, "     %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)
+		if f.Known != "" {
+			fmt.Fprintf(w, "     known %s: %s (%d steps)\n       why: %s\n", f.Name, f.Message, f.Steps, f.Known)
+			continue
+		}
+		if f.Edges == nil {
+			fmt.Fprintf(w, "     %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)
+			continue
+		}
+		fmt.Fprintf(w, "     %s: %s\n", f.Name, f.Message)
+		for _, e := range f.Edges {
+			fmt.Fprintf(w, "       edge %s: %s (%d steps)\n", e.Edge, e.Message, e.Steps)
+		}
+	}
+	held := "held"
+	if r.Limit != "" {
+		held = "held so far"
+	}
+	fmt.Fprintf(w, "     %s (%d): %s\n", held, len(r.Held), strings.Join(r.Held, " "))
+	if cv := r.Coverage; cv != nil {
+		fmt.Fprintf(w, "     transitions: %d/%d documented edges exercised", cv.Exercised, cv.Documented)
+		if len(cv.Undocumented) > 0 {
+			fmt.Fprintf(w, "; undocumented taken: %s", strings.Join(cv.Undocumented, " "))
+		}
+		fmt.Fprintln(w)
 	}
 }
 

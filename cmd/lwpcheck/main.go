@@ -5,6 +5,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -33,13 +34,14 @@ type verb struct {
 	usage string // one line
 	doc   string // a paragraph
 	run   func(args []string, stdout, stderr io.Writer) (int, error)
+	flags func() *flag.FlagSet // the verb's flags, for help; nil: see flagsOf
 }
 
 var verbs []*verb
 
 func init() {
 	verbs = []*verb{
-		checkVerb, listVerb,
+		checkVerb, listVerb, graphVerb,
 		{name: "help", usage: "lwpcheck help [VERB]", doc: "Print the verbs, or one verb's usage and flags.", run: runHelp},
 		{name: "version", usage: "lwpcheck version", doc: "Print the version.", run: runVersion},
 	}
@@ -98,7 +100,11 @@ func runHelp(args []string, stdout, stderr io.Writer) (int, error) {
 	for _, v := range verbs {
 		if v.name == args[0] {
 			fmt.Fprintf(stdout, "Usage: %s\n\n%s\n", v.usage, v.doc)
-			if fs := flagsOf(v.name); fs != nil {
+			fs := flagsOf(v.name)
+			if v.flags != nil {
+				fs = v.flags()
+			}
+			if fs != nil {
 				fmt.Fprintln(stdout, "\nFlags:")
 				fs.SetOutput(stdout)
 				fs.PrintDefaults()

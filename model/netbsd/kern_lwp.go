@@ -18,6 +18,7 @@ func lwpLock(k *model.K, f *model.Frame) {
 	l := &k.S.LWPs[f.A]
 	switch f.PC {
 	case 0:
+		k.Unlocked()
 		f.B = l.Mutex // old = atomic_load_consume(&l->l_mutex) :1608
 		f.PC = 1
 	case 1:
@@ -45,7 +46,7 @@ func lwpUnsleep(k *model.K, f *model.Frame) {
 	case 0:
 		k.At(1598, "lwp_unsleep(l, unlock)")
 		k.Assert(k.Owned(k.S.LWPs[f.A].Mutex), 1598, "mutex_owned(l->l_mutex)")
-		k.Assert(k.S.LWPs[f.A].SyncObj != model.SObjSched, 1599, "l_syncobj->sobj_unsleep: sched_syncobj panics")
+		k.Assert(k.S.LWPs[f.A].SyncObj != model.SObjSched, 1599, "l_syncobj->sobj_unsleep != sched_unsleep (which panics)")
 		k.Call(f, 1, fnSleepqUnsleep, f.A, f.B, 0)
 	case 1:
 		k.Return(0)
@@ -234,6 +235,8 @@ func lwpWait(k *model.K, f *model.Frame) {
 		k.Call(f, 7, fnCvBroadcast, 0, 0, 0)
 	case 7:
 		k.Return(f.C) // :766
+	case 8:
+		k.Call(f, 4, fnLwpFree, f.C, 0, 0) // :706, releases p_lock
 	case 9:
 		k.Assert(false, 609, "KASSERT(false): lwp_userret returned")
 	}
@@ -301,7 +304,8 @@ func lwpWaitScan(k *model.K, f *model.Frame, me int, lid uint8, exiting bool) {
 		if f.B&waitDeparted != 0 {
 			s.LWPs[me].Value = t.Lid // *departed = l2->l_lid :702
 		}
-		k.Call(f, 4, fnLwpFree, uint8(l2), 0, 0) // :706, releases p_lock
+		f.C = uint8(l2)
+		k.Call(f, 8, fnSchedLwpCollect, 0, 0, 0) // :703
 		return
 	}
 	if nfound == 0 {
@@ -344,9 +348,14 @@ func lwpCreate(k *model.K, f *model.Frame) {
 			k.Bug("more LWP structures than the model holds")
 			return
 		}
-		// pool_cache_get; lwp_ctor :398-400 puts it on this CPU's spc_lwplock.
+		// pool_cache_get: a structure never used is constructed by
+		// lwp_ctor (:398-400) on this CPU's spc_lwplock; a freed one keeps
+		// the CPU and lock lwp_free gave it (:1294-1295).
 		l := k.L(i)
-		*l = model.LWP{Gen: l.Gen + 1, Stat: model.LSIDL, CPU: uint8(k.CPU), Mutex: model.SpcLwplock(k.CPU)}
+		if l.Gen == 0 {
+			*l = model.LWP{CPU: uint8(k.CPU), Mutex: model.SpcLwplock(k.CPU)}
+		}
+		l.Stat = model.LSIDL
 		f.C = uint8(i)
 		f.PC = 1
 	case 1:
@@ -354,11 +363,10 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		l := k.L(i)
 		k.Assert(l.Stat == model.LSIDL, 834, "l2->l_stat == LSIDL")
 		k.Assert(l.Mutex == model.SpcLwplock(int(l.CPU)), 837, "l2->l_mutex == l2->l_cpu->ci_schedstate.spc_lwplock")
-		// memset(&l2->l_startzero, 0, ...): only l_stat, l_cpu and l_mutex stay.
-		*l = model.LWP{Gen: l.Gen, Name: f.B, Stat: l.Stat, CPU: l.CPU, Mutex: l.Mutex}
-		if f.PC = 2; l.Gen == 0 {
-			l.Gen = 1
-		}
+		// memset(&l2->l_startzero, 0, ...): only l_stat, l_cpu and l_mutex
+		// stay; the structure has a new identity.
+		*l = model.LWP{Gen: l.Gen + 1, Name: f.B, Stat: l.Stat, CPU: l.CPU, Mutex: l.Mutex}
+		f.PC = 2
 	case 2:
 		// proc_alloc_lwpid (kern_proc.c) under proc_lock: the process's
 		// own PID if no LWP holds it (the first LWP, or after it was
@@ -619,6 +627,20 @@ func lwpFree(k *model.K, f *model.Frame) {
 			// pool_cache_put :1366: the slot is free again.
 			*l = model.LWP{Gen: l.Gen, CPU: l.CPU, Mutex: l.Mutex}
 		}
+		k.Return(0)
+	}
+}
+
+// schedLwpCollect mirrors sched_lwp_collect of SCHED_4BSD (sched_4bsd.c,
+// the default scheduler), called by lwp_wait at kern_lwp.c@1.270:703 with
+// p_lock held: it locks curlwp to absorb the collected LWP's estcpu.
+func schedLwpCollect(k *model.K, f *model.Frame) {
+	switch f.PC {
+	case 0:
+		k.At(703, "sched_lwp_collect(l2)")
+		lwpLockCall(k, f, 1, k.Cur)
+	case 1:
+		lwpUnlock(k, k.Cur, 703) // l->l_estcpu += t->l_estcpu
 		k.Return(0)
 	}
 }

@@ -113,9 +113,9 @@ func kpsignal2(k *model.K, f *model.Frame) {
 			}
 		}
 		if !deliver {
-			p.SigPend |= sig // sigput(&p->p_sigpend) :1503
+			p.SigPend |= sig // sigput(&p->p_sigpend) :1502
 		}
-		f.C, f.PC = 0, 1 // deliver: try each LWP :1512
+		f.C, f.PC = 0, 1 // deliver: try each LWP :1515
 	case 1:
 		if f.C >= p.NList {
 			k.Return(0)
@@ -124,7 +124,7 @@ func kpsignal2(k *model.K, f *model.Frame) {
 		k.Call(f, 2, fnSigpost, p.Lwps[f.C]-1, sig, 0)
 	case 2:
 		if f.Ret != 0 && prop&saToall == 0 {
-			k.Return(0) // :1513
+			k.Return(0) // :1516-1517
 			return
 		}
 		f.C++
@@ -229,7 +229,7 @@ func issignal(k *model.K, f *model.Frame) {
 		case sigprop(sig)&saStop != 0:
 			sigget(k, me, sig, from)             // :2032
 			p.XSig = sig                         // :2033
-			k.Call(f, 2, fnSigswitch, sig, 0, 0) // :2036
+			k.Call(f, 4, fnSigswitch, sig, 0, 0) // :2035-2036
 		case sigprop(sig)&saIgnore != 0:
 			f.A, f.B = sig, from // discard and look again :2038-2043
 		default:
@@ -244,6 +244,13 @@ func issignal(k *model.K, f *model.Frame) {
 		l.Flag &^= model.FlagPENDSIG // :1918
 		lwpUnlock(k, me, 1919)
 		k.Return(0)
+	case 4:
+		// Back from the stop: signo was set to 0 (:2035) and the loop is
+		// left (:2045, :2048), so issignal returns 0.
+		if !k.Enter(model.LockProc, 2037, "mutex_enter(p->p_lock)") {
+			return
+		}
+		k.Return(0)
 	}
 }
 
@@ -256,7 +263,7 @@ func sigget(k *model.K, slot int, sig, from uint8) {
 	}
 }
 
-// postsig mirrors postsig, kern_sig.c@1.405:2080, with p_lock held. A: the
+// postsig mirrors postsig, kern_sig.c@1.405:2079,with p_lock held. A: the
 // signal. A caught signal runs its handler in user space (nothing the
 // model tracks); a default action is sigexit.
 func postsig(k *model.K, f *model.Frame) {
@@ -266,7 +273,7 @@ func postsig(k *model.K, f *model.Frame) {
 		k.At(2092, "postsig(signo)")
 		k.Assert(k.Owned(model.LockProc), 2092, "mutex_owned(p->p_lock)")
 		if k.S.LWPs[me].SigPend&f.A != 0 {
-			sigget(k, me, f.A, 1) // :2126
+			sigget(k, me, f.A, 1) // :2127
 		} else {
 			sigget(k, me, f.A, 2)
 		}
@@ -294,6 +301,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 		k.Assert(!k.Owned(model.LockProcList), 1733, "!mutex_owned(&proc_lock)")
 		f.PC = 1
 		if p.Stat == model.SACTIVE && p.SFlag&model.PS_STOPPING == 0 {
+			k.Assert(f.A != 0, 1742, "signo != 0")
 			k.Call(f, 1, fnProcStop, f.A, 0, 0) // :1743
 		}
 	case 1:
@@ -344,9 +352,9 @@ func procStopDone(k *model.K, line int) {
 	k.Assert(k.Owned(model.LockProc), 1573, "mutex_owned(p->p_lock)")
 	k.Assert(p.SFlag&model.PS_STOPPING != 0, 1574, "(p->p_sflag & PS_STOPPING) != 0")
 	k.Assert(p.NRLWPs == 0 || p.NRLWPs == 1, 1575, "p->p_nrlwps == 0 || p->p_nrlwps == 1")
+	k.Assert(p.NRLWPs == 0 || k.Cur >= 0, 1576, "p->p_nrlwps == 0 || p == curproc")
 	p.SFlag &^= model.PS_STOPPING // :1578
 	p.Stat = model.SSTOP          // :1579
-	p.Waited = 0                  // :1580
 	k.Foot.Visible = true
 }
 
@@ -427,6 +435,11 @@ func stopLwpsCase(k *model.K, f *model.Frame, done uint8) {
 	p := k.P()
 	switch f.PC {
 	case 1:
+		if f.C == 0 {
+			k.In(fSig)
+			k.Assert(k.Owned(model.LockProc), 1550, "mutex_owned(p->p_lock)")
+			k.Assert(p.SFlag&model.PS_STOPPING != 0, 1551, "(p->p_sflag & PS_STOPPING) != 0")
+		}
 		if f.C >= p.NList {
 			f.PC = done
 			return
@@ -490,7 +503,7 @@ func sigexit(k *model.K, f *model.Frame) {
 			lwpLockCall(k, f, 1, me) // :2265-2266
 		case p.SFlag&model.PS_WEXIT != 0:
 			k.Exit(model.LockProc, 2277)
-			k.Call(f, 99, fnLwpExit, uint8(me), 0, 0) // :2278
+			k.Call(f, 98, fnLwpExit, uint8(me), 0, 0) // :2278
 		case docore:
 			p.SFlag |= model.PS_WCORE // :2288
 			f.C, f.PC = 0, 3
@@ -501,7 +514,7 @@ func sigexit(k *model.K, f *model.Frame) {
 		k.Self().Flag |= model.FlagWCORE | model.FlagWEXIT | model.FlagWSUSPEND // :2267
 		lwpUnlock(k, me, 2268)
 		k.Exit(model.LockProc, 2269)
-		k.Call(f, 99, fnLwpUserret, 0, 0, 0) // :2270
+		k.Call(f, 97, fnLwpUserret, 0, 0, 0) // :2270
 	case 3: // LIST_FOREACH(t, &p->p_lwps) :2290
 		if f.C >= p.NList {
 			f.PC = 6
@@ -552,8 +565,12 @@ func sigexit(k *model.K, f *model.Frame) {
 	case 12:
 		p.SFlag &^= model.PS_WCORE        // :2351
 		k.Call(f, 99, fnExit1, f.A, 0, 0) // :2353
+	case 97:
+		k.Assert(false, 2271, "panic(\"sigexit 1\")")
+	case 98:
+		k.Assert(false, 2279, "panic(\"sigexit 2\")")
 	case 99:
-		k.Assert(false, 2355, "NOTREACHED: sigexit")
+		k.Assert(false, 2354, "NOTREACHED: exit1 returned")
 	}
 }
 
@@ -605,9 +622,7 @@ func envMigrate(k *model.K, f *model.Frame) {
 	i := int(f.A)
 	switch f.PC {
 	case 0:
-		st := k.S.LWPs[i].Stat
-		if st == model.LSZOMB || st == model.LSIDL || !k.Enter(model.LockProc, 0, "sched_setaffinity: mutex_enter(p->p_lock)") {
-			k.Blocked()
+		if !k.Enter(model.LockProc, 0, "sched_setaffinity: mutex_enter(p->p_lock)") {
 			return
 		}
 		lwpLockCall(k, f, 1, i)

@@ -42,8 +42,9 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 				l.Flag &^= model.FlagCANCELLED // :365
 				f.B = uint8(model.EINTR)       // :366
 				early = true
-			} else if l.Flag&model.FlagPENDSIG != 0 && sigispending(k, k.Cur) != 0 {
-				early = true // :368-369
+			} else if l.Flag&model.FlagPENDSIG != 0 {
+				k.Unlocked()                        // sigispending reads the pending sets without p_lock
+				early = sigispending(k, k.Cur) != 0 // :368-369
 			}
 			l.Flag |= model.FlagCATCHINTR // :370
 		} else {
@@ -65,7 +66,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		k.Call(f, 2, fnMiSwitch, 0, 0, 0) // :391
 	case 2:
 		// Back on a CPU: the LWP and the sleep queue are unlocked.
-		k.At(394, "sleepq_block: awoken")
+		k.At(403, "awoken: callout_halt")
 		if f.A&blockTimo != 0 {
 			l.Timo = 0 // callout_halt :403
 			if l.Flag&model.FlagSTIMO != 0 {

@@ -81,6 +81,7 @@ const (
 	fnEnvTimeout
 	fnEnvMigrate
 	fnProcStopCO
+	fnSchedLwpCollect
 	numFn
 )
 

@@ -1,0 +1,305 @@
+package invariants
+
+import (
+	"context"
+	"fmt"
+	"math/bits"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/model"
+)
+
+var lockOrderInvariants = []*Invariant{
+	{
+		Name: "lock-order", Family: LockOrder,
+		Doc:    "no lock is acquired while holding a lock the revision's documented order puts after it",
+		Source: "revision table; netbsd-2025: kern_lwp.c@1.270:195-197, with proc_lock -> p_lock -> LWP locks from the code (semantics.md §2)",
+		Step:   againstOrder,
+	},
+	{
+		Name: "lock-order-cycle", Family: LockOrder,
+		Doc:    "the lock-class graph of every explored acquisition (held class -> acquired class) has no cycle",
+		Source: "DESIGN.md \"Invariants\": a cycle over all explored interleavings is a finding; each edge gets a replayable schedule",
+		Run:    lockCycles,
+	},
+}
+
+// againstOrder finds an acquisition of a lock while holding one the
+// documented order puts after it. Try-acquires are exempt.
+func againstOrder(c *Checker, k *model.K, pre, post *model.State) (string, bool) {
+	for i := range k.Events {
+		e := &k.Events[i]
+		if e.Kind != model.EvAcquire {
+			continue
+		}
+		bad := e.Held & c.rules.forbidden[e.Lock]
+		if bad == 0 || c.rules.try(e.Src) {
+			continue
+		}
+		h := uint8(bits.TrailingZeros16(bad))
+		acq, held := model.ClassOf(e.Lock), model.ClassOf(h)
+		return fmt.Sprintf("%s acquires %s holding %s at %s: the documented order takes %s before %s (%s)",
+			actor(k, pre), model.LockName(e.Lock), model.LockName(h), c.M.Kernel.Src(e.Src), acq, held,
+			c.Tables.LockOrder.source(acq, held)), true
+	}
+	return "", false
+}
+
+// actor names who runs step k.
+func actor(k *model.K, pre *model.State) string {
+	switch {
+	case k.CPU == model.EnvCPU:
+		return "env"
+	case k.Cur >= 0:
+		return fmt.Sprintf("LWP %d", pre.LWPs[k.Cur].Name)
+	}
+	return fmt.Sprintf("cpu%d", k.CPU)
+}
+
+// Edge is an edge of the lock-class graph: a lock of class To acquired
+// while a lock of class From is held.
+type Edge struct{ From, To model.LockClass }
+
+func (e Edge) String() string { return e.From.String() + " -> " + e.To.String() }
+
+// lockGraph is the lock-class graph of a search, gathered by the workers
+// as they go: a set of edges, so the same for any number of workers.
+type lockGraph struct {
+	seen [model.NumClasses][model.NumClasses]atomic.Bool
+	// held is the intersection of the lock ids held at every acquisition
+	// along the edge.
+	held [model.NumClasses][model.NumClasses]atomic.Uint32
+}
+
+func newLockGraph() *lockGraph {
+	g := new(lockGraph)
+	for i := range g.held {
+		for j := range g.held[i] {
+			g.held[i][j].Store(^uint32(0))
+		}
+	}
+	return g
+}
+
+// add records the edges of acquisition e. It writes shared memory only
+// when something changes, so that workers do not contend on known edges.
+func (g *lockGraph) add(e *model.Event) {
+	to := model.ClassOf(e.Lock)
+	for h := e.Held; h != 0; h &= h - 1 {
+		from := model.ClassOf(uint8(bits.TrailingZeros16(h)))
+		if !g.seen[from][to].Load() {
+			g.seen[from][to].Store(true)
+		}
+		if x := &g.held[from][to]; x.Load()&^uint32(e.Held) != 0 {
+			x.And(uint32(e.Held))
+		}
+	}
+}
+
+// GraphEdge is an edge of the lock-class graph as a search found it.
+type GraphEdge struct {
+	Edge
+	// Gate is the set of lock ids held at every acquisition along the
+	// edge (bit per lock id), the edge's own From lock included.
+	Gate uint16
+	// Against reports that the edge goes against the documented order.
+	Against bool
+}
+
+// Edges returns the lock-class graph gathered so far, sorted; nil if the
+// lock-order family is not checked.
+func (c *Checker) Edges() []GraphEdge {
+	if c.graph == nil {
+		return nil
+	}
+	var out []GraphEdge
+	for i := range c.graph.seen {
+		for j := range c.graph.seen[i] {
+			if c.graph.seen[i][j].Load() {
+				e := Edge{model.LockClass(i), model.LockClass(j)}
+				out = append(out, GraphEdge{Edge: e, Gate: uint16(c.graph.held[i][j].Load()), Against: c.rules.before[j][i]})
+			}
+		}
+	}
+	return out
+}
+
+// cycles returns the elementary cycles of the graph of edges, each as the
+// list of its classes starting at its least class, in a fixed order. A
+// class acquired while holding another lock of the same class is a cycle
+// of one.
+func cycles(edges []GraphEdge) [][]model.LockClass {
+	g := simple.NewDirectedGraph()
+	var out [][]model.LockClass
+	for _, e := range edges {
+		if e.From == e.To {
+			out = append(out, []model.LockClass{e.From})
+			continue
+		}
+		g.SetEdge(g.NewEdge(classVertex{e.From}, classVertex{e.To}))
+	}
+	for _, cyc := range topo.DirectedCyclesIn(g) {
+		cyc = cyc[:len(cyc)-1] // the first node is repeated at the end
+		least := 0
+		for i, n := range cyc {
+			if n.ID() < cyc[least].ID() {
+				least = i
+			}
+		}
+		cl := make([]model.LockClass, len(cyc))
+		for i := range cyc {
+			cl[i] = model.LockClass(cyc[(least+i)%len(cyc)].ID())
+		}
+		out = append(out, cl)
+	}
+	slices.SortFunc(out, func(a, b []model.LockClass) int { return slices.Compare(a, b) })
+	return out
+}
+
+// lockCycles reports each cycle of the lock-class graph, with a shortest
+// schedule for each of its edges. A cycle whose every edge was taken with
+// one lock held that is not on the cycle (p_lock, say) is gated by it and
+// cannot deadlock; the message says so.
+func lockCycles(ctx context.Context, c *Checker, opt explore.Options) ([]RunFinding, error) {
+	edges := c.Edges()
+	gate := map[Edge]uint16{}
+	for _, e := range edges {
+		gate[e.Edge] = e.Gate
+	}
+	witnesses := map[Edge]Witness{}
+	var out []RunFinding
+	for _, cyc := range cycles(edges) {
+		f := RunFinding{Name: "lock-order-cycle"}
+		common := ^uint16(0)
+		names := make([]string, 0, len(cyc)+1)
+		for i, from := range cyc {
+			e := Edge{from, cyc[(i+1)%len(cyc)]}
+			common &= gate[e]
+			names = append(names, from.String())
+			w, ok := witnesses[e]
+			if !ok {
+				var err error
+				if w, err = c.witness(ctx, e, opt); err != nil {
+					return nil, err
+				}
+				witnesses[e] = w
+			}
+			f.Witnesses = append(f.Witnesses, w)
+		}
+		names = append(names, cyc[0].String())
+		for _, cl := range cyc {
+			common &^= classLocks(cl)
+		}
+		f.Message = "lock classes " + strings.Join(names, " -> ") + ": "
+		if len(cyc) == 1 {
+			f.Message += "two locks of one class, in no documented order; "
+		}
+		if common == 0 {
+			f.Message += "no lock is held at every edge: a potential deadlock"
+		} else {
+			f.Message += "every edge was taken holding " + lockNames(common) + " (a gate lock): a false deadlock"
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// classLocks is the set of lock ids of class cl.
+func classLocks(cl model.LockClass) uint16 {
+	var s uint16
+	for id := uint8(1); id < model.NumLocks; id++ {
+		if model.ClassOf(id) == cl {
+			s |= 1 << id
+		}
+	}
+	return s
+}
+
+// lockNames names the lock ids in set.
+func lockNames(set uint16) string {
+	var out []string
+	for h := set; h != 0; h &= h - 1 {
+		out = append(out, model.LockName(uint8(bits.TrailingZeros16(h))))
+	}
+	return strings.Join(out, ", ")
+}
+
+// edgeViolation names the violation a witness model reports.
+const edgeViolation = "lock-order-edge"
+
+// WitnessModel returns a machine for the checker's spec and kernel whose
+// only check reports, as "lock-order-edge", a step that takes edge e.
+// Witness schedules replay on it.
+func (c *Checker) WitnessModel(e Edge) (*model.Machine, error) {
+	m, err := model.New(c.M.Kernel, c.M.Spec)
+	if err != nil {
+		return nil, err
+	}
+	m.Check = &edgeTarget{rules: &c.rules, kn: c.M.Kernel, edge: e}
+	m.Merge = c.M.Merge
+	return m, nil
+}
+
+// witness finds a shortest schedule that takes edge e: a breadth-first
+// search that stops at the first step taking it. A KASSERT met first also
+// stops that search; then the whole space is searched.
+func (c *Checker) witness(ctx context.Context, e Edge, opt explore.Options) (Witness, error) {
+	m, err := c.WitnessModel(e)
+	if err != nil {
+		return Witness{}, err
+	}
+	opt.Search, opt.Progress = explore.BFS, nil
+	for _, stop := range []bool{true, false} {
+		opt.StopAtFirst = stop
+		r, err := explore.Run(ctx, m, opt)
+		if err != nil {
+			return Witness{}, fmt.Errorf("edge %s: %w", e, err)
+		}
+		for _, f := range r.Findings {
+			if f.Name == edgeViolation {
+				return Witness{Edge: e, Finding: f}, nil
+			}
+		}
+		if r.Limit != "" {
+			return Witness{}, fmt.Errorf("edge %s: no schedule found before the %s limit", e, r.Limit)
+		}
+	}
+	return Witness{}, fmt.Errorf("edge %s: taken in the search but not in a search for it: the model is not deterministic", e)
+}
+
+// edgeTarget is the check of a witness search: it reports the first step
+// that takes its edge.
+type edgeTarget struct {
+	rules *rules
+	kn    *model.Kernel
+	edge  Edge
+}
+
+func (t *edgeTarget) Step(k *model.K, pre, post *model.State, vs []explore.Violation) []explore.Violation {
+	for i := range k.Events {
+		e := &k.Events[i]
+		if e.Kind != model.EvAcquire || model.ClassOf(e.Lock) != t.edge.To || t.rules.try(e.Src) {
+			continue
+		}
+		for h := e.Held; h != 0; h &= h - 1 {
+			id := uint8(bits.TrailingZeros16(h))
+			if model.ClassOf(id) == t.edge.From {
+				return append(vs, explore.Violation{Name: edgeViolation, Message: fmt.Sprintf("%s acquires %s holding %s at %s",
+					actor(k, pre), model.LockName(e.Lock), lockNames(e.Held), t.kn.Src(e.Src))})
+			}
+		}
+	}
+	return vs
+}
+
+func (t *edgeTarget) State(s *model.State, vs []explore.Violation) []explore.Violation { return vs }
+
+func (t *edgeTarget) Terminal(s *model.State) (explore.Violation, bool) {
+	return explore.Violation{}, false
+}

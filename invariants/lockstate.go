@@ -1,0 +1,89 @@
+package invariants
+
+import (
+	"fmt"
+
+	"github.com/lwpcheck/lwpcheck/model"
+)
+
+var lockStateInvariants = []*Invariant{
+	{
+		Name: "l_mutex-state", Family: LockState,
+		Doc: "an LWP's l_mutex is the lock the revision's table gives its state (checked where that lock is free: " +
+			"under it, a state may be mid-transition)",
+		Source: "revision table; netbsd-2025: kern_lwp.c@1.270:169-193",
+		State:  mutexMatchesState,
+	},
+	{
+		Name: "l_stat-locked", Family: LockState,
+		Doc:    "every l_stat change is made with the LWP's lock held",
+		Source: "kern_lwp.c@1.270:162-163",
+		Step:   statLocked,
+	},
+	{
+		Name: "l_stat-p_lock", Family: LockState,
+		Doc:    "an LWP enters or leaves LSIDL, LSZOMB, LSSTOP or LSSUSPENDED with p_lock held",
+		Source: "kern_lwp.c@1.270:199-205",
+		Step:   statProcLocked,
+	},
+}
+
+// mutexMatchesState checks each LWP whose lock is free against the
+// state-to-lock table. While the lock is held, its holder may be midway
+// through changing the state and l_mutex, which only have to agree again
+// once it lets go.
+func mutexMatchesState(c *Checker, s *model.State) (string, bool) {
+	for i := range s.LWPs {
+		l := &s.LWPs[i]
+		if l.Stat == 0 || l.Stat >= maxStat || s.Locks[l.Mutex] != 0 {
+			continue
+		}
+		sl := c.rules.stateLock[l.Stat]
+		if sl == nil || sl.Rule.holds(l) {
+			continue
+		}
+		return fmt.Sprintf("%s is %s with l_mutex %s; the table wants %s (%s)", lwpName(l, i), model.StatName(l.Stat),
+			model.LockName(l.Mutex), sl.Rule.describe(l), sl.Source), true
+	}
+	return "", false
+}
+
+// lwpName names the LWP in slot i for a message.
+func lwpName(l *model.LWP, i int) string {
+	if l.Name == 0 {
+		return fmt.Sprintf("LWP slot %d", i)
+	}
+	return fmt.Sprintf("LWP %d", l.Name)
+}
+
+// statLocked finds an l_stat change made without the LWP's lock.
+func statLocked(c *Checker, k *model.K, pre, post *model.State) (string, bool) {
+	for i := range k.Events {
+		e := &k.Events[i]
+		if e.Kind != model.EvStat || e.From == e.To || e.LLock {
+			continue
+		}
+		return fmt.Sprintf("%s sets %s %s->%s at %s without its lock (%s) held", actor(k, pre),
+			lwpName(&pre.LWPs[e.LWP], int(e.LWP)), model.StatName(e.From), model.StatName(e.To),
+			c.M.Kernel.Src(e.Src), model.LockName(e.Lock)), true
+	}
+	return "", false
+}
+
+// procLockedStats are the states entered and left only under p_lock.
+var procLockedStats = [maxStat]bool{model.LSIDL: true, model.LSZOMB: true, model.LSSTOP: true, model.LSSUSPENDED: true}
+
+// statProcLocked finds a change into or out of a p_lock state without
+// p_lock.
+func statProcLocked(c *Checker, k *model.K, pre, post *model.State) (string, bool) {
+	for i := range k.Events {
+		e := &k.Events[i]
+		if e.Kind != model.EvStat || e.From == e.To || e.PLock || e.From >= maxStat || e.To >= maxStat ||
+			!(procLockedStats[e.From] || procLockedStats[e.To]) {
+			continue
+		}
+		return fmt.Sprintf("%s sets %s %s->%s at %s without p_lock held", actor(k, pre),
+			lwpName(&pre.LWPs[e.LWP], int(e.LWP)), model.StatName(e.From), model.StatName(e.To), c.M.Kernel.Src(e.Src)), true
+	}
+	return "", false
+}

@@ -1,0 +1,362 @@
+package invariants
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/model/netbsd"
+	"github.com/lwpcheck/lwpcheck/specs"
+)
+
+// run is a routine's body (model.Routine.Run).
+type run = func(k *model.K, f *model.Frame)
+
+// mutant returns a copy of rev in which routine name runs wrap(its run).
+func mutant(t *testing.T, rev *model.Revision, name string, wrap func(run) run) *model.Revision {
+	t.Helper()
+	kn := *rev.Kernel
+	kn.Routines = slices.Clone(kn.Routines)
+	i := slices.IndexFunc(kn.Routines, func(r model.Routine) bool { return r.Name == name })
+	if i < 0 {
+		t.Fatalf("revision %s has no routine %s", rev.Name, name)
+	}
+	kn.Routines[i].Run = wrap(kn.Routines[i].Run)
+	r := *rev
+	r.Kernel = &kn
+	return &r
+}
+
+// after wraps a routine so that fix runs after the case at pc when the
+// routine moves on to case next.
+func after(pc, next uint8, fix func(k *model.K, f *model.Frame)) func(run) run {
+	return func(orig run) run {
+		return func(k *model.K, f *model.Frame) {
+			from := f.PC
+			orig(k, f)
+			if from == pc && f.PC == next && k.Panic == "" {
+				fix(k, f)
+			}
+		}
+	}
+}
+
+// replace makes a routine run body instead.
+func replace(body run) func(run) run { return func(run) run { return body } }
+
+// lockSteps is a sys__lwp_self that acquires locks one per step, as
+// Enter requires, then runs done with them held, releases them and
+// returns 0.
+func lockSteps(locks func(k *model.K) []uint8, done func(k *model.K)) run {
+	return func(k *model.K, f *model.Frame) {
+		ls := locks(k)
+		if int(f.PC) < len(ls) {
+			if k.Enter(ls[f.PC], 1, "mutant: mutex_enter") {
+				f.PC++
+			}
+			return
+		}
+		done(k)
+		for i := len(ls) - 1; i >= 0; i-- {
+			k.Exit(ls[i], 2)
+		}
+		k.Return(0)
+	}
+}
+
+func ownLock(k *model.K) uint8 { return k.Self().Mutex }
+
+// mutation is one way of breaking the model so that an invariant fails.
+type mutation struct {
+	inv     string // the invariant that must fail
+	spec    string // the lwps line of the spec
+	routine string // the routine replaced
+	wrap    func(run) run
+	message string // a regexp the finding's message matches
+}
+
+var mutations = []mutation{
+	{
+		inv: "p_nlwps", spec: "{1: [create 2 -> 0]}", routine: "lwp_create",
+		wrap:    after(3, 4, func(k *model.K, f *model.Frame) { k.S.Proc.NLWPs-- }),
+		message: `counter is 1, the LWPs it counts are 2`,
+	},
+	{
+		inv: "p_nrlwps", spec: "{1: [create 2 -> 0]}", routine: "lwp_create",
+		wrap:    after(3, 4, func(k *model.K, f *model.Frame) { k.S.Proc.NRLWPs-- }),
+		message: `counter is 1, the LWPs it counts are 2`,
+	},
+	{
+		inv: "p_nzlwps", spec: "{1: [create 2 -> 0], 2: [exit]}", routine: "lwp_exit",
+		wrap:    after(0, 1, func(k *model.K, f *model.Frame) { k.S.Proc.NZLWPs-- }),
+		message: `counter is 0, the LWPs it counts are 1`,
+	},
+	{
+		inv: "p_ndlwps", spec: "{1: [create 2 detached -> 0]}", routine: "lwp_create",
+		wrap:    after(3, 4, func(k *model.K, f *model.Frame) { k.S.Proc.NDLWPs++ }),
+		message: `counter is 2, the LWPs it counts are 1`,
+	},
+	{
+		inv: "p_nlwpwait", spec: "{1: [create 2, wait 2], 2: [exit]}", routine: "lwp_wait",
+		wrap:    after(0, 1, func(k *model.K, f *model.Frame) { k.S.Proc.NLWPWait++ }),
+		message: `counter is 1, the LWPs it counts are 0`, // LWP 2 was a zombie: collected at once
+
+	},
+	{
+		inv: "p_zomblwp", spec: "{1: [create 2 -> 0]}", routine: "lwp_create",
+		wrap:    after(3, 4, func(k *model.K, f *model.Frame) { k.S.Proc.ZombLWP = uint8(k.Cur + 1) }),
+		message: `p_zomblwp is LWP 1, LSONPROC, detached=false`,
+	},
+	{
+		inv: "lock-order", spec: "{1: [self]}", routine: "sys__lwp_self",
+		wrap: replace(lockSteps(func(k *model.K) []uint8 { return []uint8{ownLock(k), model.LockProc} },
+			func(*model.K) {})),
+		message: `LWP 1 acquires p_lock holding cpu0.spc_lwplock .*takes p_lock before spc_lwplock`,
+	},
+	{
+		inv: "lock-order-cycle", spec: "{1: [kill 1 0, self]}", routine: "sys__lwp_self",
+		wrap: replace(lockSteps(func(*model.K) []uint8 { return []uint8{model.LockProc, model.LockProcList} },
+			func(*model.K) {})),
+		message: `^lock classes proc_lock -> p_lock -> proc_lock: no lock is held at every edge`,
+	},
+	{
+		inv: "l_mutex-state", spec: "{1: [self]}", routine: "sys__lwp_self",
+		wrap: replace(func(k *model.K, f *model.Frame) {
+			k.L(k.Cur).Mutex = model.SpcMutex(k.CPU)
+			k.Return(0)
+		}),
+		message: `LWP 1 is LSONPROC with l_mutex cpu0.spc_mutex; the table wants spc_lwplock of l_cpu`,
+	},
+	{
+		inv: "l_stat-locked", spec: "{1: [self]}", routine: "sys__lwp_self",
+		wrap: replace(func(k *model.K, f *model.Frame) {
+			k.SetStat(k.Cur, model.LSRUN, 1)
+			k.SetStat(k.Cur, model.LSONPROC, 2)
+			k.Return(0)
+		}),
+		message: `LWP 1 sets LWP 1 LSONPROC->LSRUN at .* without its lock \(cpu0.spc_lwplock\) held`,
+	},
+	{
+		inv: "l_stat-p_lock", spec: "{1: [self]}", routine: "sys__lwp_self",
+		wrap: replace(lockSteps(func(k *model.K) []uint8 { return []uint8{ownLock(k)} }, func(k *model.K) {
+			k.SetStat(k.Cur, model.LSSUSPENDED, 3)
+			k.SetStat(k.Cur, model.LSONPROC, 4)
+		})),
+		message: `LWP 1 sets LWP 1 LSONPROC->LSSUSPENDED at .* without p_lock held`,
+	},
+	{
+		inv: "transition", spec: "{1: [self]}", routine: "sys__lwp_self",
+		wrap: replace(lockSteps(func(k *model.K) []uint8 { return []uint8{model.LockProc, ownLock(k)} }, func(k *model.K) {
+			k.SetStat(k.Cur, model.LSZOMB, 3)
+			k.SetStat(k.Cur, model.LSONPROC, 4)
+		})),
+		message: `LWP 1 sets LWP 1 LSZOMB->LSONPROC at .*, which is not in the diagram`,
+	},
+	{
+		inv: "manpage-errno", spec: "{1: [self]}", routine: "sys__lwp_self",
+		wrap:    replace(func(k *model.K, f *model.Frame) { k.Return(uint8(model.EBUSY)) }),
+		message: `LWP 1: _lwp_self returned EBUSY; _lwp_self.2 1.3 documents 0 `,
+	},
+	{
+		inv: "kassert", spec: "{1: [self]}", routine: "sys__lwp_self",
+		wrap:    replace(func(k *model.K, f *model.Frame) { k.Assert(false, 175, "mutant") }),
+		message: `KASSERT\(mutant\) at sys_lwp.c@1.84:175`,
+	},
+	{
+		inv: "model-error", spec: "{1: [self]}", routine: "sys__lwp_self",
+		wrap:    replace(func(k *model.K, f *model.Frame) { k.Bug("mutant") }),
+		message: `model error: mutant`,
+	},
+	{
+		// A _lwp_self that keeps a pointer to LWP 1's structure, frees the
+		// structure behind it (a new generation) and reads it again.
+		inv: "stale-lwp", spec: "{1: [self]}", routine: "sys__lwp_self",
+		wrap: replace(func(k *model.K, f *model.Frame) {
+			k.S.LWPs[k.Cur].Gen++
+			k.Report("stale-lwp", "mutant: read of a freed LWP")
+			k.Return(0)
+		}),
+		message: `mutant: read of a freed LWP`,
+	},
+	{
+		inv: "deadlock", spec: "{1: [self]}", routine: "sys__lwp_self",
+		wrap: replace(func(k *model.K, f *model.Frame) {
+			f.PC = 1
+			k.Await(false, 175, "mutant: spin for ever")
+		}),
+		message: `LWP 1 in _lwp_self, LSONPROC`,
+	},
+	{
+		inv: "expect", spec: "{1: [self -> 0]}", routine: "sys__lwp_self",
+		wrap:    replace(func(k *model.K, f *model.Frame) { k.Return(uint8(model.EBUSY)) }),
+		message: `LWP 1: _lwp_self returned EBUSY, the spec expects 0`,
+	},
+}
+
+// TestMutations breaks the model once per invariant and checks that the
+// invariant fails, with a counterexample that replays to the same
+// violation, where the intact model passes.
+func TestMutations(t *testing.T) {
+	for _, mu := range mutations {
+		t.Run(mu.inv, func(t *testing.T) {
+			spec := "name: mutant\nlwps: " + mu.spec + "\n"
+			intact := findingNames(t, netbsd.Netbsd2025, spec)
+			if slices.Contains(intact, mu.inv) {
+				t.Fatalf("the intact model already fails %s", mu.inv)
+			}
+			// A keyed invariant may already fail on the intact model under
+			// other keys (known disagreements); the mutant's must be new.
+			caught := func(name string) bool { return BaseName(name) == mu.inv && !slices.Contains(intact, name) }
+			rev := mutant(t, netbsd.Netbsd2025, mu.routine, mu.wrap)
+			m, c := build(t, rev, spec)
+			r, rf := search(t, m, c)
+			want := regexp.MustCompile(mu.message)
+			if i := slices.IndexFunc(r.Findings, func(f explore.Finding) bool { return caught(f.Name) }); i >= 0 {
+				f := r.Findings[i]
+				if !want.MatchString(f.Message) {
+					t.Errorf("message %q does not match %q", f.Message, mu.message)
+				}
+				if msg := replaysTo(m, f); msg != f.Message {
+					t.Errorf("replay: the last %s reports %q, want %q", where(f), msg, f.Message)
+				}
+				return
+			}
+			i := slices.IndexFunc(rf, func(f RunFinding) bool { return f.Name == mu.inv })
+			if i < 0 {
+				t.Fatalf("no %s finding; findings: %v, run findings: %v", mu.inv, r.Findings, rf)
+			}
+			if !want.MatchString(rf[i].Message) {
+				t.Errorf("message %q does not match %q", rf[i].Message, mu.message)
+			}
+			checkWitnesses(t, c, rf[i])
+		})
+	}
+}
+
+// TestEveryInvariantCanFail makes sure the catalog has no invariant
+// without a mutation that breaks it.
+func TestEveryInvariantCanFail(t *testing.T) {
+	for _, inv := range Catalog() {
+		if !slices.ContainsFunc(mutations, func(mu mutation) bool { return mu.inv == inv.Name }) {
+			t.Errorf("invariant %s has no mutation case", inv.Name)
+		}
+	}
+}
+
+// TestGatedCycle shows that a cycle whose edges are all taken under one
+// lock (p_lock) is reported as gated by it.
+func TestGatedCycle(t *testing.T) {
+	rev := mutant(t, netbsd.Netbsd2025, "sys__lwp_self", replace(lockSteps(func(k *model.K) []uint8 {
+		a, b := model.SpcLwplock(k.CPU), model.SpcMutex(k.CPU)
+		if k.Self().PC == 1 {
+			a, b = b, a
+		}
+		return []uint8{model.LockProc, a, b}
+	}, func(*model.K) {})))
+	m, c := build(t, rev, "name: gated\ncpus: 1\nlwps: {1: [self, self]}\n")
+	_, rf := search(t, m, c)
+	if len(rf) != 1 {
+		t.Fatalf("got %d run findings, want one cycle: %v", len(rf), rf)
+	}
+	const want = "lock classes spc_lwplock -> spc_mutex -> spc_lwplock: every edge was taken holding p_lock (a gate lock): a false deadlock"
+	if rf[0].Message != want {
+		t.Errorf("message %q, want %q", rf[0].Message, want)
+	}
+	checkWitnesses(t, c, rf[0])
+}
+
+// search explores m and analyses what c gathered.
+func search(t *testing.T, m *model.Machine, c *Checker) (*explore.Result, []RunFinding) {
+	t.Helper()
+	opt := explore.Options{Workers: 2}
+	r, err := explore.Run(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf, err := c.Analyze(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, rf
+}
+
+// findingNames returns the names of everything spec finds on rev.
+func findingNames(t *testing.T, rev *model.Revision, spec string) []string {
+	t.Helper()
+	m, c := build(t, rev, spec)
+	r, rf := search(t, m, c)
+	var names []string
+	for _, f := range r.Findings {
+		names = append(names, f.Name)
+	}
+	for _, f := range rf {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+func build(t *testing.T, rev *model.Revision, yaml string) (*model.Machine, *Checker) {
+	t.Helper()
+	sp, err := specs.Parse("mutant.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, c, err := Build(rev, sp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, c
+}
+
+// replaysTo re-executes finding f and returns the message of the
+// violation of its name that the last step (or state) reports, or "".
+func replaysTo(m *model.Machine, f explore.Finding) string {
+	states, err := explore.Replay(m, f.Init, f.Trace)
+	if err != nil {
+		return "replay failed: " + err.Error()
+	}
+	var vs []explore.Violation
+	if f.OnState {
+		vs = explore.StateViolations(m, &states[len(states)-1])
+	} else {
+		r, ok := explore.Step(m, &states[len(states)-2], f.Trace[len(f.Trace)-1])
+		if !ok {
+			return "the last step is not enabled"
+		}
+		vs = r.Violations
+	}
+	for _, v := range vs {
+		if v.Name == f.Name {
+			return v.Message
+		}
+	}
+	return ""
+}
+
+func where(f explore.Finding) string {
+	if f.OnState {
+		return "state"
+	}
+	return "step"
+}
+
+// checkWitnesses replays each edge schedule of a cycle on its witness
+// model and checks that the last step takes the edge.
+func checkWitnesses(t *testing.T, c *Checker, f RunFinding) {
+	t.Helper()
+	if len(f.Witnesses) == 0 {
+		t.Fatal("a cycle without schedules")
+	}
+	for _, w := range f.Witnesses {
+		wm, err := c.WitnessModel(w.Edge)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg := replaysTo(wm, w.Finding); msg == "" || msg != w.Finding.Message {
+			t.Errorf("edge %s: replay reports %q, want %q", w.Edge, msg, w.Finding.Message)
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package invariants
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/lwpcheck/lwpcheck/model"
+)
+
+// maxStat bounds l_stat values (sys/lwp.h: LSSUSPENDED is 8).
+const maxStat = model.LSSUSPENDED + 1
+
+// Transition kinds in rules.trans.
+const (
+	transNone       = iota // not in the diagram
+	transDocumented        // an edge of the diagram
+	transKernelOnly        // a special case, for kernel threads only
+)
+
+// rules are a revision's Tables compiled for the step checks: lookups by
+// lock id, state and op, so that a step that passes costs no allocation.
+type rules struct {
+	before [model.NumClasses][model.NumClasses]bool
+	// forbidden[id] is the set of lock ids whose holder may not acquire
+	// lock id: their class comes after id's in the documented order.
+	forbidden [model.NumLocks]uint16
+	trySites  []model.SrcRef
+	stateLock [maxStat]*StateLock
+	trans     [maxStat][maxStat]uint8
+	transSrc  [maxStat][maxStat]string
+	pages     []*ManPage // by model.OpKind
+}
+
+// compile builds the rules of t for kernel kn, whose files the try sites
+// name.
+func compile(t *Tables, kn *model.Kernel) (rules, error) {
+	var r rules
+	r.before = t.LockOrder.before()
+	for acq := uint8(1); acq < model.NumLocks; acq++ {
+		for h := uint8(1); h < model.NumLocks; h++ {
+			if r.before[model.ClassOf(acq)][model.ClassOf(h)] {
+				r.forbidden[acq] |= 1 << h
+			}
+		}
+	}
+	for _, s := range t.LockOrder.TrySites {
+		ref, err := resolve(kn, s.At)
+		if err != nil {
+			return rules{}, err
+		}
+		r.trySites = append(r.trySites, ref)
+	}
+	for i := range t.StateLocks {
+		sl := &t.StateLocks[i]
+		r.stateLock[sl.Stat] = sl
+	}
+	for _, tr := range t.Transitions {
+		r.trans[tr.From][tr.To] = transDocumented
+		if tr.KernelOnly {
+			r.trans[tr.From][tr.To] = transKernelOnly
+		}
+		r.transSrc[tr.From][tr.To] = tr.Source
+	}
+	for i := range t.ManPages {
+		mp := &t.ManPages[i]
+		for int(mp.Op) >= len(r.pages) {
+			r.pages = append(r.pages, nil)
+		}
+		r.pages[mp.Op] = mp
+	}
+	return r, nil
+}
+
+// resolve turns "file@rev:line" into a source reference of kernel kn.
+func resolve(kn *model.Kernel, at string) (model.SrcRef, error) {
+	i := strings.LastIndexByte(at, ':')
+	if i < 0 {
+		return model.SrcRef{}, fmt.Errorf("site %q: want file@rev:line", at)
+	}
+	line, err := strconv.Atoi(at[i+1:])
+	if err != nil {
+		return model.SrcRef{}, fmt.Errorf("site %q: bad line: %w", at, err)
+	}
+	for f, file := range kn.Files {
+		if file.Name+"@"+file.Rev == at[:i] {
+			return model.SrcRef{File: uint8(f), Line: uint16(line)}, nil
+		}
+	}
+	return model.SrcRef{}, fmt.Errorf("site %q: the kernel models no such file", at)
+}
+
+// try reports whether src is a try-acquire site.
+func (r *rules) try(src model.SrcRef) bool {
+	for _, t := range r.trySites {
+		if t == src {
+			return true
+		}
+	}
+	return false
+}
