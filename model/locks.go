@@ -90,3 +90,11 @@ const (
 	ownerCPU = 0x40
 	OwnerEnv = 0x7f
 )
+
+// OwnerCPU decodes the owner of a spin lock: the CPU that holds it.
+func OwnerCPU(o uint8) (cpu int, ok bool) {
+	if o >= ownerCPU && o < ownerCPU+MaxCPUs {
+		return int(o - ownerCPU), true
+	}
+	return 0, false
+}

@@ -266,7 +266,7 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 			k.blocked = true
 			return k
 		}
-		k.Foot.write(ObjEnv)
+		k.Foot.read(ObjEnv)
 		if ev == EnvPreempt {
 			m.preempt(k, cpu)
 			return k
@@ -280,7 +280,7 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 		k.Call(&Frame{}, 0, kn.Callout, 0, 0, 0)
 	default:
 		c := &next.CPUs[cpu]
-		k.Foot.write(ObjCPU + cpu)
+		k.Foot.read(ObjCPU + cpu)
 		switch {
 		case c.Prev != 0:
 			k.atomic = true
@@ -293,7 +293,7 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 			k.Cur = int(c.Cur) - 1
 			l := &next.LWPs[k.Cur]
 			k.frames, k.depth = &l.Frames, &l.Depth
-			k.Foot.write(ObjLWP + k.Cur)
+			k.Foot.read(ObjLWP + k.Cur)
 			switch kind {
 			case actSyscall:
 				k.Call(&Frame{}, 0, kn.Syscall, 0, 0, 0)
@@ -337,7 +337,7 @@ func (m *Machine) preempt(k *K, c int) {
 		return
 	}
 	k.frames, k.depth = &l.Frames, &l.Depth
-	k.Foot.write(ObjLWP + k.Cur)
+	k.Foot.read(ObjLWP + k.Cur)
 	k.Call(&Frame{}, 0, m.Kernel.Preempt, 0, 0, 0)
 	k.Src = SrcRef{File: m.Kernel.Routines[m.Kernel.Preempt].File, Line: uint16(m.Kernel.Routines[m.Kernel.Preempt].Line)}
 	k.What = "kernel preemption requested"
@@ -418,8 +418,9 @@ func (m *Machine) finish(k *K, pre *State, t *explore.Succ[State]) {
 	if k.Cur < 0 {
 		actor = int32(MaxLWPs + k.CPU)
 	}
-	t.Footprint = explore.Footprint{Actor: actor, Read: explore.ObjSet(k.Foot.Read),
-		Write: explore.ObjSet(k.Foot.Write), Visible: k.Foot.Visible}
+	w := explore.ObjSet(written(pre, &t.Next))
+	t.Footprint = explore.Footprint{Actor: actor, Read: explore.ObjSet(k.Foot.Read).Union(w),
+		Write: w, Visible: k.Foot.Visible}
 	if k.Panic != "" {
 		name := "kassert"
 		if len(k.Panic) > 12 && k.Panic[:12] == "model error:" {

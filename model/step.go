@@ -122,18 +122,73 @@ const (
 func (f *Foot) read(o int)  { f.Read[o>>6] |= 1 << (uint(o) & 63) }
 func (f *Foot) write(o int) { f.Write[o>>6] |= 1 << (uint(o) & 63) }
 
+// Read records that the step reads object o (see Obj*): accesses through
+// the accessors (L, P, the lock and queue primitives) are recorded
+// already; a routine calls Read for what it reads from k.S directly.
+func (k *K) Read(o int) { k.Foot.read(o) }
+
+// ReadLWPs records a read of every LWP structure (a lookup by lid).
+func (k *K) ReadLWPs() {
+	for i := range MaxLWPs {
+		k.Foot.read(ObjLWP + i)
+	}
+}
+
+// written computes the objects a step changed from pre to post: the
+// footprint's writes are exact.
+func written(pre, post *State) (w [2]uint64) {
+	set := func(o int) { w[o>>6] |= 1 << (uint(o) & 63) }
+	if pre.Proc != post.Proc {
+		set(ObjProc)
+		p, q := pre.Proc, post.Proc
+		p.NCv, p.Cv, q.NCv, q.Cv = 0, [MaxLWPs]uint8{}, 0, [MaxLWPs]uint8{}
+		if p == q {
+			w[ObjProc>>6] &^= 1 << (uint(ObjProc) & 63)
+		}
+	}
+	if pre.Proc.NCv != post.Proc.NCv || pre.Proc.Cv != post.Proc.Cv {
+		set(ObjCv)
+	}
+	for i := range pre.LWPs {
+		if pre.LWPs[i] != post.LWPs[i] {
+			set(ObjLWP + i)
+		}
+	}
+	for c := range pre.CPUs {
+		a, b := &pre.CPUs[c], &post.CPUs[c]
+		if a.NRun != b.NRun || a.Runq != b.Runq {
+			set(ObjRunq + c)
+		}
+		if a.Cur != b.Cur || a.Prev != b.Prev {
+			set(ObjCPU + c)
+		}
+	}
+	for id := range pre.Locks {
+		if pre.Locks[id] != post.Locks[id] {
+			set(ObjLock + id)
+		}
+	}
+	if pre.Env != post.Env {
+		set(ObjEnv)
+	}
+	if pre.NameLid != post.NameLid {
+		set(ObjNames)
+	}
+	return w
+}
+
 // Self returns the executing LWP.
 func (k *K) Self() *LWP { return &k.S.LWPs[k.Cur] }
 
 // L returns the LWP in slot i and records the access.
 func (k *K) L(i int) *LWP {
-	k.Foot.write(ObjLWP + i)
+	k.Foot.read(ObjLWP + i)
 	return &k.S.LWPs[i]
 }
 
 // P returns the process and records the access.
 func (k *K) P() *Proc {
-	k.Foot.write(ObjProc)
+	k.Foot.read(ObjProc)
 	return &k.S.Proc
 }
 
@@ -231,7 +286,7 @@ func (k *K) Enter(id uint8, line int, what string) bool {
 	if !k.fresh(line, what, false) {
 		return false
 	}
-	k.Foot.write(ObjLock + int(id))
+	k.Foot.read(ObjLock + int(id))
 	if k.S.Locks[id] != 0 {
 		if k.Owned(id) {
 			k.Assert(false, line, "locking against myself: "+LockName(id))
@@ -251,7 +306,7 @@ func (k *K) TryEnter(id uint8, line int, what string) bool {
 	if !k.fresh(line, what, true) {
 		return false
 	}
-	k.Foot.write(ObjLock + int(id))
+	k.Foot.read(ObjLock + int(id))
 	if k.S.Locks[id] != 0 {
 		return false
 	}
@@ -277,7 +332,7 @@ func (k *K) Deliver(line int) {
 
 // Exit releases lock id (mutex_exit); the executing context must hold it.
 func (k *K) Exit(id uint8, line int) {
-	k.Foot.write(ObjLock + int(id))
+	k.Foot.read(ObjLock + int(id))
 	if !k.Owned(id) {
 		k.Assert(false, line, "mutex_exit of a lock not held: "+LockName(id))
 		return
@@ -290,7 +345,7 @@ func (k *K) Exit(id uint8, line int) {
 // spin lock across a context switch (the new LWP releases what the old
 // one's CPU took).
 func (k *K) ExitFor(id uint8, line int) {
-	k.Foot.write(ObjLock + int(id))
+	k.Foot.read(ObjLock + int(id))
 	if k.S.Locks[id] == 0 {
 		k.Assert(false, line, "mutex_spin_exit of a free lock: "+LockName(id))
 		return
@@ -383,7 +438,7 @@ func (k *K) In(f uint8) { k.file = f }
 // RunqAppend puts the LWP in slot i at the tail of CPU c's run queue
 // (sched_enqueue).
 func (k *K) RunqAppend(c, i int) {
-	k.Foot.write(ObjRunq + c)
+	k.Foot.read(ObjRunq + c)
 	cpu := &k.S.CPUs[c]
 	cpu.Runq[cpu.NRun] = uint8(i + 1)
 	cpu.NRun++
@@ -392,14 +447,14 @@ func (k *K) RunqAppend(c, i int) {
 // RunqRemove takes the LWP in slot i off CPU c's run queue (sched_dequeue)
 // and reports whether it was there.
 func (k *K) RunqRemove(c, i int) bool {
-	k.Foot.write(ObjRunq + c)
+	k.Foot.read(ObjRunq + c)
 	cpu := &k.S.CPUs[c]
 	return remove(cpu.Runq[:], &cpu.NRun, i)
 }
 
 // CvAppend puts the LWP in slot i at the tail of p_lwpcv's sleep queue.
 func (k *K) CvAppend(i int) {
-	k.Foot.write(ObjCv)
+	k.Foot.read(ObjCv)
 	p := &k.S.Proc
 	p.Cv[p.NCv] = uint8(i + 1)
 	p.NCv++
@@ -407,7 +462,7 @@ func (k *K) CvAppend(i int) {
 
 // CvRemove takes the LWP in slot i off p_lwpcv's sleep queue.
 func (k *K) CvRemove(i int) bool {
-	k.Foot.write(ObjCv)
+	k.Foot.read(ObjCv)
 	return remove(k.S.Proc.Cv[:], &k.S.Proc.NCv, i)
 }
 

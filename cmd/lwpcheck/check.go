@@ -21,11 +21,15 @@ import (
 
 var checkVerb = &verb{
 	name:  "check",
-	usage: "lwpcheck check [--revision R]... [--search bfs|dfs] [--workers N] [--max-states N] [--time-limit D] [--format text|json] [--check FAMILY,...] [SPEC...]",
+	usage: "lwpcheck check [--revision R]... [--por on|off] [--search bfs|dfs] [--workers N] [--max-states N] [--time-limit D] [--format text|json] [--check FAMILY,...] [--cex-dir DIR] [SPEC...]",
 	doc: `Explore every interleaving of each spec (default: every bundled spec) on each
 revision that supports its ops, check the invariants, and compare the outcome
 with the spec's expect line. Prints, per spec and revision, the verdict, the
-states, transitions and depth explored, and the time taken.
+states, transitions and depth explored, the time taken, each finding, the
+invariants that held and the transition coverage. A "known" finding is a
+disagreement between the revision's code and its documentation that the
+revision's table records with its evidence: it is reported but does not fail
+the spec.
 Exit 0 when every spec meets its expectation, 1 when one does not (an
 unexpected finding, or an expected one missing), 3 when a limit stopped a
 search before anything was found.`,
@@ -50,6 +54,7 @@ type checkFlags struct {
 	timeLimit time.Duration
 	format    string
 	families  string
+	cexDir    string
 	progress  bool
 }
 
@@ -65,6 +70,7 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs.DurationVar(&c.timeLimit, "time-limit", 0, "stop a search after this long (0: no limit)")
 	fs.StringVar(&c.format, "format", "text", "output: text or json")
 	fs.StringVar(&c.families, "check", "", "invariant families to check, comma-separated (default: the spec's check line)")
+	fs.StringVar(&c.cexDir, "cex-dir", "", "write a counterexample file (*.cex.json) per finding into this directory")
 	fs.BoolVar(&c.progress, "progress", false, "show progress even when stderr is not a terminal")
 	return fs, c
 }
@@ -197,6 +203,11 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		rf, err := c.Analyze(context.Background(), opt)
 		if err != nil {
 			return exitUsage, fmt.Errorf("%s on %s: %w", j.spec.Name, j.rev.Name, err)
+		}
+		if cf.cexDir != "" {
+			if _, err := writeCexFiles(cf.cexDir, j.rev, j.spec, m, r); err != nil {
+				return exitUsage, err
+			}
 		}
 		res := judge(j.spec, j.rev, r, c, rf)
 		results = append(results, res)

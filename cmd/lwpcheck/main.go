@@ -41,7 +41,7 @@ var verbs []*verb
 
 func init() {
 	verbs = []*verb{
-		checkVerb, listVerb, graphVerb,
+		checkVerb, listVerb, replayVerb, graphVerb,
 		{name: "help", usage: "lwpcheck help [VERB]", doc: "Print the verbs, or one verb's usage and flags.", run: runHelp},
 		{name: "version", usage: "lwpcheck version", doc: "Print the version.", run: runVersion},
 	}

@@ -19,6 +19,7 @@ func lwpLock(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.Unlocked()
+		k.Read(model.ObjLWP + int(f.A))
 		f.B = l.Mutex // old = atomic_load_consume(&l->l_mutex) :1608
 		f.PC = 1
 	case 1:
@@ -64,7 +65,9 @@ func lwpNeedUserret(k *model.K, slot int) {
 
 // procFindLwp mirrors proc_find_lwp (kern_proc.c): the LWP holding lid in
 // the PID table, unless it is LSIDL; -1 if none.
-func procFindLwp(s *model.State, lid uint8) int {
+func procFindLwp(k *model.K, lid uint8) int {
+	k.ReadLWPs()
+	s := k.S
 	for i := range s.LWPs {
 		l := &s.LWPs[i]
 		if l.Name != 0 && l.PidSlot != 0 && l.Lid == lid {
@@ -82,7 +85,7 @@ func procFindLwp(s *model.State, lid uint8) int {
 func lwpFind(k *model.K, lid uint8) int {
 	k.In(fKernLWP)
 	k.Assert(k.Owned(model.LockProc), 1523, "mutex_owned(p->p_lock)")
-	i := procFindLwp(k.S, lid)
+	i := procFindLwp(k, lid)
 	if i >= 0 && (k.S.LWPs[i].Stat == model.LSIDL || k.S.LWPs[i].Stat == model.LSZOMB) {
 		return -1 // :1532
 	}
@@ -225,7 +228,7 @@ func lwpWait(k *model.K, f *model.Frame) {
 		f.PC = 1
 	case 6: // bail out :755-765
 		if lid != 0 {
-			if l2 := procFindLwp(k.S, lid); l2 >= 0 && k.S.LWPs[l2].Waiter == l.Lid {
+			if l2 := procFindLwp(k, lid); l2 >= 0 && k.S.LWPs[l2].Waiter == l.Lid {
 				k.L(l2).Waiter = 0 // :760
 			}
 		}
@@ -252,7 +255,7 @@ func lwpWaitScan(k *model.K, f *model.Frame, me int, lid uint8, exiting bool) {
 	var cand [model.MaxLWPs]int
 	n := 0
 	if lid != 0 {
-		l2 := procFindLwp(s, lid) // :636
+		l2 := procFindLwp(k, lid) // :636
 		if l2 < 0 {
 			bail(model.ESRCH) // :638
 			return
@@ -343,6 +346,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 			return
 		}
 		k.Exit(model.LockProc, 822)
+		k.ReadLWPs()
 		i := freeSlot(k.S)
 		if i < 0 {
 			k.Bug("more LWP structures than the model holds")
@@ -376,6 +380,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		}
 		i := int(f.C)
 		l := k.L(i)
+		k.ReadLWPs()
 		if procFindPid(k.S) {
 			l.Lid = p.NextLid
 			p.NextLid++

@@ -44,6 +44,8 @@ func firstsig(set uint8) uint8 {
 // sigispending mirrors sigispending(l, 0): the first signal pending for
 // the LWP or its process (no signal is masked or ignored in the model).
 func sigispending(k *model.K, slot int) uint8 {
+	k.Read(model.ObjLWP + slot)
+	k.Read(model.ObjProc)
 	return firstsig(k.S.LWPs[slot].SigPend | k.S.Proc.SigPend)
 }
 

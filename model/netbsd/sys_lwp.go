@@ -222,7 +222,7 @@ func sysLwpDetach(k *model.K, f *model.Frame) {
 		target := lidOf(k, k.Op().Target)
 		t := k.Cur // :413-414
 		if k.Self().Lid != target {
-			t = procFindLwp(k.S, target) // :420 (zombies too)
+			t = procFindLwp(k, target) // :420 (zombies too)
 		}
 		f.PC = 1
 		switch {
@@ -300,6 +300,7 @@ func lwpUnpark(k *model.K, f *model.Frame) {
 		k.At(472, "t = proc_find_lwp_unlocked(p, tp[target])")
 		// The PID table is read without a lock; the LWP found is then locked.
 		k.Unlocked()
+		k.ReadLWPs()
 		t := -1
 		lid := lidOf(k, targets[f.A])
 		for i := range k.S.LWPs {

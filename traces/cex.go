@@ -1,0 +1,198 @@
+package traces
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/specs"
+)
+
+// Format is the version tag of the counterexample files this package
+// writes and reads.
+const Format = "lwpcheck-cex/1"
+
+// Kinds of violation.
+const (
+	// KindState: a state invariant fails in the state the trace ends in.
+	KindState = "state"
+	// KindTransition: the last step of the trace breaks a step invariant
+	// or a KASSERT.
+	KindTransition = "transition"
+	// KindTerminal: the trace ends in a terminal state that is a finding
+	// (a deadlock: some LWP is stuck in the kernel for good).
+	KindTerminal = "terminal"
+)
+
+// Cex is a counterexample file.
+type Cex struct {
+	Format    string    `json:"format"`
+	Revision  string    `json:"revision"`
+	Spec      SpecText  `json:"spec"`
+	Violation Violation `json:"violation"`
+	// Init is the index of the initial state the steps start from.
+	Init int `json:"init"`
+	// POR tells whether the search ran with the model's partial-order
+	// reduction (model.Machine.Merge): then a step is a transition of the
+	// reduced system, and replay must reduce the same way.
+	POR   bool   `json:"por"`
+	Steps []Step `json:"steps"`
+}
+
+// SpecText is the spec a counterexample was found with, embedded whole so
+// that the file replays without it.
+type SpecText struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
+}
+
+// Violation is the finding a counterexample leads to.
+type Violation struct {
+	Kind    string `json:"kind"` // KindState, KindTransition or KindTerminal
+	Name    string `json:"name"` // the invariant, e.g. "deadlock" or "p_nrlwps"
+	Message string `json:"message"`
+}
+
+// Step is one step of a counterexample: who ran, where, and what it did.
+// A is what replay executes; the other fields are for the reader, and
+// replay checks that Actor, Action and Source still match.
+type Step struct {
+	N      int            `json:"n"`      // 1-based position in the trace
+	Actor  string         `json:"actor"`  // "LWP 2", "cpu1" (the CPU's own context) or "env"
+	CPU    int            `json:"cpu"`    // -1 for the environment
+	Action string         `json:"action"` // kernel function and operation
+	Source string         `json:"source"` // file@rev:line, or "model" for the model's glue
+	Note   string         `json:"note"`   // what changed that matters
+	A      explore.Action `json:"a"`      // the model's action code
+	// Merged explains, under the reduction, which steps of the unreduced
+	// model joined this one and why it ended.
+	Merged []string `json:"merged,omitempty"`
+}
+
+// New builds the counterexample of finding f, which a search of machine m
+// (spec on rev) reported, by re-executing its trace.
+func New(rev *model.Revision, spec *specs.Spec, m *model.Machine, f explore.Finding) (*Cex, error) {
+	inits := m.Init()
+	if f.Init < 0 || f.Init >= len(inits) {
+		return nil, fmt.Errorf("finding %s: initial state %d does not exist", f.Name, f.Init)
+	}
+	c := &Cex{
+		Format:    Format,
+		Revision:  rev.Name,
+		Spec:      SpecText{Name: spec.Name, Text: string(spec.Text)},
+		Violation: Violation{Kind: KindTransition, Name: f.Name, Message: f.Message},
+		Init:      f.Init,
+		POR:       m.Merge,
+	}
+	s := inits[f.Init]
+	for i, a := range f.Trace {
+		st, next, _, err := m.Describe(&s, a)
+		if err != nil {
+			return nil, fmt.Errorf("finding %s: step %d: %w", f.Name, i+1, err)
+		}
+		c.Steps = append(c.Steps, Step{N: i + 1, Actor: st.Actor, CPU: st.CPU, Action: st.Action,
+			Source: st.Source, Note: st.Note, A: a, Merged: st.Merged})
+		s = next
+	}
+	if f.OnState {
+		c.Violation.Kind = KindTerminal
+		if hasName(m.CheckState(&s, nil), f.Name) {
+			c.Violation.Kind = KindState
+		}
+	}
+	return c, nil
+}
+
+func hasName(vs []explore.Violation, name string) bool {
+	return slices.ContainsFunc(vs, func(v explore.Violation) bool { return v.Name == name })
+}
+
+// FileName returns the name Write gives c: spec-revision-violation.cex.json,
+// each part reduced to lowercase letters, digits, '-' and '_' ("->"
+// becomes "-to-").
+func (c *Cex) FileName() string {
+	return clean(c.Spec.Name) + "-" + clean(c.Revision) + "-" + clean(c.Violation.Name) + ".cex.json"
+}
+
+func clean(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r - 'A' + 'a'
+		}
+		return '_'
+	}, strings.ReplaceAll(s, "->", "-to-"))
+	for strings.Contains(s, "__") {
+		s = strings.ReplaceAll(s, "__", "_")
+	}
+	s = strings.Trim(strings.ReplaceAll(strings.ReplaceAll(s, "_-", "-"), "-_", "-"), "_")
+	if s == "" {
+		return "_"
+	}
+	return s
+}
+
+// Write writes the counterexample of finding f into directory dir (which
+// must exist) and returns the file's path.
+func Write(dir string, rev *model.Revision, spec *specs.Spec, m *model.Machine, f explore.Finding) (string, error) {
+	c, err := New(rev, spec, m, f)
+	if err != nil {
+		return "", err
+	}
+	data, err := c.Marshal()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, c.FileName())
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return "", fmt.Errorf("writing counterexample: %w", err)
+	}
+	return path, nil
+}
+
+// Marshal encodes c as it is written to a file: indented, one step per
+// line, HTML characters unescaped.
+func (c *Cex) Marshal() ([]byte, error) {
+	head := *c
+	head.Steps = nil
+	var buf bytes.Buffer
+	if err := encode(&buf, head, "  "); err != nil {
+		return nil, err
+	}
+	// Replace the closing "steps": null} by the steps, one a line.
+	out := bytes.TrimSuffix(bytes.TrimRight(buf.Bytes(), "\n"), []byte("\"steps\": null\n}"))
+	out = append(out, "\"steps\": ["...)
+	for i, st := range c.Steps {
+		var line bytes.Buffer
+		if err := encode(&line, st, ""); err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, "\n    "...)
+		out = append(out, bytes.TrimRight(line.Bytes(), "\n")...)
+	}
+	if len(c.Steps) > 0 {
+		out = append(out, "\n  "...)
+	}
+	return append(out, "]\n}\n"...), nil
+}
+
+func encode(buf *bytes.Buffer, v any, indent string) error {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encoding counterexample: %w", err)
+	}
+	return nil
+}

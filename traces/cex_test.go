@@ -1,0 +1,170 @@
+package traces
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/revisions"
+	"github.com/lwpcheck/lwpcheck/specs"
+)
+
+func TestWriteReadRoundTrip(t *testing.T) {
+	c := suspendRunning(t)
+	sp, err := specs.Lookup("suspend-running")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, err := revisions.Lookup("netbsd-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := machine(t, c)
+	f := explore.Finding{Violation: explore.Violation{Name: c.Violation.Name, Message: c.Violation.Message},
+		Init: c.Init, OnState: true}
+	for _, st := range c.Steps {
+		f.Trace = append(f.Trace, st.A)
+	}
+	path, err := Write(t.TempDir(), rev, sp, m, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := filepath.Base(path), "suspend-running-netbsd-2025-deadlock.cex.json"; got != want {
+		t.Errorf("file name %q, want %q", got, want)
+	}
+	back, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(c, back); diff != "" {
+		t.Errorf("read back differs (-written +read):\n%s", diff)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "\n    {\"n\":1,") || !strings.Contains(string(data), "-> 0|ESRCH") {
+		t.Errorf("file is not laid out one step a line with HTML characters unescaped:\n%s", data)
+	}
+}
+
+func TestFileName(t *testing.T) {
+	for _, tc := range []struct {
+		spec, rev, violation, want string
+	}{
+		{"suspend-running", "netbsd-2025", "deadlock", "suspend-running-netbsd-2025-deadlock.cex.json"},
+		{"core-dump", "netbsd-2025", "p_nlwpwait", "core-dump-netbsd-2025-p_nlwpwait.cex.json"},
+		{"x", "netbsd-5", "Lock Order/../x", "x-netbsd-5-lock_order_x.cex.json"},
+		{"core-dump", "netbsd-2025", "transition LSSUSPENDED -> LSONPROC", "core-dump-netbsd-2025-transition_lssuspended-to-lsonproc.cex.json"},
+		{"x", "r", "", "x-r-_.cex.json"},
+		{"x", "r", "?", "x-r-_.cex.json"},
+	} {
+		c := &Cex{Spec: SpecText{Name: tc.spec}, Revision: tc.rev, Violation: Violation{Name: tc.violation}}
+		if got := c.FileName(); got != tc.want {
+			t.Errorf("FileName(%s, %s, %s) = %q, want %q", tc.spec, tc.rev, tc.violation, got, tc.want)
+		}
+	}
+}
+
+// TestKinds checks the kind recorded for each kind of finding the bundled
+// specs produce.
+func TestKinds(t *testing.T) {
+	want := map[string]string{
+		"suspend-running/deadlock": KindTerminal,
+		"core-dump/p_nlwpwait":     KindState,
+	}
+	got := map[string]string{}
+	for _, f := range bundledCexes(t, false) {
+		got[f.spec.Name+"/"+f.cex.Violation.Name] = f.cex.Violation.Kind
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: kind %q, want %q", k, got[k], w)
+		}
+	}
+	// A transition violation: the spec expects a result the call does not return.
+	sp, err := specs.Parse("self-esrch.yaml", []byte("name: self-esrch\nlwps: {1: [self -> ESRCH]}\nexpect: violation expect\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, err := revisions.Lookup("netbsd-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := search(t, rev, sp, explore.Options{})
+	if len(fs) != 1 || fs[0].cex.Violation.Kind != KindTransition {
+		t.Fatalf("self -> ESRCH: findings %+v, want one transition violation", fs)
+	}
+	r, err := Replay(machine(t, fs[0].cex), fs[0].cex)
+	if err != nil || !r.Recurs {
+		t.Errorf("transition counterexample does not replay: %v, recurs=%v", err, r != nil && r.Recurs)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	good, err := suspendRunning(t).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(old, new string) string {
+		if !strings.Contains(string(good), old) {
+			t.Fatalf("%q is not in the file", old)
+		}
+		return strings.Replace(string(good), old, new, 1)
+	}
+	for _, tc := range []struct {
+		name, data, want string
+	}{
+		{"empty", "", "x.cex.json: empty file, not a counterexample"},
+		{"not json", "format: x\n", "x.cex.json:1:2: invalid character 'o' in literal false (expecting 'a')"},
+		{"truncated", string(good[:200]), "unexpected end of file"},
+		{"syntax at line", edit(`"revision": "netbsd-2025",`, `"revision": "netbsd-2025"`), "x.cex.json:4:3: invalid character '\"' after object key:value pair"},
+		{"wrong type", edit(`"a":2}`, `"a":"two"}`), "x.cex.json:16:120: steps.a: got string, want a number from 0 to 4294967295"},
+		{"negative action", edit(`"a":2}`, `"a":-2}`), "steps.a: got number -2, want a number from 0 to 4294967295"},
+		{"unknown field", edit(`"init": 0,`, `"init": 0, "extra": 1,`), `x.cex.json:13:14: unknown field "extra"`},
+		{"no format", edit(`"format": "lwpcheck-cex/1",`, ``), `x.cex.json: no "format": not a counterexample file`},
+		{"future format", edit(`lwpcheck-cex/1`, `lwpcheck-cex/2`), `format "lwpcheck-cex/2" is not supported (this lwpcheck reads lwpcheck-cex/1)`},
+		{"no revision", edit(`"netbsd-2025"`, `""`), `no "revision"`},
+		{"bad kind", edit(`"terminal"`, `"hang"`), `violation kind "hang" is not one of state, transition, terminal`},
+		{"misnumbered", edit(`{"n":2,`, `{"n":3,`), "step 2 numbered 3"},
+		{"no action code", edit(`"a":2}`, `"a":0}`), `step 1 has no action code ("a")`},
+		{"no actor", edit(`"actor":"LWP 1","cpu":0,"action":"syscall: sys__lwp_create"`, `"actor":"","cpu":0,"action":"syscall: sys__lwp_create"`), "step 1 needs an actor, an action and a source"},
+		{"bad cpu", edit(`"cpu":0,`, `"cpu":9,`), "step 1 cpu 9 does not exist"},
+		{"trailing data", string(good) + "{}", "x.cex.json:43:1: data after the counterexample"},
+		{"newline in string", edit(`"init": 0`, "\"init\": 0, \"x\n\": 1"), "x.cex.json:13:16: invalid character '\\n' in string literal"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("x.cex.json", []byte(tc.data))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q, want it to contain %q", msg, tc.want)
+			}
+			if strings.ContainsAny(msg, "\n\r") {
+				t.Errorf("error %q is not one line", msg)
+			}
+		})
+	}
+}
+
+func TestParseSpec(t *testing.T) {
+	c := suspendRunning(t)
+	if _, err := c.ParseSpec("x.cex.json"); err != nil {
+		t.Fatal(err)
+	}
+	bad := *c
+	bad.Spec.Name = "other"
+	if _, err := bad.ParseSpec("x.cex.json"); err == nil || !strings.Contains(err.Error(), `the embedded spec is "suspend-running", not "other"`) {
+		t.Errorf("renamed spec: error %v", err)
+	}
+	bad.Spec = SpecText{Name: "x", Text: "name: x\nlwps: {1: [frob]}\n"}
+	if _, err := bad.ParseSpec("x.cex.json"); err == nil || !strings.HasPrefix(err.Error(), "x.cex.json#spec:2:") {
+		t.Errorf("bad spec: error %v, want one at x.cex.json#spec:2", err)
+	}
+}

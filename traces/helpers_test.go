@@ -1,0 +1,121 @@
+package traces
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/revisions"
+	"github.com/lwpcheck/lwpcheck/specs"
+)
+
+// found is one counterexample a bundled spec produces.
+type found struct {
+	rev  *model.Revision
+	spec *specs.Spec
+	m    *model.Machine
+	cex  *Cex
+}
+
+// machine builds the machine replay uses for c: its spec on its revision
+// with every invariant family.
+func machine(t testing.TB, c *Cex) *model.Machine {
+	t.Helper()
+	rev, err := revisions.Lookup(c.Revision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := c.ParseSpec("test.cex.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := invariants.Build(rev, sp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// search runs spec on rev (with the spec's invariant families) and
+// returns the counterexamples of its findings.
+func search(t testing.TB, rev *model.Revision, sp *specs.Spec, opt explore.Options) []found {
+	t.Helper()
+	m, _, err := invariants.Build(rev, sp, sp.Check)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := explore.Run(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []found
+	for _, f := range res.Findings {
+		c, err := New(rev, sp, m, f)
+		if err != nil {
+			t.Fatalf("%s on %s: %v", sp.Name, rev.Name, err)
+		}
+		out = append(out, found{rev, sp, m, c})
+	}
+	return out
+}
+
+var (
+	bundledMu    sync.Mutex
+	bundledCache = map[bool][]found{}
+)
+
+// bundledCexes runs every bundled spec on every revision that supports it,
+// with the engine's fewest-switch trace pass on or off (firstTrace), and
+// returns the counterexamples found. Results are cached for the tests.
+func bundledCexes(t testing.TB, firstTrace bool) []found {
+	t.Helper()
+	bundledMu.Lock()
+	defer bundledMu.Unlock()
+	if out, ok := bundledCache[firstTrace]; ok {
+		return out
+	}
+	opt := explore.Options{FirstTrace: firstTrace}
+	all, err := specs.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []found
+	for _, sp := range all {
+		for _, rev := range revisions.All() {
+			if len(sp.Revisions) > 0 && !slices.Contains(sp.Revisions, rev.Name) {
+				continue
+			}
+			if _, err := model.New(rev.Kernel, sp); err != nil {
+				continue // an op the revision lacks
+			}
+			out = append(out, search(t, rev, sp, opt)...)
+		}
+	}
+	bundledCache[firstTrace] = out
+	return out
+}
+
+// suspendRunning is the counterexample of the bundled suspend-running
+// spec on netbsd-2025: a deadlock.
+func suspendRunning(t testing.TB) *Cex {
+	t.Helper()
+	sp, err := specs.Lookup("suspend-running")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, err := revisions.Lookup("netbsd-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range search(t, rev, sp, explore.Options{}) {
+		if f.cex.Violation.Name == "deadlock" {
+			return f.cex
+		}
+	}
+	t.Fatal("suspend-running: no deadlock found")
+	return nil
+}

@@ -1,0 +1,128 @@
+package traces
+
+import (
+	"fmt"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/model"
+)
+
+// Run is a counterexample re-executed on a machine.
+type Run struct {
+	Cex     *Cex
+	Machine *model.Machine
+	Init    model.State // the state before the first step
+	Steps   []RunStep
+	// Recurs reports whether the recorded violation occurs again where the
+	// file says: at the last step, or in the state the run ends in.
+	Recurs bool
+	// End lists the violations seen there, the recorded one among them if
+	// it recurs.
+	End []explore.Violation
+}
+
+// RunStep is one re-executed step.
+type RunStep struct {
+	Step                   // the step as the model describes it now
+	Recorded   Step        // the step as the file records it
+	Post       model.State // the state after the step
+	Events     []model.Event
+	Footprint  explore.Footprint
+	Violations []explore.Violation // found by the step's checks
+}
+
+// StepError is a step of a counterexample that cannot be executed any
+// more: it is not enabled, or it is no longer the step the file records.
+type StepError struct {
+	Step   Step   // as recorded
+	Reason string // one line
+}
+
+func (e *StepError) Error() string {
+	return fmt.Sprintf("step %d (%s: %s at %s): %s", e.Step.N, who(e.Step), e.Step.Action, e.Step.Source, e.Reason)
+}
+
+// Replay re-executes c on m, which must run c's spec on c's revision with
+// the invariants attached. A step that cannot be executed, or that is no
+// longer the one recorded (another actor, operation or source line), is a
+// *StepError; the steps before it are in the returned Run.
+func Replay(m *model.Machine, c *Cex) (*Run, error) {
+	inits := m.Init()
+	if c.Init >= len(inits) {
+		return nil, fmt.Errorf("initial state %d does not exist (the model has %d)", c.Init, len(inits))
+	}
+	r := &Run{Cex: c, Machine: m, Init: inits[c.Init]}
+	s := r.Init
+	for _, rec := range c.Steps {
+		res, ok := explore.Step(m, &s, rec.A)
+		if !ok {
+			return r, &StepError{rec, fmt.Sprintf("not enabled (%s)", m.ActionName(rec.A))}
+		}
+		st, _, k, err := m.Describe(&s, rec.A)
+		if err != nil {
+			return r, &StepError{rec, err.Error()}
+		}
+		now := Step{N: rec.N, Actor: st.Actor, CPU: st.CPU, Action: st.Action, Source: st.Source, Note: st.Note, A: rec.A,
+			Merged: st.Merged}
+		if why := mismatch(rec, now); why != "" {
+			return r, &StepError{rec, why}
+		}
+		r.Steps = append(r.Steps, RunStep{Step: now, Recorded: rec, Post: res.Next,
+			Events: append([]model.Event(nil), k.Events...), Footprint: res.Footprint, Violations: res.Violations})
+		s = res.Next
+	}
+	name := c.Violation.Name
+	switch c.Violation.Kind {
+	case KindTransition:
+		if len(r.Steps) > 0 {
+			r.End = r.Steps[len(r.Steps)-1].Violations
+		}
+	case KindState:
+		r.End = m.CheckState(&s, nil)
+	default:
+		r.End = explore.StateViolations(m, &s)
+	}
+	r.Recurs = hasName(r.End, name)
+	return r, nil
+}
+
+// mismatch says how a re-executed step differs from the recorded one, in
+// what identifies it: the actor, the CPU, the operation and the source.
+func mismatch(rec, now Step) string {
+	for _, f := range []struct{ what, rec, now string }{
+		{"actor", rec.Actor, now.Actor},
+		{"cpu", fmt.Sprint(rec.CPU), fmt.Sprint(now.CPU)},
+		{"action", rec.Action, now.Action},
+		{"source", rec.Source, now.Source},
+	} {
+		if f.rec != f.now {
+			return fmt.Sprintf("the model now runs %s %q here, the file records %q", f.what, f.now, f.rec)
+		}
+	}
+	return ""
+}
+
+// Final returns the state the run ends in.
+func (r *Run) Final() *model.State {
+	if len(r.Steps) == 0 {
+		return &r.Init
+	}
+	return &r.Steps[len(r.Steps)-1].Post
+}
+
+// Verdict is one line on whether the recorded violation recurs.
+func (r *Run) Verdict() string {
+	v := r.Cex.Violation
+	if r.Recurs {
+		for _, e := range r.End {
+			if e.Name == v.Name {
+				return fmt.Sprintf("the violation recurs: %s: %s", e.Name, e.Message)
+			}
+		}
+	}
+	msg := fmt.Sprintf("the violation %s no longer occurs (the model changed)", v.Name)
+	if len(r.End) > 0 {
+		msg += "; the run ends with " + r.End[0].Name + ": " + r.End[0].Message
+	}
+	return msg
+}

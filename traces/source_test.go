@@ -1,0 +1,103 @@
+package traces
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fakeTree writes a small stand-in for a NetBSD source tree: lwpcheck
+// contains none of the C code, so the lines are made up.
+func fakeTree(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	kern := filepath.Join(dir, "sys", "kern")
+	if err := os.MkdirAll(kern, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lines := func(id string, n int, at map[int]string) string {
+		var b strings.Builder
+		b.WriteString("/*\t" + id + "\t*/\n")
+		for i := 2; i <= n; i++ {
+			b.WriteString(at[i] + "\n")
+		}
+		return b.String()
+	}
+	files := map[string]string{
+		"kern_lwp.c": lines("$NetBSD: kern_lwp.c,v 1.270 2025/04/11 00:00:00 fake Exp $", 1700,
+			map[int]string{790: "\tmutex_enter(p2->p_lock);", 1614: "\t\tmutex_spin_enter(old);   "}),
+		"sys_lwp.c":   lines("$NetBSD: sys_lwp.c,v 1.83 2023/01/01 00:00:00 fake Exp $", 700, nil),
+		"kern_sig.c":  lines("no id here", 10, nil),
+		"kern_exit.c": lines("$NetBSD: kern_exit.c,v 1.285 2020/03/08 fake Exp $", 10, nil),
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(kern, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestSourceLines(t *testing.T) {
+	dir := fakeTree(t)
+	src := NewSource(dir)
+	for _, tc := range []struct {
+		ref  string
+		want string
+		ok   bool
+	}{
+		{"kern_lwp.c@1.270:790", "mutex_enter(p2->p_lock);", true},
+		{"kern_lwp.c@1.270:1614", "mutex_spin_enter(old);", true},
+		{"kern_lwp.c@1.270:5000", "", false}, // past the end
+		{"kern_lwp.c@1.269:790", "", false},  // another revision
+		{"sys_lwp.c@1.84:131", "", false},    // the tree has 1.83
+		{"kern_sig.c@1.405:3", "", false},    // no id
+		{"kern_synch.c@1.366:950", "", false},
+		{"kern_exit.c@1.285:5", "", true},
+		{"model", "", false},
+		{"kern_lwp.c@1.270:x", "", false},
+	} {
+		got, ok := src.Line(tc.ref)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("Line(%s) = %q, %v; want %q, %v", tc.ref, got, ok, tc.want, tc.ok)
+		}
+	}
+	want := []string{
+		filepath.Join("sys", "kern", "kern_lwp.c") + " is kern_lwp.c revision 1.270, the trace cites 1.269: its lines are not shown",
+		filepath.Join("sys", "kern", "sys_lwp.c") + " is sys_lwp.c revision 1.83, the trace cites 1.84: its lines are not shown",
+		filepath.Join("sys", "kern", "kern_sig.c") + ": no $NetBSD$ id, cannot tell its revision (the trace cites 1.405): its lines are not shown",
+		filepath.Join("sys", "kern", "kern_synch.c") + ": not found in " + dir + ", its lines are not shown",
+	}
+	if got := src.Notes(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestListingWithSource lists the suspend-running deadlock beside the fake
+// tree: lines of matching files are shown, the others noted once.
+func TestListingWithSource(t *testing.T) {
+	c := suspendRunning(t)
+	r, err := Replay(machine(t, c), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := r.Report(Options{Source: NewSource(fakeTree(t))}).WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"source:         sys/kern/sys_lwp.c is sys_lwp.c revision 1.83, the trace cites 1.84: its lines are not shown\n",
+		"step 2  LWP 1 on cpu0  lwp_create: mutex_enter(p2->p_lock)\n        at kern_lwp.c@1.270:790\n        | mutex_enter(p2->p_lock);\n",
+		"step 7  LWP 1 on cpu0  lwp_lock: mutex_spin_enter(old)\n        at kern_lwp.c@1.270:1614\n        | mutex_spin_enter(old);\n",
+		"step 1  LWP 1 on cpu0  syscall: sys__lwp_create\n        at sys_lwp.c@1.84:131\n        ~ ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("listing lacks %q", want)
+		}
+	}
+	if n := strings.Count(out, "sys_lwp.c revision 1.83"); n != 1 {
+		t.Errorf("the sys_lwp.c note appears %d times, want once", n)
+	}
+}
