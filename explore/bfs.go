@@ -3,6 +3,7 @@ package explore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,7 +19,7 @@ import (
 // workers.
 const (
 	chunkSize = 64
-	batchSize = 1 << 14
+	batchSize = 1 << 15
 	noParent  = ^uint32(0)
 )
 
@@ -30,11 +31,18 @@ type node[S any] struct {
 
 type chunk[S any] struct {
 	out     Successors[S]
-	owner   []int32  // for each successor, its source's offset in the batch
-	fps     []uint64 // for each successor, its fingerprint (compact, for the insert phase)
-	isNew   []bool   // for each successor, whether it reached a new state
+	owner   []int32 // for each successor, its source's offset in the batch
+	isNew   []bool  // for each successor, whether it reached a new state
 	byShard [numShards][]int32
-	viols   []pending
+	// fpByShard[j][i] is the fingerprint of successor byShard[j][i], and
+	// newByShard[j][i] tells whether it is new: each insert worker reads
+	// and writes only its own shards' slices, sequentially.
+	fpByShard  [numShards][]uint64
+	newByShard [numShards][]bool
+	viols      []pending
+	// The append phase: how many successors are new, where the chunk's
+	// new states go in the next level, and how many of them to take.
+	nNew, at, take int
 }
 
 // pending is a violation met while expanding a batch.
@@ -108,6 +116,9 @@ func runBFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 
 func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string]bool) *bfs[S] {
 	b := &bfs[S]{ctx: ctx, m: m, opt: opt, track: need != nil, need: need}
+	if opt.Bitstate > 0 {
+		b.set.useBits(opt.Bitstate)
+	}
 	if b.track {
 		b.levelIdx = map[uint64]uint32{}
 		b.best = map[string]uint32{}
@@ -274,12 +285,13 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
 	ch := b.chunks[c]
 	ch.out.reset()
 	ch.owner = ch.owner[:0]
-	ch.fps = ch.fps[:0]
 	ch.isNew = ch.isNew[:0]
 	ch.viols = ch.viols[:0]
 	for j := range ch.byShard {
 		ch.byShard[j] = ch.byShard[j][:0]
+		ch.fpByShard[j] = ch.fpByShard[j][:0]
 	}
+	var transitions int64
 	if b.ctx.Err() != nil {
 		b.aborted.Store(true)
 		return
@@ -293,7 +305,6 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
 		for k := start; k < ch.out.n; k++ {
 			t := &ch.out.items[k]
 			ch.owner = append(ch.owner, int32(i))
-			ch.fps = append(ch.fps, t.fp)
 			ch.isNew = append(ch.isNew, false)
 			for _, v := range t.Violations {
 				ch.viols = append(ch.viols, pending{node: int32(i), succ: int32(k), v: v})
@@ -301,10 +312,12 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
 			if !isFatal(t.Violations) {
 				j := shardOf(t.fp)
 				ch.byShard[j] = append(ch.byShard[j], int32(k))
+				ch.fpByShard[j] = append(ch.fpByShard[j], t.fp)
 			}
 		}
-		b.transitions.Add(int64(ch.out.n - start))
+		transitions += int64(ch.out.n - start)
 	}
+	b.transitions.Add(transitions)
 }
 
 // collect records the violations of a batch in global order. The trace
@@ -349,13 +362,73 @@ func (b *bfs[S]) collect(batch []node[S], n int) {
 func (b *bfs[S]) insertShard(j, n int) {
 	sh := &b.set.shards[j]
 	for _, ch := range b.chunks[:n] {
-		for _, k := range ch.byShard[j] {
-			ch.isNew[k] = sh.insert(ch.fps[k])
+		isNew := ch.newByShard[j][:0]
+		for _, fp := range ch.fpByShard[j] {
+			isNew = append(isNew, sh.insert(fp))
 		}
+		ch.newByShard[j] = isNew
 	}
 }
 
 func (b *bfs[S]) appendNew(batch []node[S], n int, next []node[S]) []node[S] {
+	b.parallel(n, func(_, c int) { b.chunks[c].gather() })
+	if b.track {
+		return b.appendTracked(batch, n, next)
+	}
+	// Place each chunk's new states after those of the chunks before it,
+	// up to the state limit, then copy them in parallel.
+	base := len(next)
+	total := 0
+	for _, ch := range b.chunks[:n] {
+		ch.at, ch.take = base+total, ch.nNew
+		if b.opt.MaxStates > 0 {
+			room := int(b.opt.MaxStates - b.states.Load() - int64(total))
+			if ch.take > room {
+				ch.take = room
+				b.limit = "max-states"
+			}
+		}
+		total += ch.take
+	}
+	next = slices.Grow(next, total)[:base+total]
+	b.parallel(n, func(_, c int) {
+		ch := b.chunks[c]
+		at, left := ch.at, ch.take
+		for k, isNew := range ch.isNew {
+			if left == 0 {
+				break
+			}
+			if isNew {
+				t := &ch.out.items[k]
+				next[at] = node[S]{s: t.Next, fp: t.fp}
+				at++
+				left--
+			}
+		}
+	})
+	b.states.Add(int64(total))
+	return next
+}
+
+// gather turns the insert phase's per-shard answers into isNew, in the
+// chunk's order, and counts the new states.
+func (ch *chunk[S]) gather() {
+	for j, ks := range ch.byShard {
+		for i, k := range ks {
+			ch.isNew[k] = ch.newByShard[j][i]
+		}
+	}
+	ch.nNew = 0
+	for _, isNew := range ch.isNew {
+		if isNew {
+			ch.nNew++
+		}
+	}
+}
+
+// appendTracked appends the new states one by one in global order, giving
+// them parent links (the trace pass).
+func (b *bfs[S]) appendTracked(batch []node[S], n int, next []node[S]) []node[S] {
 	for _, ch := range b.chunks[:n] {
 		for k, isNew := range ch.isNew {
 			if !isNew {

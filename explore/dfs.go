@@ -26,6 +26,9 @@ func runDFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 		stack       []*dfsFrame[S]
 		maxDepth    int
 	)
+	if opt.Bitstate > 0 {
+		set.useBits(opt.Bitstate)
+	}
 	stop := startProgress(opt, func() Progress {
 		return Progress{States: states.Load(), Transitions: transitions.Load(), Depth: int(depth.Load())}
 	})

@@ -3,6 +3,7 @@ package explore
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"time"
 )
@@ -38,6 +39,13 @@ type Options struct {
 	// whole space is explored and the first (shortest, for BFS) occurrence
 	// of every distinct violation name is reported.
 	StopAtFirst bool
+
+	// Bitstate, if positive, replaces the fingerprint table with a bit
+	// array of that many bytes (a Bloom filter, 3 bits a state), for spaces
+	// too large for memory: a state whose bits are all set already is
+	// skipped, so the search may miss states; Result.Coverage estimates how
+	// many.
+	Bitstate int64
 
 	// FirstTrace keeps, for each violation, the first shortest trace found
 	// instead of one with the fewest actor switches (context switches).
@@ -111,7 +119,11 @@ type Result struct {
 	// OmissionProbability bounds the probability that a fingerprint
 	// collision hid a state from the search.
 	OmissionProbability float64
-	Workers             int
+	// Coverage estimates the fraction of the states met that were
+	// explored: 1 but for bitstate searches (see Options.Bitstate).
+	Coverage float64
+	Bitstate bool // the search was a bitstate one
+	Workers  int
 }
 
 // Run explores m and reports what it found. The result (verdict, state and
@@ -154,6 +166,12 @@ func Run[S any](ctx context.Context, m Model[S], opt Options) (*Result, error) {
 		res.BytesPerState = float64(res.StoreBytes) / float64(res.States)
 	}
 	res.OmissionProbability = omissionProbability(res.States)
+	res.Coverage = 1
+	if opt.Bitstate > 0 {
+		res.Bitstate = true
+		res.Coverage = bitstateCoverage(res.States, res.StoreBytes)
+		res.OmissionProbability = 1 - math.Pow(res.Coverage, float64(res.States))
+	}
 	switch {
 	case len(res.Findings) > 0:
 		res.Verdict = Fail

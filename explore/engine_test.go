@@ -142,3 +142,20 @@ func TestTracesPreferFewestSwitches(t *testing.T) {
 		assert.GreaterOrEqual(t, switches(m, first.Findings[0].Trace), 1)
 	}
 }
+
+func TestBitstate(t *testing.T) {
+	for _, search := range []Search{BFS, DFS} {
+		// A roomy filter (200 bits a state) misses next to nothing of
+		// 40,401 states, and says so.
+		r, err := Run(context.Background(), &grid{n: 200, noTerm: true}, Options{Search: search, Workers: 2, Bitstate: 1 << 20})
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, r.States, int64(201*201-5))
+		assert.Greater(t, r.Coverage, 0.999)
+		assert.EqualValues(t, 1<<20, r.StoreBytes)
+		// A filter of 2 KiB (16,384 bits) must miss many, and say so.
+		small, err := Run(context.Background(), &grid{n: 200, noTerm: true}, Options{Search: search, Workers: 2, Bitstate: 2048})
+		require.NoError(t, err)
+		assert.Less(t, small.States, int64(201*201))
+		assert.Less(t, small.Coverage, 0.9)
+	}
+}

@@ -2,6 +2,7 @@ package invariants
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"slices"
 	"testing"
@@ -199,41 +200,49 @@ var mutations = []mutation{
 // TestMutations breaks the model once per invariant and checks that the
 // invariant fails, with a counterexample that replays to the same
 // violation, where the intact model passes.
+// TestMutations breaks the model once per invariant and checks the
+// checker reports it, with a counterexample that replays, with the model's
+// partial-order reduction off and on.
 func TestMutations(t *testing.T) {
-	for _, mu := range mutations {
-		t.Run(mu.inv, func(t *testing.T) {
-			spec := "name: mutant\nlwps: " + mu.spec + "\n"
-			intact := findingNames(t, netbsd.Netbsd2025, spec)
-			if slices.Contains(intact, mu.inv) {
-				t.Fatalf("the intact model already fails %s", mu.inv)
-			}
-			// A keyed invariant may already fail on the intact model under
-			// other keys (known disagreements); the mutant's must be new.
-			caught := func(name string) bool { return BaseName(name) == mu.inv && !slices.Contains(intact, name) }
-			rev := mutant(t, netbsd.Netbsd2025, mu.routine, mu.wrap)
-			m, c := build(t, rev, spec)
-			r, rf := search(t, m, c)
-			want := regexp.MustCompile(mu.message)
-			if i := slices.IndexFunc(r.Findings, func(f explore.Finding) bool { return caught(f.Name) }); i >= 0 {
-				f := r.Findings[i]
-				if !want.MatchString(f.Message) {
-					t.Errorf("message %q does not match %q", f.Message, mu.message)
-				}
-				if msg := replaysTo(m, f); msg != f.Message {
-					t.Errorf("replay: the last %s reports %q, want %q", where(f), msg, f.Message)
-				}
-				return
-			}
-			i := slices.IndexFunc(rf, func(f RunFinding) bool { return f.Name == mu.inv })
-			if i < 0 {
-				t.Fatalf("no %s finding; findings: %v, run findings: %v", mu.inv, r.Findings, rf)
-			}
-			if !want.MatchString(rf[i].Message) {
-				t.Errorf("message %q does not match %q", rf[i].Message, mu.message)
-			}
-			checkWitnesses(t, c, rf[i])
-		})
+	for _, por := range []bool{false, true} {
+		for _, mu := range mutations {
+			t.Run(fmt.Sprintf("%s/por=%v", mu.inv, por), func(t *testing.T) { testMutation(t, mu, por) })
+		}
 	}
+}
+
+func testMutation(t *testing.T, mu mutation, por bool) {
+	spec := "name: mutant\nlwps: " + mu.spec + "\n"
+	intact := findingNames(t, netbsd.Netbsd2025, spec, por)
+	if slices.Contains(intact, mu.inv) {
+		t.Fatalf("the intact model already fails %s", mu.inv)
+	}
+	// A keyed invariant may already fail on the intact model under
+	// other keys (known disagreements); the mutant's must be new.
+	caught := func(name string) bool { return BaseName(name) == mu.inv && !slices.Contains(intact, name) }
+	rev := mutant(t, netbsd.Netbsd2025, mu.routine, mu.wrap)
+	m, c := build(t, rev, spec)
+	m.Merge = por
+	r, rf := search(t, m, c)
+	want := regexp.MustCompile(mu.message)
+	if i := slices.IndexFunc(r.Findings, func(f explore.Finding) bool { return caught(f.Name) }); i >= 0 {
+		f := r.Findings[i]
+		if !want.MatchString(f.Message) {
+			t.Errorf("message %q does not match %q", f.Message, mu.message)
+		}
+		if msg := replaysTo(m, f); msg != f.Message {
+			t.Errorf("replay: the last %s reports %q, want %q", where(f), msg, f.Message)
+		}
+		return
+	}
+	i := slices.IndexFunc(rf, func(f RunFinding) bool { return f.Name == mu.inv })
+	if i < 0 {
+		t.Fatalf("no %s finding; findings: %v, run findings: %v", mu.inv, r.Findings, rf)
+	}
+	if !want.MatchString(rf[i].Message) {
+		t.Errorf("message %q does not match %q", rf[i].Message, mu.message)
+	}
+	checkWitnesses(t, c, rf[i])
 }
 
 // TestEveryInvariantCanFail makes sure the catalog has no invariant
@@ -284,9 +293,10 @@ func search(t *testing.T, m *model.Machine, c *Checker) (*explore.Result, []RunF
 }
 
 // findingNames returns the names of everything spec finds on rev.
-func findingNames(t *testing.T, rev *model.Revision, spec string) []string {
+func findingNames(t *testing.T, rev *model.Revision, spec string, por bool) []string {
 	t.Helper()
 	m, c := build(t, rev, spec)
+	m.Merge = por
 	r, rf := search(t, m, c)
 	var names []string
 	for _, f := range r.Findings {

@@ -367,6 +367,18 @@ func (m *Machine) merge(k *K) {
 		src, what := k.Src, k.What
 		k.Src = SrcRef{}
 		m.exec(k)
+		if k.blocked && !k.onLock {
+			// The next step is a spin-wait that cannot end now: it changed
+			// nothing, so the transition is the steps before it, and the
+			// actor spins where the unreduced model leaves it (a wait that
+			// never ends is still a hang). A step blocked on a lock
+			// disables the whole transition: a lock held for good has a
+			// holder stuck in the kernel (the hang is its), or the locks
+			// form a cycle (lock-order-cycle).
+			k.blocked, k.done, k.stalled = false, true, true
+			k.Src, k.What = src, what
+			return
+		}
 		if k.explain {
 			k.Merged = append(k.Merged, m.Kernel.Src(k.Src)+" "+k.What+": joins, the steps before it only acquired locks")
 		}

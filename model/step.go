@@ -27,7 +27,9 @@ type K struct {
 
 	ncase  int
 	done   bool
-	offCPU bool // the step ended in a context switch
+	offCPU  bool // the step ended in a context switch
+	stalled bool // a merged transition stopped before a blocked spin-wait
+	onLock  bool // the step is blocked on a lock (not a spin-wait)
 	// The current segment (one step of the unreduced system; several make
 	// one transition when steps are merged, see Machine.Merge): where its
 	// events start, and whether it began with an unlocked access or a
@@ -59,7 +61,7 @@ type K struct {
 func (k *K) reset(m *Machine, s *State, cpu, choice int) {
 	k.M, k.S, k.CPU, k.Cur = m, s, cpu, -1
 	k.frames, k.depth, k.scratchDepth = &k.scratch, &k.scratchDepth, 0
-	k.ncase, k.done, k.offCPU, k.segStart, k.segN = 0, false, false, 0, false
+	k.ncase, k.done, k.offCPU, k.stalled, k.onLock, k.segStart, k.segN = 0, false, false, false, false, 0, false
 	k.blocked, k.atomic, k.choice, k.nchoice, k.file = false, false, choice, 0, 0
 	k.Src, k.Fn, k.What, k.Panic, k.Foot = SrcRef{}, 0, "", "", Foot{}
 	k.Events = k.evBuf[:0]
@@ -291,7 +293,7 @@ func (k *K) Enter(id uint8, line int, what string) bool {
 		if k.Owned(id) {
 			k.Assert(false, line, "locking against myself: "+LockName(id))
 		}
-		k.blocked, k.done = true, true
+		k.blocked, k.done, k.onLock = true, true, true
 		return false
 	}
 	k.event(Event{Kind: EvAcquire, LWP: int8(k.Cur), Lock: id, Held: k.held(), Src: k.src(line)})
@@ -501,6 +503,8 @@ func (k *K) rightMover() bool { return k.moverReason() == "" }
 // it is).
 func (k *K) moverReason() string {
 	switch {
+	case k.stalled:
+		return "the next step spins"
 	case k.segN:
 		return "it began with an unlocked access or a spin-wait"
 	case k.offCPU:

@@ -51,6 +51,7 @@ type checkFlags struct {
 	workers   int
 	maxStates int64
 	maxMemory int64
+	bitstate  int64
 	timeLimit time.Duration
 	format    string
 	families  string
@@ -68,6 +69,8 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs.Int64Var(&c.maxStates, "max-states", 0, "stop a search after this many states (0: no limit)")
 	fs.Int64Var(&c.maxMemory, "max-memory", 16<<30, "stop a search when its memory passes this many bytes (0: no limit)")
 	fs.DurationVar(&c.timeLimit, "time-limit", 0, "stop a search after this long (0: no limit)")
+	fs.Int64Var(&c.bitstate, "bitstate", 0, "bitstate search with a bit array of this many bytes instead of the fingerprint table "+
+		"(for spaces too large for memory; states may be missed: the output estimates the coverage)")
 	fs.StringVar(&c.format, "format", "text", "output: text or json")
 	fs.StringVar(&c.families, "check", "", "invariant families to check, comma-separated (default: the spec's check line)")
 	fs.StringVar(&c.cexDir, "cex-dir", "", "write a counterexample file (*.cex.json) per finding into this directory")
@@ -101,18 +104,21 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 // checkResult is the outcome of one spec on one revision.
 type checkResult struct {
-	Spec        string    `json:"spec"`
-	Revision    string    `json:"revision"`
-	Verdict     string    `json:"verdict"`
-	Expect      string    `json:"expect"`
-	Met         bool      `json:"met"`
-	States      int64     `json:"states"`
-	Transitions int64     `json:"transitions"`
-	Depth       int       `json:"depth"`
-	Seconds     float64   `json:"seconds"`
-	Limit       string    `json:"limit,omitempty"`
-	Findings    []finding `json:"findings,omitempty"`
-	Why         string    `json:"why,omitempty"` // why the expectation was not met
+	Spec        string  `json:"spec"`
+	Revision    string  `json:"revision"`
+	Verdict     string  `json:"verdict"`
+	Expect      string  `json:"expect"`
+	Met         bool    `json:"met"`
+	States      int64   `json:"states"`
+	Transitions int64   `json:"transitions"`
+	Depth       int     `json:"depth"`
+	Seconds     float64 `json:"seconds"`
+	Limit       string  `json:"limit,omitempty"`
+	// BitstateCoverage estimates, for a bitstate search, the fraction of
+	// the states met that were explored.
+	BitstateCoverage float64   `json:"bitstate_coverage,omitempty"`
+	Findings         []finding `json:"findings,omitempty"`
+	Why              string    `json:"why,omitempty"` // why the expectation was not met
 	// Held names the invariants checked that no finding refutes (in the
 	// part explored, if a limit stopped the search).
 	Held     []string             `json:"held"`
@@ -177,7 +183,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	opt := explore.Options{Search: search, Workers: cf.workers, MaxStates: cf.maxStates,
-		MaxMemory: cf.maxMemory, TimeLimit: cf.timeLimit}
+		MaxMemory: cf.maxMemory, TimeLimit: cf.timeLimit, Bitstate: cf.bitstate}
 	var results []checkResult
 	for _, j := range jobs {
 		fam := families
@@ -303,7 +309,8 @@ func supportsAll(r *model.Revision, sp *specs.Spec) bool {
 func judge(sp *specs.Spec, rev *model.Revision, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) checkResult {
 	res := checkResult{Spec: sp.Name, Revision: rev.Name, Verdict: r.Verdict.String(), States: r.States,
 		Transitions: r.Transitions, Depth: r.Depth, Seconds: r.Elapsed.Seconds(), Limit: r.Limit,
-		Held: []string{}, Coverage: c.Coverage()}
+		BitstateCoverage: bitstateCoverage(r),
+		Held:             []string{}, Coverage: c.Coverage()}
 	var names, failed []string // every finding's invariant; those not known
 	for _, f := range r.Findings {
 		x := finding{Name: f.Name, Message: f.Message, Steps: len(f.Trace)}
@@ -359,6 +366,15 @@ func judge(sp *specs.Spec, rev *model.Revision, r *explore.Result, c *invariants
 	return res
 }
 
+// bitstateCoverage is r's coverage estimate for a bitstate search, else
+// 0 (not reported).
+func bitstateCoverage(r *explore.Result) float64 {
+	if !r.Bitstate {
+		return 0
+	}
+	return r.Coverage
+}
+
 func exitCode(results []checkResult) int {
 	code := exitOK
 	for _, r := range results {
@@ -386,6 +402,9 @@ func printResult(w io.Writer, r *checkResult) {
 		r.Verdict, r.States, r.Transitions, r.Depth, r.Seconds)
 	if r.Limit != "" {
 		fmt.Fprintf(w, " limit=%s", r.Limit)
+	}
+	if r.BitstateCoverage != 0 {
+		fmt.Fprintf(w, " bitstate-coverage=%.6f", r.BitstateCoverage)
 	}
 	fmt.Fprintf(w, " expect=%q", r.Expect)
 	if r.Why != "" {
