@@ -25,8 +25,8 @@ type K struct {
 	scratch      [MaxFrames]Frame
 	scratchDepth uint8
 
-	ncase  int
-	done   bool
+	ncase   int
+	done    bool
 	offCPU  bool // the step ended in a context switch
 	stalled bool // a merged transition stopped before a blocked spin-wait
 	onLock  bool // the step is blocked on a lock (not a spin-wait)
