@@ -283,7 +283,7 @@ func (b *bfs[S]) parallel(n int, f func(w, i int)) {
 
 func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
 	ch := b.chunks[c]
-	ch.out.reset()
+	ch.out.Reset()
 	ch.owner = ch.owner[:0]
 	ch.isNew = ch.isNew[:0]
 	ch.viols = ch.viols[:0]

@@ -59,7 +59,7 @@ func runDFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 		}
 		fr := stack[d]
 		fr.s, fr.fp, fr.act, fr.next = *s, fp, a, 0
-		fr.out.reset()
+		fr.out.Reset()
 		depth.Store(int64(d))
 		maxDepth = max(maxDepth, d)
 		for _, v := range e.expand(&fr.s, fp, &fr.out) {

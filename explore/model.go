@@ -128,4 +128,5 @@ func (o *Successors[S]) Len() int { return o.n }
 // At returns successor i.
 func (o *Successors[S]) At(i int) *Succ[S] { return &o.items[i] }
 
-func (o *Successors[S]) reset() { o.n = 0 }
+// Reset empties the collection, keeping its buffers for reuse.
+func (o *Successors[S]) Reset() { o.n = 0 }

@@ -497,10 +497,20 @@ func (k *K) OffCPU() { k.done, k.offCPU = true, true }
 // context switch, no return to user space. Such a segment commutes with
 // any later step of another actor (Lipton's right mover), so the actor's
 // next segment may follow it in the same transition.
-func (k *K) rightMover() bool { return k.moverReason() == "" }
+func (k *K) rightMover() bool {
+	if k.stalled || k.segN || k.offCPU || k.blocked || k.Panic != "" || *k.depth == 0 {
+		return false
+	}
+	for _, e := range k.Events[k.segStart:] {
+		if e.Kind == EvRelease || e.Kind == EvReturn {
+			return false
+		}
+	}
+	return true
+}
 
 // moverReason says why the segment just run is not a right mover ("" if
-// it is).
+// it is), for the reader of a replay.
 func (k *K) moverReason() string {
 	switch {
 	case k.stalled:

@@ -5,6 +5,10 @@
 //
 //	lwpbench spin [-models phils,peterson] [-workers N] [-runs N] [-pml DIR]
 //	lwpbench kernel [-specs a,b] [-workers N] [-runs N] [-revision R]
+//	lwpbench all [-runs N]
+//
+// The all subcommand runs spin and kernel in one run, one table after the
+// other: every figure of the engine's performance measured together.
 //
 // The kernel subcommand runs bundled specs (by default those with three or
 // more LWPs on two CPUs) with the model's partial-order reduction off and
@@ -57,6 +61,7 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 const usage = `usage: lwpbench spin [-models phils,peterson] [-workers N] [-runs N] [-pml DIR]
        lwpbench kernel [-specs a,b] [-workers N] [-runs N] [-revision R]
+       lwpbench all [-runs N]
 Run "lwpbench spin -h" or "lwpbench kernel -h" for the flags.
 `
 
@@ -69,6 +74,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "spin":
 		return spinCommand(args[1:], stdout, stderr)
 	case "kernel":
+		return kernelCommand(args[1:], stdout, stderr)
+	case "all":
+		if code := spinCommand(args[1:], stdout, stderr); code != 0 {
+			return code
+		}
+		fmt.Fprintln(stdout)
 		return kernelCommand(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)

@@ -71,7 +71,7 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs.DurationVar(&c.timeLimit, "time-limit", 0, "stop a search after this long (0: no limit)")
 	fs.Int64Var(&c.bitstate, "bitstate", 0, "bitstate search with a bit array of this many bytes instead of the fingerprint table "+
 		"(for spaces too large for memory; states may be missed: the output estimates the coverage)")
-	fs.StringVar(&c.format, "format", "text", "output: text or json")
+	fs.StringVar(&c.format, "format", "text", "output: text, json, junit (JUnit XML) or sarif (SARIF 2.1.0)")
 	fs.StringVar(&c.families, "check", "", "invariant families to check, comma-separated (default: the spec's check line)")
 	fs.StringVar(&c.cexDir, "cex-dir", "", "write a counterexample file (*.cex.json) per finding into this directory")
 	fs.BoolVar(&c.progress, "progress", false, "show progress even when stderr is not a terminal")
@@ -117,7 +117,8 @@ type checkResult struct {
 	// BitstateCoverage estimates, for a bitstate search, the fraction of
 	// the states met that were explored.
 	BitstateCoverage float64   `json:"bitstate_coverage,omitempty"`
-	Findings         []finding `json:"findings,omitempty"`
+	Findings    []finding `json:"findings,omitempty"`
+	Known       int       `json:"known"` // how many findings are known disagreements
 	Why              string    `json:"why,omitempty"` // why the expectation was not met
 	// Held names the invariants checked that no finding refutes (in the
 	// part explored, if a limit stopped the search).
@@ -129,7 +130,10 @@ type finding struct {
 	Name    string `json:"name"`
 	Message string `json:"message"`
 	Steps   int    `json:"steps"`
-	// Known, if set, says why this finding is a known disagreement between
+	// Source is where the counterexample's last step is in the C code
+	// (file@rev:line), if it has steps.
+	Source string `json:"source,omitempty"`
+	// Known, if set,says why this finding is a known disagreement between
 	// the revision's code and its documentation (the revision's table):
 	// it is reported, but does not fail the spec.
 	Known string `json:"known,omitempty"`
@@ -153,8 +157,8 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	if cf.por != "on" && cf.por != "off" {
 		return exitUsage, usagef("--por %q: want on or off", cf.por)
 	}
-	if cf.format != "text" && cf.format != "json" {
-		return exitUsage, usagef("unknown format %q (text or json)", cf.format)
+	if !slices.Contains([]string{"text", "json", "junit", "sarif"}, cf.format) {
+		return exitUsage, usagef("unknown format %q (text, json, junit or sarif)", cf.format)
 	}
 	var search explore.Search
 	switch cf.search {
@@ -185,6 +189,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	opt := explore.Options{Search: search, Workers: cf.workers, MaxStates: cf.maxStates,
 		MaxMemory: cf.maxMemory, TimeLimit: cf.timeLimit, Bitstate: cf.bitstate}
 	var results []checkResult
+	explained := map[string]bool{}
 	for _, j := range jobs {
 		fam := families
 		if fam == nil {
@@ -218,14 +223,23 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		res := judge(j.spec, j.rev, r, c, rf)
 		results = append(results, res)
 		if cf.format == "text" {
-			printResult(stdout, &res)
+			printResult(stdout, &res, explained)
 		}
 	}
-	if cf.format == "json" {
+	switch cf.format {
+	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(results); err != nil {
+			return exitUsage, err
+		}
+	case "junit":
+		if err := writeJUnit(stdout, results); err != nil {
+			return exitUsage, err
+		}
+	case "sarif":
+		if err := writeSARIF(stdout, results); err != nil {
 			return exitUsage, err
 		}
 	}
@@ -313,9 +327,10 @@ func judge(sp *specs.Spec, rev *model.Revision, r *explore.Result, c *invariants
 		Held:             []string{}, Coverage: c.Coverage()}
 	var names, failed []string // every finding's invariant; those not known
 	for _, f := range r.Findings {
-		x := finding{Name: f.Name, Message: f.Message, Steps: len(f.Trace)}
+		x := finding{Name: f.Name, Message: f.Message, Steps: len(f.Trace), Source: lastSource(c.M, f)}
 		if k, ok := c.Known(f.Name); ok {
 			x.Known = k.Why + " (" + k.Source + ")"
+			res.Known++
 		} else {
 			failed = append(failed, invariants.BaseName(f.Name))
 		}
@@ -363,6 +378,13 @@ func judge(sp *specs.Spec, rev *model.Revision, r *explore.Result, c *invariants
 		res.Why = "incomplete"
 	}
 	res.Met = res.Why == ""
+	// A run whose findings are all known disagreements passes.
+	if len(failed) == 0 && len(rf) == 0 && res.Verdict == explore.Fail.String() {
+		res.Verdict = explore.Pass.String()
+		if r.Limit != "" {
+			res.Verdict = explore.Incomplete.String()
+		}
+	}
 	return res
 }
 
@@ -390,7 +412,9 @@ func exitCode(results []checkResult) int {
 	return code
 }
 
-func printResult(w io.Writer, r *checkResult) {
+// printResult prints one result. explained, if not nil, holds the known
+// findings whose reasons were printed already: each is explained once.
+func printResult(w io.Writer, r *checkResult, explained map[string]bool) {
 	status := "ok  "
 	if !r.Met {
 		status = "FAIL"
@@ -403,6 +427,9 @@ func printResult(w io.Writer, r *checkResult) {
 	if r.Limit != "" {
 		fmt.Fprintf(w, " limit=%s", r.Limit)
 	}
+	if r.Known > 0 {
+		fmt.Fprintf(w, " known=%d", r.Known)
+	}
 	if r.BitstateCoverage != 0 {
 		fmt.Fprintf(w, " bitstate-coverage=%.6f", r.BitstateCoverage)
 	}
@@ -413,7 +440,13 @@ func printResult(w io.Writer, r *checkResult) {
 	fmt.Fprintln(w)
 	for _, f := range r.Findings {
 		if f.Known != "" {
-			fmt.Fprintf(w, "     known %s: %s (%d steps)\n       why: %s\n", f.Name, f.Message, f.Steps, f.Known)
+			fmt.Fprintf(w, "     known %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)
+			if explained == nil || !explained[f.Name] {
+				fmt.Fprintf(w, "       why: %s\n", f.Known)
+			}
+			if explained != nil {
+				explained[f.Name] = true
+			}
 			continue
 		}
 		if f.Edges == nil {

@@ -1,0 +1,52 @@
+package netbsd
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/specs"
+)
+
+// TestExpandDoesNotAllocate walks states of a three-LWP spec and checks
+// that expanding a state, with every invariant attached and the reduction
+// on and off, allocates nothing when no violation is found (the search's
+// hot path).
+func TestExpandDoesNotAllocate(t *testing.T) {
+	sp, err := specs.Lookup("mix-suspend-park")
+	require.NoError(t, err)
+	for _, por := range []bool{false, true} {
+		m, _, err := invariants.Build(Netbsd2025, sp, nil)
+		require.NoError(t, err)
+		m.Merge = por
+		var out explore.Successors[model.State]
+		s := m.Init()[0]
+		checked := 0
+		for step := 0; step < 200; step++ {
+			out = explore.Successors[model.State]{}
+			m.Expand(&s, &out) // warm up the buffers
+			clean := true
+			for i := 0; i < out.Len(); i++ {
+				clean = clean && len(out.At(i).Violations) == 0
+			}
+			if clean {
+				n := testing.AllocsPerRun(5, func() {
+					var o explore.Successors[model.State]
+					o = out
+					o.Reset()
+					m.Expand(&s, &o)
+				})
+				require.Zero(t, n, "state %d (por=%v): Expand allocates", step, por)
+				checked++
+			}
+			if out.Len() == 0 {
+				break
+			}
+			s = out.At(step % out.Len()).Next
+		}
+		require.Greater(t, checked, 50)
+	}
+}
