@@ -117,8 +117,8 @@ type checkResult struct {
 	// BitstateCoverage estimates, for a bitstate search, the fraction of
 	// the states met that were explored.
 	BitstateCoverage float64   `json:"bitstate_coverage,omitempty"`
-	Findings    []finding `json:"findings,omitempty"`
-	Known       int       `json:"known"` // how many findings are known disagreements
+	Findings         []finding `json:"findings,omitempty"`
+	Known            int       `json:"known"`         // how many findings are known disagreements
 	Why              string    `json:"why,omitempty"` // why the expectation was not met
 	// Held names the invariants checked that no finding refutes (in the
 	// part explored, if a limit stopped the search).
