@@ -21,7 +21,7 @@ import (
 
 var checkVerb = &verb{
 	name:  "check",
-	usage: "lwpcheck check [--revision R]... [--por on|off] [--search bfs|dfs] [--workers N] [--max-states N] [--time-limit D] [--format text|json] [--check FAMILY,...] [--cex-dir DIR] [SPEC...]",
+	usage: "lwpcheck check [--revision R]... [--por on|off] [--search bfs|dfs] [--workers N] [--max-states N] [--max-memory B] [--time-limit D] [--bitstate BYTES] [--format text|json|junit|sarif] [--check FAMILY,...] [--cex-dir DIR] [--progress] [SPEC...]",
 	doc: `Explore every interleaving of each spec (default: every bundled spec) on each
 revision that supports its ops, check the invariants, and compare the outcome
 with the spec's expect line. Prints, per spec and revision, the verdict, the
@@ -485,9 +485,13 @@ func isTerminal(w io.Writer) bool {
 // progressPrinter shows a running search on one rewritten line.
 func progressPrinter(w io.Writer, what string) func(explore.Progress) {
 	var last int64
+	var lastAt time.Duration
 	return func(p explore.Progress) {
-		rate := float64(p.States-last) / 1 // states per progress interval (1 s)
-		last = p.States
+		rate := 0.0
+		if d := p.Elapsed - lastAt; d > 0 {
+			rate = float64(p.States-last) / d.Seconds()
+		}
+		last, lastAt = p.States, p.Elapsed
 		fmt.Fprintf(w, "\r\033[K%s: %d states, %.0f states/s, queue %d, depth %d, %s", what, p.States, rate,
 			p.Queue, p.Depth, p.Elapsed.Round(time.Second))
 	}
