@@ -127,9 +127,34 @@ func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string
 		b.exps = append(b.exps, newExpander(m))
 	}
 	for range batchSize / chunkSize {
-		b.chunks = append(b.chunks, &chunk[S]{})
+		b.chunks = append(b.chunks, newChunk[S](b.foundBefore))
 	}
 	return b
+}
+
+// shardRoom is the room each chunk starts with per shard: a chunk's
+// successors (chunkSize states, a few each) spread over numShards shards.
+const shardRoom = 8
+
+func newChunk[S any](found func(string) bool) *chunk[S] {
+	ch := &chunk[S]{}
+	ch.out.found = found
+	ids := make([]int32, numShards*shardRoom)
+	fps := make([]uint64, numShards*shardRoom)
+	isNew := make([]bool, numShards*shardRoom)
+	for j := range numShards {
+		lo, hi := j*shardRoom, (j+1)*shardRoom
+		ch.byShard[j], ch.fpByShard[j], ch.newByShard[j] = ids[lo:lo:hi], fps[lo:lo:hi], isNew[lo:lo:hi]
+	}
+	return ch
+}
+
+// foundBefore reports whether a violation named name was found at an
+// earlier level: the current level cannot give it a shorter trace, so its
+// message is not needed. Findings change only between batches.
+func (b *bfs[S]) foundBefore(name string) bool {
+	j, ok := b.f.seen[name]
+	return ok && b.f.list[j].depth < b.level
 }
 
 func (b *bfs[S]) result() *Result {
@@ -175,8 +200,8 @@ func (b *bfs[S]) reconsider(parent uint32, t *Succ[S]) {
 	if !ok || b.opt.FirstTrace {
 		return
 	}
-	if c := b.cost(parent, t.Footprint.Actor); c < b.switches[id] {
-		b.parent[id], b.act[id], b.actor[id], b.switches[id] = parent, t.Action, t.Footprint.Actor, c
+	if c := b.cost(parent, t.Actor); c < b.switches[id] {
+		b.parent[id], b.act[id], b.actor[id], b.switches[id] = parent, t.Action, t.Actor, c
 	}
 }
 
@@ -331,14 +356,14 @@ func (b *bfs[S]) collect(batch []node[S], n int) {
 			}
 			if !b.track {
 				if !b.f.has(p.v.Name) {
-					b.f.add(Finding{Violation: p.v, OnState: p.succ < 0})
+					b.f.add(Finding{Violation: p.v, OnState: p.succ < 0, depth: b.level})
 				}
 				continue
 			}
 			id := batch[p.node].id
 			sw := b.switches[id]
 			if p.succ >= 0 {
-				sw = b.cost(id, ch.out.items[p.succ].Footprint.Actor)
+				sw = b.cost(id, ch.out.items[p.succ].Actor)
 			}
 			j, seen := b.f.seen[p.v.Name]
 			if seen && (b.opt.FirstTrace || b.f.list[j].depth < b.level || sw >= b.best[p.v.Name]) {
@@ -432,7 +457,7 @@ func (b *bfs[S]) appendTracked(batch []node[S], n int, next []node[S]) []node[S]
 	for _, ch := range b.chunks[:n] {
 		for k, isNew := range ch.isNew {
 			if !isNew {
-				if t := &ch.out.items[k]; b.track && !isFatal(t.Violations) {
+				if t := &ch.out.items[k]; !isFatal(t.Violations) {
 					b.reconsider(batch[ch.owner[k]].id, t)
 				}
 				continue
@@ -442,10 +467,8 @@ func (b *bfs[S]) appendTracked(batch []node[S], n int, next []node[S]) []node[S]
 				b.limit = "max-states"
 				return next
 			}
-			id := b.newID(batch[ch.owner[k]].id, t.Action, t.Footprint.Actor)
-			if b.track {
-				b.levelIdx[t.fp] = id
-			}
+			id := b.newID(batch[ch.owner[k]].id, t.Action, t.Actor)
+			b.levelIdx[t.fp] = id
 			next = append(next, node[S]{s: t.Next, fp: t.fp, id: id})
 			b.states.Add(1)
 		}
@@ -454,7 +477,8 @@ func (b *bfs[S]) appendTracked(batch []node[S], n int, next []node[S]) []node[S]
 }
 
 // memory estimates the bytes the search holds: the visited set, the two
-// levels, the batch buffers and the parent links.
+// levels and the batch buffers. (The trace pass, which alone keeps parent
+// links, runs without a memory limit.)
 func (b *bfs[S]) memory(frontier, next []node[S]) int64 {
 	var n node[S]
 	var t Succ[S]
@@ -462,7 +486,7 @@ func (b *bfs[S]) memory(frontier, next []node[S]) int64 {
 	for _, ch := range b.chunks {
 		total += int64(len(ch.out.items)) * int64(unsafe.Sizeof(t))
 	}
-	return total + int64(cap(b.parent))*4 + int64(cap(b.act))*4
+	return total
 }
 
 // startProgress calls opt.Progress periodically until the returned stop is

@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -101,7 +102,7 @@ type Finding struct {
 	// OnState tells which of the two the finding is.
 	OnState bool
 
-	depth int // the BFS level where the trace pass found it
+	depth int // the BFS level where the search found it
 }
 
 // Result is what a run found and how much it explored.
@@ -119,8 +120,11 @@ type Result struct {
 	// OmissionProbability bounds the probability that a fingerprint
 	// collision hid a state from the search.
 	OmissionProbability float64
-	// Coverage estimates the fraction of the states met that were
-	// explored: 1 but for bitstate searches (see Options.Bitstate).
+	// Coverage is 1 but for bitstate searches (see Options.Bitstate),
+	// where it estimates the fraction of the states met that the bit
+	// array did not mistake for visited ones. It is an upper bound on the
+	// coverage of the whole space: the successors of a state mistaken for
+	// a visited one may not be met at all.
 	Coverage float64
 	Bitstate bool // the search was a bitstate one
 	Workers  int
@@ -189,6 +193,7 @@ type expander[S any] struct {
 	sc   StateChecker[S]
 	term Terminator[S]
 	enc  []byte
+	enc2 []byte
 	vs   []Violation
 }
 
@@ -202,6 +207,13 @@ func newExpander[S any](m Model[S]) *expander[S] {
 func (e *expander[S]) fingerprint(s *S) uint64 {
 	e.enc = e.m.Encode(s, e.enc[:0])
 	return fingerprint(e.enc)
+}
+
+// same reports whether s encodes as the state fingerprinted last: a
+// fingerprint match is a stutter step only if the encodings agree.
+func (e *expander[S]) same(s *S) bool {
+	e.enc2 = e.m.Encode(s, e.enc2[:0])
+	return bytes.Equal(e.enc, e.enc2)
 }
 
 // expand adds the successors of s (fingerprint fp) to out and returns the
@@ -219,7 +231,7 @@ func (e *expander[S]) expand(s *S, fp uint64, out *Successors[S]) []Violation {
 	for i := start; i < out.n; i++ {
 		t := &out.items[i]
 		t.fp = e.fingerprint(&t.Next)
-		if t.fp == fp && len(t.Violations) == 0 {
+		if t.fp == fp && len(t.Violations) == 0 && e.same(s) {
 			continue // a stutter step: not a move
 		}
 		if w != i {

@@ -1,6 +1,6 @@
 // Package explore is a stateful explicit-state search engine. It knows
 // nothing of kernels: a model offers initial states, the successors of a
-// state (each labelled by an action and its footprint), and a canonical
+// state (each labelled by an action and its actor), and a canonical
 // encoding; the engine enumerates the reachable states, detects deadlocks
 // and collects the violations the model reports, with a replayable trace for
 // each.
@@ -11,48 +11,14 @@ package explore
 // action must denote the same transition whenever it is enabled.
 type Action uint32
 
-// ObjSet is a set of up to 128 shared objects (locks, fields, queues), numbered
-// by the model.
-type ObjSet [2]uint64
-
-// Add adds object i (0..127) to the set.
-func (o *ObjSet) Add(i int) { o[i>>6] |= 1 << (uint(i) & 63) }
-
-// Has reports whether object i is in the set.
-func (o ObjSet) Has(i int) bool { return o[i>>6]&(1<<(uint(i)&63)) != 0 }
-
-// Intersects reports whether the two sets share an object.
-func (o ObjSet) Intersects(p ObjSet) bool { return o[0]&p[0] != 0 || o[1]&p[1] != 0 }
-
-// Union returns o ∪ p.
-func (o ObjSet) Union(p ObjSet) ObjSet { return ObjSet{o[0] | p[0], o[1] | p[1]} }
-
-// Empty reports whether the set is empty.
-func (o ObjSet) Empty() bool { return o[0]|o[1] == 0 }
-
-// Footprint is what one transition reads and writes. Two transitions of
-// different actors whose footprints do not conflict (no write of one meets a
-// read or write of the other) are independent: partial-order reduction may
-// explore only one of their orders.
-type Footprint struct {
-	Actor   int32  // transitions of one actor are always dependent (program order)
-	Read    ObjSet // objects read
-	Write   ObjSet // objects written
-	Visible bool   // observed by a property: never deferred by reduction
-}
-
-// Conflicts reports whether f and g are dependent.
-func (f *Footprint) Conflicts(g *Footprint) bool {
-	if f.Actor == g.Actor {
-		return true
-	}
-	return f.Write.Intersects(g.Write) || f.Write.Intersects(g.Read) || f.Read.Intersects(g.Write)
-}
-
 // Violation is a property the model found broken, on a state or a transition.
 type Violation struct {
 	Name    string // the property's name, e.g. "p_nrlwps"
 	Message string // what was seen, for the user
+	// Where locates the violation in the model's own terms (for a kernel
+	// model, the source line of the offending step); "" if nowhere in
+	// particular.
+	Where string
 	// Fatal marks a violation after which the system cannot go on (a kernel
 	// panic): the successor is not explored further.
 	Fatal bool
@@ -88,9 +54,11 @@ type Terminator[S any] interface {
 
 // Succ is one successor being built by Expand.
 type Succ[S any] struct {
-	Action     Action
-	Next       S
-	Footprint  Footprint
+	Action Action
+	Next   S
+	// Actor is who takes the action (a process, a CPU): the traces the
+	// engine reports prefer few changes of actor, which read more easily.
+	Actor      int32
 	Violations []Violation
 
 	fp uint64
@@ -101,6 +69,7 @@ type Succ[S any] struct {
 type Successors[S any] struct {
 	items []Succ[S]
 	n     int
+	found func(name string) bool
 }
 
 // Add starts a successor by action a and returns it; its Next is a copy of
@@ -114,7 +83,7 @@ func (o *Successors[S]) Add(a Action, from *S) *Succ[S] {
 	o.n++
 	t.Action = a
 	t.Next = *from
-	t.Footprint = Footprint{}
+	t.Actor = 0
 	t.Violations = t.Violations[:0]
 	return t
 }
@@ -127,6 +96,11 @@ func (o *Successors[S]) Len() int { return o.n }
 
 // At returns successor i.
 func (o *Successors[S]) At(i int) *Succ[S] { return &o.items[i] }
+
+// Found reports whether the engine has already found a violation named
+// name with a shorter trace, so that it will not use the Message of
+// another: a model may skip building it.
+func (o *Successors[S]) Found(name string) bool { return o.found != nil && o.found(name) }
 
 // Reset empties the collection, keeping its buffers for reuse.
 func (o *Successors[S]) Reset() { o.n = 0 }

@@ -5,7 +5,7 @@ import "fmt"
 // StepResult is one transition re-executed by Step.
 type StepResult[S any] struct {
 	Next       S
-	Footprint  Footprint
+	Actor      int32
 	Violations []Violation
 }
 
@@ -17,7 +17,7 @@ func Step[S any](m Model[S], s *S, a Action) (StepResult[S], bool) {
 	for i := 0; i < out.n; i++ {
 		t := &out.items[i]
 		if t.Action == a {
-			return StepResult[S]{Next: t.Next, Footprint: t.Footprint, Violations: append([]Violation(nil), t.Violations...)}, true
+			return StepResult[S]{Next: t.Next, Actor: t.Actor, Violations: append([]Violation(nil), t.Violations...)}, true
 		}
 	}
 	return StepResult[S]{}, false

@@ -23,7 +23,7 @@ var counterInvariants = []*Invariant{
 		Name: "p_nrlwps", Family: Counters,
 		Doc: "p_nrlwps equals the LWPs in LSRUN, LSONPROC or LSSLEEP, plus created LWPs not yet started (LSIDL)",
 		Source: "kern_lwp.c@1.270:210-213 (LSRUN, LSONPROC, LSSLEEP); :951 counts a new LSIDL LWP " +
-			"before lwp_start (semantics.md §6)",
+			"before lwp_start (:950-951, sys_lwp.c@1.84:147-154)",
 		State: counter(func(p *model.Proc) uint8 { return p.NRLWPs },
 			func(s *model.State, l *model.LWP) bool {
 				switch l.Stat {

@@ -35,7 +35,15 @@
 //     the page attaches a condition the model can evaluate when the result
 //     reaches user space (the only LWP, no LWP created), the condition must
 //     hold too.
+//   - field-locked: the machine compares the fields proc.h and lwp.h mark
+//     with a lock (model.GuardedFields) at each lock operation of a step;
+//     between two, the locks held do not change, so a field that changed
+//     was written with exactly those locks. LWPs not yet (or no longer) on
+//     p_lwps, and the "l" fields of LSIDL LWPs, are exempt, as the C code's
+//     own comments and assertions allow.
 //
-// Checks that pass allocate nothing: the engine calls Step for every
-// transition.
+// The engine calls Step for every transition, so a check allocates
+// nothing when it passes, and builds its message only when the search
+// does not have the finding yet (model.K.Found): known disagreements
+// recur on thousands of transitions.
 package invariants

@@ -36,19 +36,42 @@ type Invariant struct {
 
 	// State checks a reachable state.
 	State func(c *Checker, s *model.State) (msg string, bad bool)
-	// Step checks one step from pre to post; k holds its events.
-	Step func(c *Checker, k *model.K, pre, post *model.State) (msg string, bad bool)
-	// KeyedStep is a Step whose findings a key tells apart (a transition
+	// Step checks one step from pre to post; k holds its events. It
+	// reports the first offending event it meets.
+	Step func(c *Checker, k *model.K, pre, post *model.State) (Fail, bool)
+	// Keyed marks a Step whose findings a key tells apart (a transition
 	// edge, a syscall and its result): each key is a finding of its own,
 	// named Name/key, with its own counterexample, so that one cannot hide
 	// another.
-	KeyedStep func(c *Checker, k *model.K, pre, post *model.State) (key, msg string, bad bool)
-	// Terminal checks a state with no successor.
-	Terminal func(c *Checker, s *model.State) (msg string, bad bool)
+	Keyed bool
+	// Terminal checks a state with no successor; the checker names the
+	// violation.
+	Terminal func(c *Checker, s *model.State) (explore.Violation, bool)
 	// Run checks what the checker gathered over a whole search, after
 	// explore.Run; it may search again (with opt) for the schedules its
 	// findings need.
 	Run func(ctx context.Context, c *Checker, opt explore.Options) ([]RunFinding, error)
+}
+
+// Fail is what a Step check reports.
+type Fail struct {
+	// Name is the finding's name: "" for the invariant's own; Name/key for
+	// a Keyed one, taken from a table (checks run on the search's hot
+	// path and must not allocate).
+	Name string
+	// Msg says what was seen: "" when k.Found says the search has the
+	// finding already, with a shorter trace.
+	Msg string
+	At  model.SrcRef // the C line of the offending event
+}
+
+// fail reports finding name at at; say builds its message, only when the
+// search needs it.
+func fail(k *model.K, name string, at model.SrcRef, say func() string) (Fail, bool) {
+	if k.Found(name) {
+		return Fail{Name: name}, true
+	}
+	return Fail{Name: name, Msg: say(), At: at}, true
 }
 
 // RunFinding is a violation of a Run invariant: a property of the whole
@@ -66,6 +89,9 @@ type RunFinding struct {
 type Witness struct {
 	Edge    Edge
 	Finding explore.Finding
+	// Missing says why there is no schedule (a limit stopped its search);
+	// "" when Finding holds one.
+	Missing string
 }
 
 // Checker runs the enabled invariants on one machine; it is the machine's
@@ -76,11 +102,11 @@ type Checker struct {
 	Rev    *model.Revision
 	Tables *Tables
 
-	enabled                           []*Invariant
-	state, step, keyed, terminal, run []*Invariant
-	rules                             rules
-	graph                             *lockGraph // nil unless lock-order is checked
-	cover                             *coverage  // nil unless transitions are checked
+	enabled                    []*Invariant
+	state, step, terminal, run []*Invariant
+	rules                      rules
+	graph                      *lockGraph // nil unless lock-order is checked
+	cover                      *coverage  // nil unless transitions are checked
 }
 
 // Build makes the machine that runs spec on rev with the invariants of
@@ -112,8 +138,6 @@ func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Mac
 			c.state = append(c.state, inv)
 		case inv.Step != nil:
 			c.step = append(c.step, inv)
-		case inv.KeyedStep != nil:
-			c.keyed = append(c.keyed, inv)
 		case inv.Terminal != nil:
 			c.terminal = append(c.terminal, inv)
 		case inv.Run != nil:
@@ -126,6 +150,7 @@ func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Mac
 	if want[Transitions] {
 		c.cover = new(coverage)
 	}
+	m.Guard = want[LockState]
 	m.Check = c
 	return m, c, nil
 }
@@ -167,14 +192,18 @@ func (c *Checker) State(s *model.State, vs []explore.Violation) []explore.Violat
 func (c *Checker) Step(k *model.K, pre, post *model.State, vs []explore.Violation) []explore.Violation {
 	c.record(k)
 	for _, inv := range c.step {
-		if msg, bad := inv.Step(c, k, pre, post); bad {
-			vs = append(vs, explore.Violation{Name: inv.Name, Message: msg})
+		f, bad := inv.Step(c, k, pre, post)
+		if !bad {
+			continue
 		}
-	}
-	for _, inv := range c.keyed {
-		if key, msg, bad := inv.KeyedStep(c, k, pre, post); bad {
-			vs = append(vs, explore.Violation{Name: inv.Name + "/" + key, Message: msg})
+		v := explore.Violation{Name: f.Name, Message: f.Msg}
+		if v.Name == "" {
+			v.Name = inv.Name
 		}
+		if f.Msg != "" {
+			v.Where = c.M.Kernel.Src(f.At)
+		}
+		vs = append(vs, v)
 	}
 	return vs
 }
@@ -220,8 +249,9 @@ func (c *Checker) record(k *model.K) {
 // fails names the finding.
 func (c *Checker) Terminal(s *model.State) (explore.Violation, bool) {
 	for _, inv := range c.terminal {
-		if msg, bad := inv.Terminal(c, s); bad {
-			return explore.Violation{Name: inv.Name, Message: msg}, true
+		if v, bad := inv.Terminal(c, s); bad {
+			v.Name = inv.Name
+			return v, true
 		}
 	}
 	return explore.Violation{}, false
@@ -265,7 +295,7 @@ var catalog = slices.Concat(counterInvariants, lockOrderInvariants, lockStateInv
 			Name: "stale-lwp", Family: KAssert,
 			Doc: "no routine reads an LWP through a pointer it kept while that LWP was freed and its structure reused " +
 				"(the C code goes on reading the reused structure; the model reports it)",
-			Source: "DESIGN.md (LWP identity is a slot and a generation); e.g. sys_lwp.c@1.84:255-264",
+			Source: "sys_lwp.c@1.84:249-264 (sys__lwp_suspend re-reads t after cv_wait_sig); the model tells a reused LWP structure by its generation",
 		},
 		{
 			Name: "model-error", Family: KAssert,
@@ -275,7 +305,7 @@ var catalog = slices.Concat(counterInvariants, lockOrderInvariants, lockStateInv
 		{
 			Name: "deadlock", Family: Deadlock,
 			Doc:      "no terminal state leaves an LWP stuck in the kernel (in a syscall or an event's path)",
-			Source:   "DESIGN.md: a hang is a finding",
+			Source:   "lwpcheck: an LWP that can never return from a syscall is a hang, whatever it waits on",
 			Terminal: hang,
 		},
 		{
@@ -286,14 +316,14 @@ var catalog = slices.Concat(counterInvariants, lockOrderInvariants, lockStateInv
 		},
 	})
 
-func hang(c *Checker, s *model.State) (string, bool) {
-	v, bad := model.HangViolation(c.M, s)
-	return v.Message, bad
+func hang(c *Checker, s *model.State) (explore.Violation, bool) {
+	return model.HangViolation(c.M, s)
 }
 
 // expectResult checks the results delivered in a step against the spec.
-func expectResult(c *Checker, k *model.K, pre, post *model.State) (string, bool) {
-	for _, e := range k.Events {
+func expectResult(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
+	for i := range k.Events {
+		e := &k.Events[i]
 		if e.Kind != model.EvReturn {
 			continue
 		}
@@ -302,8 +332,10 @@ func expectResult(c *Checker, k *model.K, pre, post *model.State) (string, bool)
 		if model.Errno(e.To) == model.ERESTART || op.Expect.Has(model.Errno(e.To)) {
 			continue
 		}
-		return fmt.Sprintf("LWP %d: %s returned %s, the spec expects %s (%s:%d:%d)", l.Name, op.Kind.Syscall(),
-			model.Errno(e.To), op.Expect, c.M.Spec.File, op.Step.Pos.Line, op.Step.Pos.Col), true
+		return fail(k, "expect", e.Src, func() string {
+			return fmt.Sprintf("LWP %d: %s returned %s, the spec expects %s (%s:%d:%d)", l.Name, op.Kind.Syscall(),
+				model.Errno(e.To), op.Expect, c.M.Spec.File, op.Step.Pos.Line, op.Step.Pos.Col)
+		})
 	}
-	return "", false
+	return Fail{}, false
 }

@@ -22,7 +22,7 @@ func TestCatalogValid(t *testing.T) {
 
 func TestValidateRejects(t *testing.T) {
 	check := func(*Checker, *model.State) (string, bool) { return "", false }
-	step := func(*Checker, *model.K, *model.State, *model.State) (string, bool) { return "", false }
+	step := func(*Checker, *model.K, *model.State, *model.State) (Fail, bool) { return Fail{}, false }
 	ok := Invariant{Name: "x", Family: Counters, Doc: "d", Source: "s"}
 	tests := []struct {
 		name string

@@ -19,20 +19,20 @@ var lockOrderInvariants = []*Invariant{
 	{
 		Name: "lock-order", Family: LockOrder,
 		Doc:    "no lock is acquired while holding a lock the revision's documented order puts after it",
-		Source: "revision table; netbsd-2025: kern_lwp.c@1.270:195-197, with proc_lock -> p_lock -> LWP locks from the code (semantics.md §2)",
+		Source: "revision table; netbsd-2025: kern_lwp.c@1.270:195-197, with proc_lock -> p_lock -> LWP locks from the code (sys_lwp.c@1.84:384-385, 209-222)",
 		Step:   againstOrder,
 	},
 	{
 		Name: "lock-order-cycle", Family: LockOrder,
 		Doc:    "the lock-class graph of every explored acquisition (held class -> acquired class) has no cycle",
-		Source: "DESIGN.md \"Invariants\": a cycle over all explored interleavings is a finding; each edge gets a replayable schedule",
+		Source: "lwpcheck: a cycle in the lock-class graph of all explored interleavings can deadlock; each edge gets a replayable schedule",
 		Run:    lockCycles,
 	},
 }
 
 // againstOrder finds an acquisition of a lock while holding one the
 // documented order puts after it. Try-acquires are exempt.
-func againstOrder(c *Checker, k *model.K, pre, post *model.State) (string, bool) {
+func againstOrder(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 	for i := range k.Events {
 		e := &k.Events[i]
 		if e.Kind != model.EvAcquire {
@@ -42,13 +42,15 @@ func againstOrder(c *Checker, k *model.K, pre, post *model.State) (string, bool)
 		if bad == 0 || c.rules.try(e.Src) {
 			continue
 		}
-		h := uint8(bits.TrailingZeros16(bad))
-		acq, held := model.ClassOf(e.Lock), model.ClassOf(h)
-		return fmt.Sprintf("%s acquires %s holding %s at %s: the documented order takes %s before %s (%s)",
-			actor(k, pre), model.LockName(e.Lock), model.LockName(h), c.M.Kernel.Src(e.Src), acq, held,
-			c.Tables.LockOrder.source(acq, held)), true
+		return fail(k, "lock-order", e.Src, func() string {
+			h := uint8(bits.TrailingZeros16(bad))
+			acq, held := model.ClassOf(e.Lock), model.ClassOf(h)
+			return fmt.Sprintf("%s acquires %s holding %s at %s: the documented order takes %s before %s (%s)",
+				actor(k, pre), model.LockName(e.Lock), model.LockName(h), c.M.Kernel.Src(e.Src), acq, held,
+				c.Tables.LockOrder.source(acq, held))
+		})
 	}
-	return "", false
+	return Fail{}, false
 }
 
 // actor names who runs step k.
@@ -267,7 +269,7 @@ func (c *Checker) witness(ctx context.Context, e Edge, opt explore.Options) (Wit
 			}
 		}
 		if r.Limit != "" {
-			return Witness{}, fmt.Errorf("edge %s: no schedule found before the %s limit", e, r.Limit)
+			return Witness{Edge: e, Missing: "no schedule found before the " + r.Limit + " limit"}, nil
 		}
 	}
 	return Witness{}, fmt.Errorf("edge %s: taken in the search but not in a search for it: the model is not deterministic", e)
@@ -290,8 +292,9 @@ func (t *edgeTarget) Step(k *model.K, pre, post *model.State, vs []explore.Viola
 		for h := e.Held; h != 0; h &= h - 1 {
 			id := uint8(bits.TrailingZeros16(h))
 			if model.ClassOf(id) == t.edge.From {
-				return append(vs, explore.Violation{Name: edgeViolation, Message: fmt.Sprintf("%s acquires %s holding %s at %s",
-					actor(k, pre), model.LockName(e.Lock), lockNames(e.Held), t.kn.Src(e.Src))})
+				at := t.kn.Src(e.Src)
+				return append(vs, explore.Violation{Name: edgeViolation, Where: at, Message: fmt.Sprintf("%s acquires %s holding %s at %s",
+					actor(k, pre), model.LockName(e.Lock), lockNames(e.Held), at)})
 			}
 		}
 	}

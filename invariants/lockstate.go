@@ -26,7 +26,56 @@ var lockStateInvariants = []*Invariant{
 		Source: "kern_lwp.c@1.270:199-205",
 		Step:   statProcLocked,
 	},
+	{
+		Name: "field-locked", Family: LockState,
+		Doc: "a step writes a field of the process, or of an LWP on p_lwps, only with the lock its marking names " +
+			"(p: p_lock, l: the LWP's l_mutex) held",
+		Source: "lwp.h@1.231:68-75 and proc.h field markings; the fields: model.GuardedFields",
+		Step:   fieldLocked, Keyed: true,
+	},
 }
+
+// fieldLocked reports a field the step wrote without its lock (the
+// machine's EvField events); the key is the field.
+func fieldLocked(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
+	for i := range k.Events {
+		e := &k.Events[i]
+		if e.Kind != model.EvField {
+			continue
+		}
+		return fail(k, fieldNames[e.From], e.Since, func() string {
+			whose := "the process's"
+			if e.LWP >= 0 {
+				whose = lwpName(&pre.LWPs[e.LWP], int(e.LWP)) + "'s"
+			}
+			return fmt.Sprintf("%s writes %s %s without %s held, %s", actor(k, pre), whose,
+				model.GuardedFields[e.From].Name, model.LockName(e.Lock), span(c.M.Kernel, e.Since, e.Src))
+		})
+	}
+	return Fail{}, false
+}
+
+// span names the part of a step between two source points (zero: its
+// start, its end).
+func span(kn *model.Kernel, since, until model.SrcRef) string {
+	switch {
+	case since.Line == 0 && until.Line == 0:
+		return "in a step with no lock operation"
+	case since.Line == 0:
+		return "before " + kn.Src(until)
+	case until.Line == 0:
+		return "after " + kn.Src(since)
+	}
+	return "between " + kn.Src(since) + " and " + kn.Src(until)
+}
+
+var fieldNames = func() []string {
+	n := make([]string, len(model.GuardedFields))
+	for i, f := range model.GuardedFields {
+		n[i] = "field-locked/" + f.Name
+	}
+	return n
+}()
 
 // mutexMatchesState checks each LWP whose lock is free against the
 // state-to-lock table. While the lock is held, its holder may be midway
@@ -57,17 +106,19 @@ func lwpName(l *model.LWP, i int) string {
 }
 
 // statLocked finds an l_stat change made without the LWP's lock.
-func statLocked(c *Checker, k *model.K, pre, post *model.State) (string, bool) {
+func statLocked(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 	for i := range k.Events {
 		e := &k.Events[i]
 		if e.Kind != model.EvStat || e.From == e.To || e.LLock {
 			continue
 		}
-		return fmt.Sprintf("%s sets %s %s->%s at %s without its lock (%s) held", actor(k, pre),
-			lwpName(&pre.LWPs[e.LWP], int(e.LWP)), model.StatName(e.From), model.StatName(e.To),
-			c.M.Kernel.Src(e.Src), model.LockName(e.Lock)), true
+		return fail(k, "l_stat-locked", e.Src, func() string {
+			return fmt.Sprintf("%s sets %s %s->%s at %s without its lock (%s) held", actor(k, pre),
+				lwpName(&pre.LWPs[e.LWP], int(e.LWP)), model.StatName(e.From), model.StatName(e.To),
+				c.M.Kernel.Src(e.Src), model.LockName(e.Lock))
+		})
 	}
-	return "", false
+	return Fail{}, false
 }
 
 // procLockedStats are the states entered and left only under p_lock.
@@ -75,15 +126,17 @@ var procLockedStats = [maxStat]bool{model.LSIDL: true, model.LSZOMB: true, model
 
 // statProcLocked finds a change into or out of a p_lock state without
 // p_lock.
-func statProcLocked(c *Checker, k *model.K, pre, post *model.State) (string, bool) {
+func statProcLocked(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 	for i := range k.Events {
 		e := &k.Events[i]
 		if e.Kind != model.EvStat || e.From == e.To || e.PLock || e.From >= maxStat || e.To >= maxStat ||
 			!(procLockedStats[e.From] || procLockedStats[e.To]) {
 			continue
 		}
-		return fmt.Sprintf("%s sets %s %s->%s at %s without p_lock held", actor(k, pre),
-			lwpName(&pre.LWPs[e.LWP], int(e.LWP)), model.StatName(e.From), model.StatName(e.To), c.M.Kernel.Src(e.Src)), true
+		return fail(k, "l_stat-p_lock", e.Src, func() string {
+			return fmt.Sprintf("%s sets %s %s->%s at %s without p_lock held", actor(k, pre),
+				lwpName(&pre.LWPs[e.LWP], int(e.LWP)), model.StatName(e.From), model.StatName(e.To), c.M.Kernel.Src(e.Src))
+		})
 	}
-	return "", false
+	return Fail{}, false
 }

@@ -172,15 +172,21 @@ var mutations = []mutation{
 		message: `model error: mutant`,
 	},
 	{
-		// A _lwp_self that keeps a pointer to LWP 1's structure, frees the
-		// structure behind it (a new generation) and reads it again.
-		inv: "stale-lwp", spec: "{1: [self]}", routine: "sys__lwp_self",
+		// The target of a _lwp_suspend is freed and its structure reused
+		// (a new generation) while the caller waits for it to suspend:
+		// sys__lwp_suspend's re-read of t after cv_wait_sig must be
+		// reported.
+		inv: "stale-lwp", spec: "{1: [create 2, suspend 2], 2: [self, self]}", routine: "sys__lwp_suspend",
+		wrap:    after(3, 4, func(k *model.K, f *model.Frame) { k.S.LWPs[f.A].Gen++ }),
+		message: `sys__lwp_suspend reads t->l_flag and t->l_stat of a freed LWP`,
+	},
+	{
+		inv: "field-locked", spec: "{1: [self]}", routine: "sys__lwp_self",
 		wrap: replace(func(k *model.K, f *model.Frame) {
-			k.S.LWPs[k.Cur].Gen++
-			k.Report("stale-lwp", "mutant: read of a freed LWP")
+			k.Self().RefCnt++
 			k.Return(0)
 		}),
-		message: `mutant: read of a freed LWP`,
+		message: `LWP 1 writes LWP 1's l_refcnt without p_lock held`,
 	},
 	{
 		inv: "deadlock", spec: "{1: [self]}", routine: "sys__lwp_self",
@@ -197,10 +203,7 @@ var mutations = []mutation{
 	},
 }
 
-// TestMutations breaks the model once per invariant and checks that the
-// invariant fails, with a counterexample that replays to the same
-// violation, where the intact model passes.
-// TestMutations breaks the model once per invariant and checks the
+// TestMutations breaksthe model once per invariant and checks the
 // checker reports it, with a counterexample that replays, with the model's
 // partial-order reduction off and on.
 func TestMutations(t *testing.T) {
@@ -255,17 +258,25 @@ func TestEveryInvariantCanFail(t *testing.T) {
 	}
 }
 
-// TestGatedCycle shows that a cycle whose edges are all taken under one
-// lock (p_lock) is reported as gated by it.
-func TestGatedCycle(t *testing.T) {
-	rev := mutant(t, netbsd.Netbsd2025, "sys__lwp_self", replace(lockSteps(func(k *model.K) []uint8 {
+// gatedCycle is a revision whose _lwp_self takes spc_lwplock and
+// spc_mutex under p_lock, in one order on the first call and in the other
+// on the second.
+func gatedCycle(t *testing.T) *model.Revision {
+	return mutant(t, netbsd.Netbsd2025, "sys__lwp_self", replace(lockSteps(func(k *model.K) []uint8 {
 		a, b := model.SpcLwplock(k.CPU), model.SpcMutex(k.CPU)
 		if k.Self().PC == 1 {
 			a, b = b, a
 		}
 		return []uint8{model.LockProc, a, b}
 	}, func(*model.K) {})))
-	m, c := build(t, rev, "name: gated\ncpus: 1\nlwps: {1: [self, self]}\n")
+}
+
+const gatedSpec = "name: gated\ncpus: 1\nlwps: {1: [self, self]}\n"
+
+// TestGatedCycle shows that a cycle whose edges are all taken under one
+// lock (p_lock) is reported as gated by it.
+func TestGatedCycle(t *testing.T) {
+	m, c := build(t, gatedCycle(t), gatedSpec)
 	_, rf := search(t, m, c)
 	if len(rf) != 1 {
 		t.Fatalf("got %d run findings, want one cycle: %v", len(rf), rf)
@@ -275,6 +286,28 @@ func TestGatedCycle(t *testing.T) {
 		t.Errorf("message %q, want %q", rf[0].Message, want)
 	}
 	checkWitnesses(t, c, rf[0])
+}
+
+// TestWitnessLimit shows that a limit that stops the search for an edge's
+// schedule leaves the cycle reported, the edge without a schedule and the
+// reason said, not an error.
+func TestWitnessLimit(t *testing.T) {
+	m, c := build(t, gatedCycle(t), gatedSpec)
+	if _, err := explore.Run(context.Background(), m, explore.Options{Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	rf, err := c.Analyze(context.Background(), explore.Options{Workers: 1, MaxStates: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rf) != 1 || len(rf[0].Witnesses) != 2 {
+		t.Fatalf("got %v, want one cycle of two edges", rf)
+	}
+	for _, w := range rf[0].Witnesses {
+		if w.Missing != "no schedule found before the max-states limit" || len(w.Finding.Trace) != 0 {
+			t.Errorf("edge %s: missing %q, %d steps", w.Edge, w.Missing, len(w.Finding.Trace))
+		}
+	}
 }
 
 // search explores m and analyses what c gathered.

@@ -2,7 +2,7 @@ package invariants
 
 import "github.com/lwpcheck/lwpcheck/model"
 
-// netbsd2025 holds what kern_lwp.c 1.270 (seed 003) documents, and the
+// netbsd2025 holds what kern_lwp.c 1.270 documents, and the
 // ERRORS sections of the newest stored man pages
 // (/work/ref/netbsd-2025/manpage-errors.md).
 var netbsd2025 = &Tables{
@@ -11,9 +11,9 @@ var netbsd2025 = &Tables{
 			{[]model.LockClass{model.ClassSleepq, model.ClassLwplock, model.ClassSpcMutex},
 				"kern_lwp.c@1.270:195-197 \"sleepq -> turnstile -> spc_lwplock -> spc_mutex\" (turnstiles are not modelled)"},
 			{[]model.LockClass{model.ClassProcList, model.ClassProc},
-				"from the code: proc_lock before p_lock (sys_lwp.c@1.84:384-385, sys__lwp_kill; semantics.md §2)"},
+				"from the code: proc_lock before p_lock (sys_lwp.c@1.84:384-385, sys__lwp_kill)"},
 			{[]model.LockClass{model.ClassProc, model.ClassSleepq},
-				"from the code: p_lock before the LWP locks, lwp_find then lwp_lock (sys_lwp.c@1.84:209-222; semantics.md §2), " +
+				"from the code: p_lock before the LWP locks, lwp_find then lwp_lock (sys_lwp.c@1.84:209-222), " +
 					"and p_lock is the interlock of p_lwpcv (kern_condvar.c@1.54:130)"},
 		},
 		TrySites: []Site{
@@ -59,7 +59,7 @@ var netbsd2025 = &Tables{
 		{model.OpSelf, "_lwp_self.2 1.3", "NetBSD/src@54eeeaff835b", []DocResult{
 			{model.OK, "always successful", nil},
 		}},
-		{model.OpWait, "_lwp_wait.2 1.4.8.2, with 1.7 (2022-12-04: EINVAL for a detached wlwp; semantics.md §3)", "NetBSD/src@81b249ad1db0", []DocResult{
+		{model.OpWait, "_lwp_wait.2 1.4.8.2, with 1.7 (2022-12-04: EINVAL for a detached wlwp)", "NetBSD/src@81b249ad1db0", []DocResult{
 			{model.OK, "success", nil},
 			{model.EINVAL, "wlwp is a detached LWP (1.7)", nil},
 			{model.ESRCH, "no undetached LWP corresponds to wlwp (not when the caller is the only LWP: EDEADLK)", notOnlyLWP},
@@ -148,6 +148,9 @@ var netbsd2025 = &Tables{
 		{"manpage-errno/_lwp_getname/ESRCH",
 			"an unknown target gives ESRCH",
 			"sys_lwp.c@1.84:724-726; _lwp_getname.2 1.3 has no ERRORS section"},
+		{"field-locked/l_lwpctl",
+			"lwp_ctl_alloc sets the caller's own l_lwpctl holding only the lwpctl pages' lp_lock (not modelled), after it has released p_lock",
+			"kern_lwp.c@1.270:1954-1957, 1971, 2047; lwp.h@1.231:131 marks l_lwpctl p: (p_lock)"},
 		{"manpage-errno/_lwp_unpark_all/ESRCH",
 			"lwp_unpark returns ESRCH when a target is unknown or a zombie, after processing the others",
 			"sys_lwp.c@1.84:473-475, 486-488, 504; _lwp_unpark_all.2 1.2 lists EFAULT, EINVAL, ENOMEM"},

@@ -12,14 +12,14 @@ var transitionInvariants = []*Invariant{
 		Name: "transition", Family: Transitions,
 		Doc: "every l_stat change is an edge of the revision's state-transition diagram " +
 			"(its special cases only for kernel threads, which the model has none of)",
-		Source:    "revision table; netbsd-2025: kern_lwp.c@1.270:127-146",
-		KeyedStep: documentedTransition,
+		Source: "revision table; netbsd-2025: kern_lwp.c@1.270:127-146",
+		Step:   documentedTransition, Keyed: true,
 	},
 }
 
 // documentedTransition finds an l_stat change the diagram lacks; the key
 // is the edge.
-func documentedTransition(c *Checker, k *model.K, pre, post *model.State) (string, string, bool) {
+func documentedTransition(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 	for i := range k.Events {
 		e := &k.Events[i]
 		if e.Kind != model.EvStat || e.From == e.To {
@@ -32,16 +32,34 @@ func documentedTransition(c *Checker, k *model.K, pre, post *model.State) (strin
 		if kind == transDocumented {
 			continue
 		}
-		why := "is not in the diagram"
-		if kind == transKernelOnly {
-			why = "is a special case for kernel threads only (" + c.rules.transSrc[e.From][e.To] + ")"
-		}
-		edge := model.StatName(e.From) + "->" + model.StatName(e.To)
-		return edge, fmt.Sprintf("%s sets %s %s at %s, which %s", actor(k, pre), lwpName(&pre.LWPs[e.LWP], int(e.LWP)),
-			edge, c.M.Kernel.Src(e.Src), why), true
+		return fail(k, transitionName(e.From, e.To), e.Src, func() string {
+			why := "is not in the diagram"
+			if kind == transKernelOnly {
+				why = "is a special case for kernel threads only (" + c.rules.transSrc[e.From][e.To] + ")"
+			}
+			return fmt.Sprintf("%s sets %s %s->%s at %s, which %s", actor(k, pre), lwpName(&pre.LWPs[e.LWP], int(e.LWP)),
+				model.StatName(e.From), model.StatName(e.To), c.M.Kernel.Src(e.Src), why)
+		})
 	}
-	return "", "", false
+	return Fail{}, false
 }
+
+// transitionName names the transition finding of an edge.
+func transitionName(from, to uint8) string {
+	if from < maxStat && to < maxStat {
+		return transitionNames[from][to]
+	}
+	return "transition/" + model.StatName(from) + "->" + model.StatName(to)
+}
+
+var transitionNames = func() (n [maxStat][maxStat]string) {
+	for from := range n {
+		for to := range n[from] {
+			n[from][to] = "transition/" + model.StatName(uint8(from)) + "->" + model.StatName(uint8(to))
+		}
+	}
+	return n
+}()
 
 // coverage is the set of l_stat changes a search made.
 type coverage struct {

@@ -35,7 +35,7 @@ func Validate(invs []*Invariant) error {
 			errs = append(errs, fmt.Errorf("invariant %q: unknown family %q", inv.Name, inv.Family))
 		}
 		checks := 0
-		for _, set := range []bool{inv.State != nil, inv.Step != nil, inv.KeyedStep != nil, inv.Terminal != nil, inv.Run != nil} {
+		for _, set := range []bool{inv.State != nil, inv.Step != nil, inv.Terminal != nil, inv.Run != nil} {
 			if set {
 				checks++
 			}

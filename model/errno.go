@@ -22,7 +22,7 @@ const (
 	ENOMEM
 	ERESTART    // the syscall is restarted; user code never sees it
 	EWOULDBLOCK // a sleep timed out (kernel-internal)
-	numErrno
+	NumErrno    // the number of results
 )
 
 var errnoNames = [...]string{"0", "ESRCH", "EDEADLK", "EINVAL", "EALREADY", "EINTR", "ETIMEDOUT",
@@ -61,7 +61,7 @@ func (s ErrnoSet) With(e ...Errno) ErrnoSet {
 
 func (s ErrnoSet) String() string {
 	out := ""
-	for e := Errno(0); e < numErrno; e++ {
+	for e := Errno(0); e < NumErrno; e++ {
 		if s.Has(e) {
 			if out != "" {
 				out += "|"

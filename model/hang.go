@@ -72,5 +72,9 @@ func HangViolation(m *Machine, s *State) (explore.Violation, bool) {
 	for i, x := range st {
 		parts[i] = x.String()
 	}
-	return explore.Violation{Name: "deadlock", Message: "no LWP can move and " + strings.Join(parts, "; ")}, true
+	// The first stuck LWP's innermost routine: where it waits.
+	l := &s.LWPs[st[0].Slot]
+	r := &m.Kernel.Routines[l.Frames[l.Depth-1].Fn]
+	return explore.Violation{Name: "deadlock", Message: "no LWP can move and " + strings.Join(parts, "; "),
+		Where: m.Kernel.Src(SrcRef{File: r.File, Line: uint16(r.Line)})}, true
 }

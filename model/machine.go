@@ -24,6 +24,9 @@ type Machine struct {
 	NCPU   int
 	// Check, if set, is consulted on every step and state.
 	Check Checker
+	// Guard turns on the lock coverage of fields (guard.go): steps record
+	// an EvField event for each marked field they write without its lock.
+	Guard bool
 	// Merge turns on the model's partial-order reduction: an actor's
 	// right-mover steps (lock acquires and the accesses those locks cover)
 	// run in one transition with its next step, and a context switch runs
@@ -248,6 +251,7 @@ func (m *Machine) try(s *State, out *explore.Successors[State], kind, cpu, arg i
 			m.pool.Put(k)
 			continue
 		}
+		k.out = out
 		m.finish(k, s, t)
 		m.pool.Put(k)
 	}
@@ -266,7 +270,6 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 			k.blocked = true
 			return k
 		}
-		k.Foot.read(ObjEnv)
 		if ev == EnvPreempt {
 			m.preempt(k, cpu)
 			return k
@@ -280,7 +283,6 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 		k.Call(&Frame{}, 0, kn.Callout, 0, 0, 0)
 	default:
 		c := &next.CPUs[cpu]
-		k.Foot.read(ObjCPU + cpu)
 		switch {
 		case c.Prev != 0:
 			k.atomic = true
@@ -293,7 +295,6 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 			k.Cur = int(c.Cur) - 1
 			l := &next.LWPs[k.Cur]
 			k.frames, k.depth = &l.Frames, &l.Depth
-			k.Foot.read(ObjLWP + k.Cur)
 			switch kind {
 			case actSyscall:
 				k.Call(&Frame{}, 0, kn.Syscall, 0, 0, 0)
@@ -337,7 +338,6 @@ func (m *Machine) preempt(k *K, c int) {
 		return
 	}
 	k.frames, k.depth = &l.Frames, &l.Depth
-	k.Foot.read(ObjLWP + k.Cur)
 	k.Call(&Frame{}, 0, m.Kernel.Preempt, 0, 0, 0)
 	k.Src = SrcRef{File: m.Kernel.Routines[m.Kernel.Preempt].File, Line: uint16(m.Kernel.Routines[m.Kernel.Preempt].Line)}
 	k.What = "kernel preemption requested"
@@ -417,33 +417,31 @@ func (m *Machine) exec(k *K) {
 		r.Run(k, f)
 		k.ncase++
 	}
+	k.guard(SrcRef{})
 	if k.Src.Line == 0 {
 		r := &m.Kernel.Routines[k.Fn]
 		k.Src = SrcRef{File: r.File, Line: uint16(r.Line)}
 	}
 }
 
-// finish turns a step's context into the successor's footprint and
+// finish turns a step's context into the successor's actor and
 // violations.
 func (m *Machine) finish(k *K, pre *State, t *explore.Succ[State]) {
 	actor := int32(k.Cur)
 	if k.Cur < 0 {
 		actor = int32(MaxLWPs + k.CPU)
 	}
-	w := explore.ObjSet(written(pre, &t.Next))
-	t.Footprint = explore.Footprint{Actor: actor, Read: explore.ObjSet(k.Foot.Read).Union(w),
-		Write: w, Visible: k.Foot.Visible}
+	t.Actor = actor
 	if k.Panic != "" {
 		name := "kassert"
 		if len(k.Panic) > 12 && k.Panic[:12] == "model error:" {
 			name = "model-error"
 		}
+		at := m.Kernel.Src(k.panicSrc())
 		t.Violations = append(t.Violations, explore.Violation{Name: name, Fatal: true,
-			Message: k.Panic + " at " + m.Kernel.Src(k.panicSrc())})
+			Message: k.Panic + " at " + at, Where: at})
 	}
-	for _, r := range k.reports {
-		t.Violations = append(t.Violations, explore.Violation{Name: r[0], Message: r[1]})
-	}
+	t.Violations = append(t.Violations, k.reports...)
 	if m.Check != nil {
 		t.Violations = m.Check.Step(k, pre, &t.Next, t.Violations)
 	}

@@ -26,7 +26,7 @@ const (
 	OpSetname
 	OpGetname
 	OpCtl
-	numOps
+	NumOps // the number of op kinds
 )
 
 var opNames = [...]string{"", "create", "exit", "self", "wait", "suspend", "continue", "wakeup",
@@ -80,7 +80,7 @@ type Op struct {
 }
 
 // AllResults is the ErrnoSet of every result.
-const AllResults = ErrnoSet(1<<numErrno - 1)
+const AllResults = ErrnoSet(1<<NumErrno - 1)
 
 func signalBit(name string) (uint8, error) {
 	switch name {

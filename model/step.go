@@ -1,5 +1,7 @@
 package model
 
+import "github.com/lwpcheck/lwpcheck/explore"
+
 // K is the context of one atomic step: the state being changed, who runs,
 // and what the step did (its events). Routines are written as a switch on
 // f.PC; each case is a basic block. A step runs cases one after another
@@ -40,7 +42,10 @@ type K struct {
 	// a merged transition: where it starts and why it could join.
 	Merged  []string
 	explain bool
-	reports [][2]string
+	reports []explore.Violation
+	out     *explore.Successors[State] // the search's, for Found; nil on replay
+	snaps   [2]guarded                 // the guarded fields at the last lock operation, and scratch
+	snapI   uint8                      // which of snaps is the last
 	blocked bool
 	atomic  bool // an environment event: one step, all or nothing
 	choice  int
@@ -54,7 +59,6 @@ type K struct {
 	Events []Event
 	evBuf  [48]Event
 	Panic  string // a failed KASSERT or a model error: the step has no successor
-	Foot   Foot
 }
 
 // reset prepares k for a new step without clearing its buffers.
@@ -63,11 +67,20 @@ func (k *K) reset(m *Machine, s *State, cpu, choice int) {
 	k.frames, k.depth, k.scratchDepth = &k.scratch, &k.scratchDepth, 0
 	k.ncase, k.done, k.offCPU, k.stalled, k.onLock, k.segStart, k.segN = 0, false, false, false, false, 0, false
 	k.blocked, k.atomic, k.choice, k.nchoice, k.file = false, false, choice, 0, 0
-	k.Src, k.Fn, k.What, k.Panic, k.Foot = SrcRef{}, 0, "", "", Foot{}
+	k.Src, k.Fn, k.What, k.Panic = SrcRef{}, 0, "", ""
 	k.Events = k.evBuf[:0]
 	k.Merged = k.Merged[:0]
 	k.reports = k.reports[:0]
+	k.out = nil
+	if m.Guard {
+		k.snaps[k.snapI].take(s, SrcRef{})
+	}
 }
+
+// Found reports whether the search has a finding named name already, with
+// a shorter trace (explore.Successors.Found): a check need not describe it
+// again.
+func (k *K) Found(name string) bool { return k.out != nil && k.out.Found(name) }
 
 // EnvCPU is the CPU number of environment events: a sender outside the model.
 const EnvCPU = MaxCPUs
@@ -83,7 +96,7 @@ const (
 	EvSetLock                      // LWP's l_mutex From -> To
 	EvReturn                       // LWP's syscall returned To (an Errno) to user space
 	EvAssert                       // a KASSERT failed (Text)
-	EvField                        // LWP's field Text written; Lock is its covering lock, held or not (Held != 0)
+	EvField                        // field GuardedFields[From] of LWP (-1: the process) written between Since and Src without its Lock
 )
 
 // Event is one thing a step did.
@@ -98,99 +111,20 @@ type Event struct {
 	PLock bool
 	LLock bool
 	Src   SrcRef
+	Since SrcRef // EvField: the start of the interval the field was written in
 	Text  string
-}
-
-// Foot is the footprint of a step, in the model's object numbering (see
-// Obj*): objects read and written.
-type Foot struct {
-	Read, Write [2]uint64
-	Visible     bool
-}
-
-// Object numbers of footprints.
-const (
-	ObjLock  = 0                  // + lock id
-	ObjProc  = ObjLock + NumLocks // the process structure
-	ObjLWP   = ObjProc + 1        // + slot
-	ObjRunq  = ObjLWP + MaxLWPs   // + CPU
-	ObjCPU   = ObjRunq + MaxCPUs  // + CPU: curlwp and the handover
-	ObjCv    = ObjCPU + MaxCPUs   // the p_lwpcv sleep queue
-	ObjEnv   = ObjCv + 1          // environment budgets
-	ObjNames = ObjEnv + 1         // the spec-name to lid map
-	NumObj   = ObjNames + 1
-)
-
-func (f *Foot) read(o int)  { f.Read[o>>6] |= 1 << (uint(o) & 63) }
-func (f *Foot) write(o int) { f.Write[o>>6] |= 1 << (uint(o) & 63) }
-
-// Read records that the step reads object o (see Obj*): accesses through
-// the accessors (L, P, the lock and queue primitives) are recorded
-// already; a routine calls Read for what it reads from k.S directly.
-func (k *K) Read(o int) { k.Foot.read(o) }
-
-// ReadLWPs records a read of every LWP structure (a lookup by lid).
-func (k *K) ReadLWPs() {
-	for i := range MaxLWPs {
-		k.Foot.read(ObjLWP + i)
-	}
-}
-
-// written computes the objects a step changed from pre to post: the
-// footprint's writes are exact.
-func written(pre, post *State) (w [2]uint64) {
-	set := func(o int) { w[o>>6] |= 1 << (uint(o) & 63) }
-	if pre.Proc != post.Proc {
-		set(ObjProc)
-		p, q := pre.Proc, post.Proc
-		p.NCv, p.Cv, q.NCv, q.Cv = 0, [MaxLWPs]uint8{}, 0, [MaxLWPs]uint8{}
-		if p == q {
-			w[ObjProc>>6] &^= 1 << (uint(ObjProc) & 63)
-		}
-	}
-	if pre.Proc.NCv != post.Proc.NCv || pre.Proc.Cv != post.Proc.Cv {
-		set(ObjCv)
-	}
-	for i := range pre.LWPs {
-		if pre.LWPs[i] != post.LWPs[i] {
-			set(ObjLWP + i)
-		}
-	}
-	for c := range pre.CPUs {
-		a, b := &pre.CPUs[c], &post.CPUs[c]
-		if a.NRun != b.NRun || a.Runq != b.Runq {
-			set(ObjRunq + c)
-		}
-		if a.Cur != b.Cur || a.Prev != b.Prev {
-			set(ObjCPU + c)
-		}
-	}
-	for id := range pre.Locks {
-		if pre.Locks[id] != post.Locks[id] {
-			set(ObjLock + id)
-		}
-	}
-	if pre.Env != post.Env {
-		set(ObjEnv)
-	}
-	if pre.NameLid != post.NameLid {
-		set(ObjNames)
-	}
-	return w
 }
 
 // Self returns the executing LWP.
 func (k *K) Self() *LWP { return &k.S.LWPs[k.Cur] }
 
-// L returns the LWP in slot i and records the access.
+// L returns the LWP in slot i.
 func (k *K) L(i int) *LWP {
-	k.Foot.read(ObjLWP + i)
 	return &k.S.LWPs[i]
 }
 
 // P returns the process and records the access.
 func (k *K) P() *Proc {
-	k.Foot.read(ObjProc)
 	return &k.S.Proc
 }
 
@@ -239,7 +173,8 @@ func (k *K) Unlocked() { k.segN = true }
 // Report records a finding of the model that is not a kernel panic (for
 // instance a stale LWP pointer): the step goes on, as the C code does.
 func (k *K) Report(name, msg string) {
-	k.reports = append(k.reports, [2]string{name, msg + " at " + k.M.Kernel.Src(k.Src)})
+	at := k.M.Kernel.Src(k.Src)
+	k.reports = append(k.reports, explore.Violation{Name: name, Message: msg + " at " + at, Where: at})
 }
 
 // Cut marks an access of shared data made without the covering lock: it
@@ -288,7 +223,6 @@ func (k *K) Enter(id uint8, line int, what string) bool {
 	if !k.fresh(line, what, false) {
 		return false
 	}
-	k.Foot.read(ObjLock + int(id))
 	if k.S.Locks[id] != 0 {
 		if k.Owned(id) {
 			k.Assert(false, line, "locking against myself: "+LockName(id))
@@ -296,6 +230,7 @@ func (k *K) Enter(id uint8, line int, what string) bool {
 		k.blocked, k.done, k.onLock = true, true, true
 		return false
 	}
+	k.guardAcquire(line)
 	k.event(Event{Kind: EvAcquire, LWP: int8(k.Cur), Lock: id, Held: k.held(), Src: k.src(line)})
 	k.S.Locks[id] = k.owner(id)
 	return true
@@ -308,10 +243,10 @@ func (k *K) TryEnter(id uint8, line int, what string) bool {
 	if !k.fresh(line, what, true) {
 		return false
 	}
-	k.Foot.read(ObjLock + int(id))
 	if k.S.Locks[id] != 0 {
 		return false
 	}
+	k.guardAcquire(line)
 	k.event(Event{Kind: EvAcquire, LWP: int8(k.Cur), Lock: id, Held: k.held(), Src: k.src(line)})
 	k.S.Locks[id] = k.owner(id)
 	return true
@@ -326,7 +261,6 @@ func (k *K) Deliver(line int) {
 	l := k.Self()
 	op := k.Op()
 	k.event(Event{Kind: EvReturn, LWP: int8(k.Cur), From: uint8(op.Kind), To: l.Result, Src: k.src(line)})
-	k.Foot.Visible = true
 	if Errno(l.Result) != ERESTART {
 		l.PC++
 	}
@@ -334,24 +268,11 @@ func (k *K) Deliver(line int) {
 
 // Exit releases lock id (mutex_exit); the executing context must hold it.
 func (k *K) Exit(id uint8, line int) {
-	k.Foot.read(ObjLock + int(id))
 	if !k.Owned(id) {
 		k.Assert(false, line, "mutex_exit of a lock not held: "+LockName(id))
 		return
 	}
-	k.S.Locks[id] = 0
-	k.event(Event{Kind: EvRelease, LWP: int8(k.Cur), Lock: id, Src: k.src(line)})
-}
-
-// ExitFor releases lock id on behalf of another context: the handover of a
-// spin lock across a context switch (the new LWP releases what the old
-// one's CPU took).
-func (k *K) ExitFor(id uint8, line int) {
-	k.Foot.read(ObjLock + int(id))
-	if k.S.Locks[id] == 0 {
-		k.Assert(false, line, "mutex_spin_exit of a free lock: "+LockName(id))
-		return
-	}
+	k.guard(k.src(line))
 	k.S.Locks[id] = 0
 	k.event(Event{Kind: EvRelease, LWP: int8(k.Cur), Lock: id, Src: k.src(line)})
 }
@@ -387,18 +308,9 @@ func (k *K) SetStat(slot int, st uint8, line int) {
 func (k *K) SetLock(slot int, id uint8, line int) {
 	l := k.L(slot)
 	k.Assert(k.Owned(l.Mutex) || k.atomic, line, "mutex_owned(oldmtx)")
+	k.guard(k.src(line))
 	k.event(Event{Kind: EvSetLock, LWP: int8(slot), From: l.Mutex, To: id, Src: k.src(line)})
 	l.Mutex = id
-}
-
-// Field records a write of an LWP field covered by lock (for the lock
-// coverage checks).
-func (k *K) Field(slot int, name string, lock uint8, line int) {
-	var h uint16
-	if k.Owned(lock) {
-		h = 1
-	}
-	k.event(Event{Kind: EvField, LWP: int8(slot), Lock: lock, Held: h, Text: name, Src: k.src(line)})
 }
 
 func (k *K) src(line int) SrcRef { return SrcRef{File: k.file, Line: uint16(line)} }
@@ -440,7 +352,6 @@ func (k *K) In(f uint8) { k.file = f }
 // RunqAppend puts the LWP in slot i at the tail of CPU c's run queue
 // (sched_enqueue).
 func (k *K) RunqAppend(c, i int) {
-	k.Foot.read(ObjRunq + c)
 	cpu := &k.S.CPUs[c]
 	cpu.Runq[cpu.NRun] = uint8(i + 1)
 	cpu.NRun++
@@ -449,14 +360,12 @@ func (k *K) RunqAppend(c, i int) {
 // RunqRemove takes the LWP in slot i off CPU c's run queue (sched_dequeue)
 // and reports whether it was there.
 func (k *K) RunqRemove(c, i int) bool {
-	k.Foot.read(ObjRunq + c)
 	cpu := &k.S.CPUs[c]
 	return remove(cpu.Runq[:], &cpu.NRun, i)
 }
 
 // CvAppend puts the LWP in slot i at the tail of p_lwpcv's sleep queue.
 func (k *K) CvAppend(i int) {
-	k.Foot.read(ObjCv)
 	p := &k.S.Proc
 	p.Cv[p.NCv] = uint8(i + 1)
 	p.NCv++
@@ -464,7 +373,6 @@ func (k *K) CvAppend(i int) {
 
 // CvRemove takes the LWP in slot i off p_lwpcv's sleep queue.
 func (k *K) CvRemove(i int) bool {
-	k.Foot.read(ObjCv)
 	return remove(k.S.Proc.Cv[:], &k.S.Proc.NCv, i)
 }
 

@@ -1,4 +1,4 @@
-package revisions
+package revisions_test
 
 import (
 	"context"
@@ -12,60 +12,64 @@ import (
 	"github.com/lwpcheck/lwpcheck/invariants"
 	"github.com/lwpcheck/lwpcheck/model"
 	"github.com/lwpcheck/lwpcheck/specs"
+	"github.com/lwpcheck/lwpcheck/verdict"
 )
 
-// runSpec explores sp on rev with the model's reduction on or off and
-// returns the verdict, the sorted names of the violated invariants and the
-// states stored.
-func runSpec(t *testing.T, rev *model.Revision, sp *specs.Spec, por bool) (explore.Verdict, []string, int64) {
+// outcome is what a search of a spec shows, reduction aside.
+type outcome struct {
+	verdict  explore.Verdict
+	names    []string // violated invariants, and the whole-run findings, sorted
+	edges    []string // the lock-order graph's edges, sorted
+	coverage *invariants.Coverage
+	states   int64
+}
+
+// runSpec explores sp on rev with the model's reduction on or off.
+func runSpec(t *testing.T, rev *model.Revision, sp *specs.Spec, por bool) outcome {
 	t.Helper()
-	m, _, err := invariants.Build(rev, sp, nil)
+	m, c, err := invariants.Build(rev, sp, nil)
 	require.NoError(t, err)
 	m.Merge = por
 	r, err := explore.Run(context.Background(), m, explore.Options{})
 	require.NoError(t, err)
-	var names []string
+	rf, err := c.Analyze(context.Background(), explore.Options{})
+	require.NoError(t, err)
+	o := outcome{verdict: r.Verdict, coverage: c.Coverage(), states: r.States}
 	for _, f := range r.Findings {
-		names = append(names, f.Name)
+		o.names = append(o.names, f.Name)
 	}
-	slices.Sort(names)
-	return r.Verdict, names, r.States
+	for _, f := range rf {
+		o.names = append(o.names, f.Name+": "+f.Message)
+	}
+	for _, e := range c.Edges() {
+		o.edges = append(o.edges, e.Edge.String())
+	}
+	slices.Sort(o.names)
+	slices.Sort(o.edges)
+	return o
 }
 
-// TestReductionIsSound runs every bundled spec on every revision with the
-// reduction on and off: the verdicts and the sets of violated invariants
-// must be the same, and the reduction must not explore more states.
+// TestReductionIsSound runs every bundled spec on every revision that
+// supports it with the reduction on and off: the verdicts, the violated
+// invariants, the lock-order graph and the transition coverage must be the
+// same, and the reduction must not explore more states.
 func TestReductionIsSound(t *testing.T) {
 	all, err := specs.Bundled()
 	require.NoError(t, err)
-	for _, rev := range All() {
-		for _, sp := range all {
-			if !supports(rev, sp) {
-				continue
-			}
+	for _, sp := range all {
+		revs, err := verdict.Revisions(sp)
+		require.NoError(t, err)
+		for _, rev := range revs {
 			t.Run(rev.Name+"/"+sp.Name, func(t *testing.T) {
 				t.Parallel()
-				vOff, off, nOff := runSpec(t, rev, sp, false)
-				vOn, on, nOn := runSpec(t, rev, sp, true)
-				assert.Equal(t, vOff, vOn, "verdict")
-				assert.Equal(t, off, on, "violated invariants")
-				assert.LessOrEqual(t, nOn, nOff, "states")
+				off := runSpec(t, rev, sp, false)
+				on := runSpec(t, rev, sp, true)
+				assert.Equal(t, off.verdict, on.verdict, "verdict")
+				assert.Equal(t, off.names, on.names, "violated invariants")
+				assert.Equal(t, off.edges, on.edges, "lock-order edges")
+				assert.Equal(t, off.coverage, on.coverage, "transition coverage")
+				assert.LessOrEqual(t, on.states, off.states, "states")
 			})
 		}
 	}
-}
-
-func supports(rev *model.Revision, sp *specs.Spec) bool {
-	if len(sp.Revisions) > 0 {
-		return slices.Contains(sp.Revisions, rev.Name)
-	}
-	for _, p := range sp.Programs {
-		for _, st := range p.Steps {
-			op, ok := model.OpByName(st.Op)
-			if !ok || !rev.Kernel.Supports(op) {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -29,7 +29,7 @@ var ops = []Op{
 	{Name: "continue", Usage: "continue L", Doc: "_lwp_continue: resume the suspended LWP L", args: lwpArg},
 	{Name: "wakeup", Usage: "wakeup L", Doc: "_lwp_wakeup: interrupt LWP L's sleep", args: lwpArg},
 	{Name: "detach", Usage: "detach L", Doc: "_lwp_detach: detach LWP L", args: lwpArg},
-	{Name: "kill", Usage: "kill L [SIG]", Doc: "_lwp_kill: send SIG (0, or a name like SIGKILL; default SIGUSR1) to LWP L", args: killArgs},
+	{Name: "kill", Usage: "kill L [SIG]", Doc: "_lwp_kill: send SIG (" + list(signals) + "; default SIGUSR1) to LWP L", args: killArgs},
 	{Name: "park", Usage: "park [hint H] [timeout] [unpark L [hint H]]", Doc: "_lwp_park: sleep until unparked, optionally unparking LWP L first", args: parkArgs},
 	{Name: "unpark", Usage: "unpark L [hint H]", Doc: "_lwp_unpark: unpark LWP L", args: unparkArgs},
 	{Name: "unpark_all", Usage: "unpark_all L,L... [hint H]", Doc: "_lwp_unpark_all: unpark each listed LWP", args: unparkAllArgs},
@@ -51,7 +51,8 @@ func lookupOp(name string) (*Op, bool) {
 }
 
 // results are the results a step may assert, besides "any", in the order
-// error messages list them.
+// error messages list them: the model's Errno values that user space can
+// see, in the model's order. A test ties the two.
 var results = []string{"0", "ESRCH", "EDEADLK", "EINVAL", "EALREADY", "EINTR", "ETIMEDOUT", "EFAULT", "EAGAIN", "ENODEV", "EBUSY", "ENOMEM"}
 
 // step parses the step in the scalar n.
@@ -257,19 +258,24 @@ func killArgs(a *args, s *Step) (err error) {
 	if len(a.rest) > 0 {
 		w := a.rest[0]
 		a.rest = a.rest[1:]
-		if !isSignal(w.text) {
-			return a.errorf(w.pos, "want 0 or a signal name like SIGKILL, got %q (usage: %s)", w.text, a.op.Usage)
+		if !slices.Contains(signals, w.text) {
+			return a.errorf(w.pos, "want %s, got %q (usage: %s)", list(signals), w.text, a.op.Usage)
 		}
 		s.Signal = w.text
 	}
 	return a.end()
 }
 
-// isSignal reports whether s is 0 or SIG followed by uppercase letters and
-// digits.
-func isSignal(s string) bool {
-	name, ok := strings.CutPrefix(s, "SIG")
-	return s == "0" || ok && name != "" && strings.Trim(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == ""
+// signals are the signals kill may send: those the model knows
+// (model/program.go). A test ties the two.
+var signals = []string{"0", "SIGUSR1", "SIGKILL", "SIGSTOP", "SIGCONT", "SIGQUIT"}
+
+// list joins words as a sentence does: "a, b or c".
+func list(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
 func parkArgs(a *args, s *Step) (err error) {

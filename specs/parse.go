@@ -2,6 +2,7 @@ package specs
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,8 @@ import (
 )
 
 // families are the invariant families a spec may check, in the order error
-// messages list them.
+// messages list them: "all" and invariants.Families (invariants imports
+// specs, so this is a copy; a test ties the two).
 var families = []string{"all", "counters", "lock-order", "lock-state", "transitions", "errors", "kassert", "deadlock", "expect"}
 
 // Parse parses the spec in data. File names the spec in error messages.
@@ -127,7 +129,7 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 		case "revisions":
 			s.Revisions, s.RevisionPos, err = p.list(v, "revisions")
 		case "cpus":
-			s.CPUs, err = p.integer(v, "cpus", 1, 4)
+			s.CPUs, err = p.integer(v, "cpus", 1, MaxCPUs)
 		case "lwps":
 			progs, err = p.programs(v)
 		case "env":
@@ -148,6 +150,9 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 		return nil, p.errorf(pos(root), "missing name")
 	}
 	if s.Programs, err = p.complete(progs); err != nil {
+		return nil, err
+	}
+	if err := p.fits(s.Programs); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -308,9 +313,12 @@ func (p *parser) programs(n *yaml.Node) ([]Program, error) {
 			return p.errorf(pos(v), "LWP %d: want a list of steps, got %s", lwp, describe(v))
 		}
 		prog := Program{LWP: lwp, Pos: pos(k)}
-		for _, e := range v.Content {
+		for i, e := range v.Content {
 			if e.Kind != yaml.ScalarNode {
 				return p.errorf(pos(e), "LWP %d: want a step, got %s", lwp, describe(e))
+			}
+			if i == MaxSteps {
+				return p.errorf(pos(e), "LWP %d: the model runs programs of at most %d steps", lwp, MaxSteps)
 			}
 			st, err := p.step(e)
 			if err != nil {
@@ -355,6 +363,44 @@ func (p *parser) complete(progs []Program) ([]Program, error) {
 	}
 	slices.SortFunc(progs, func(a, b Program) int { return a.LWP - b.LWP })
 	return progs, nil
+}
+
+// fits rejects a spec that can have more LWPs alive at once than the
+// model has slots for, at the create step that would take one too many.
+// Each LWP is created at most once and programs have no loops, so LWP 1
+// and the create steps that can run (those of LWPs that can exist, before
+// any exit) bound the LWPs alive. A spec that reaps LWPs before creating
+// more may fit in fewer slots, but whether it does depends on the
+// interleaving, so it is rejected too.
+func (p *parser) fits(progs []Program) error {
+	exists := map[int]bool{1: true}
+	var creates []Step
+	for grown := true; grown; {
+		grown = false
+		for _, prog := range progs {
+			if !exists[prog.LWP] {
+				continue
+			}
+			for _, st := range prog.Steps {
+				if st.Op == "create" && !exists[st.Target] {
+					exists[st.Target], grown = true, true
+					creates = append(creates, st)
+				}
+				if op, _ := lookupOp(st.Op); op.noReturn {
+					break
+				}
+			}
+		}
+	}
+	if len(creates) < MaxSlots {
+		return nil
+	}
+	slices.SortFunc(creates, func(a, b Step) int {
+		return cmp.Or(a.Pos.Line-b.Pos.Line, a.Pos.Col-b.Pos.Col)
+	})
+	st := creates[MaxSlots-1]
+	return p.errorf(st.Pos, "create %d: too many LWPs: the model holds %d at once, this spec can have %d (LWP 1 and %d creates)",
+		st.Target, MaxSlots, len(creates)+1, len(creates))
 }
 
 // pos returns the position of n.

@@ -114,7 +114,8 @@ lwps:
     - park hint 3 timeout unpark 2 hint 4 -> ETIMEDOUT
     - park unpark 2
     - unpark 2 hint 9
-    - unpark_all 2,4,16
+  2:
+    - unpark_all 2,4,7
     - unpark_all 2 hint 1
     - setname 2
     - getname 2
@@ -141,13 +142,14 @@ lwps:
 				{Op: "park", Hint: 3, Timeout: true, Unpark: 2, UnparkHint: 4, Results: []string{"ETIMEDOUT"}, Pos: Pos{18, 7}, Text: "park hint 3 timeout unpark 2 hint 4 -> ETIMEDOUT"},
 				{Op: "park", Unpark: 2, Pos: Pos{19, 7}, Text: "park unpark 2"},
 				{Op: "unpark", Target: 2, Hint: 9, Pos: Pos{20, 7}, Text: "unpark 2 hint 9"},
-				{Op: "unpark_all", Targets: []int{2, 4, 16}, Pos: Pos{21, 7}, Text: "unpark_all 2,4,16"},
-				{Op: "unpark_all", Targets: []int{2}, Hint: 1, Pos: Pos{22, 7}, Text: "unpark_all 2 hint 1"},
-				{Op: "setname", Target: 2, Pos: Pos{23, 7}, Text: "setname 2"},
-				{Op: "getname", Target: 2, Pos: Pos{24, 7}, Text: "getname 2"},
-				{Op: "ctl", Pos: Pos{25, 7}, Text: "ctl"},
-				{Op: "kill", Target: 2, Signal: "SIGUSR1", Results: []string{"0"}, Pos: Pos{26, 9}, Text: "kill  2->0"},
-			}}, {LWP: 2}, {LWP: 4}},
+			}}, {LWP: 2, Pos: Pos{21, 3}, Steps: []Step{
+				{Op: "unpark_all", Targets: []int{2, 4, 7}, Pos: Pos{22, 7}, Text: "unpark_all 2,4,7"},
+				{Op: "unpark_all", Targets: []int{2}, Hint: 1, Pos: Pos{23, 7}, Text: "unpark_all 2 hint 1"},
+				{Op: "setname", Target: 2, Pos: Pos{24, 7}, Text: "setname 2"},
+				{Op: "getname", Target: 2, Pos: Pos{25, 7}, Text: "getname 2"},
+				{Op: "ctl", Pos: Pos{26, 7}, Text: "ctl"},
+				{Op: "kill", Target: 2, Signal: "SIGUSR1", Results: []string{"0"}, Pos: Pos{27, 9}, Text: "kill  2->0"},
+			}}, {LWP: 4}},
 			Check:  []string{"all"},
 			Expect: Expect{Kind: Deadlock, Pos: Pos{2, 9}},
 		},
@@ -252,4 +254,32 @@ func FuzzParse(f *testing.F) {
 		require.True(t, slices.IsSortedFunc(s.Programs, func(a, b Program) int { return a.LWP - b.LWP }))
 		require.True(t, s.CPUs >= 1 && s.CPUs <= 4, "cpus %d", s.CPUs)
 	})
+}
+
+// TestParseCapacity: a spec that can need more LWP slots, or longer
+// programs, than the model has is rejected where it first does.
+func TestParseCapacity(t *testing.T) {
+	steps := func(n int) string { return strings.TrimSuffix(strings.Repeat("self, ", n), ", ") }
+	tests := []struct {
+		name, lwps string
+		err        string // "" if the spec fits
+	}{
+		{"four creates fit", "  1: [create 2, create 3, create 4, create 5]\n", ""},
+		{"five creates", "  1: [create 2, create 3]\n  2: [create 4, create 5]\n  3: [create 6]\n",
+			"t.yaml:5:7: create 6: too many LWPs: the model holds 5 at once, this spec can have 6 (LWP 1 and 5 creates)"},
+		{"creates after exit cannot run", "  1: [create 2, create 3, create 4, create 5, exit, create 6]\n", ""},
+		{"an LWP created after exit runs nothing", "  1: [create 2, create 3, exit, create 6]\n  2: [create 4, create 5]\n  6: [create 7]\n", ""},
+		{"16 steps fit", "  1: [" + steps(16) + "]\n", ""},
+		{"17 steps", "  1: [" + steps(17) + "]\n", "t.yaml:3:103: LWP 1: the model runs programs of at most 16 steps"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("t.yaml", []byte("name: x\nlwps:\n"+tt.lwps))
+			if tt.err == "" {
+				assert.NoError(t, err)
+			} else {
+				assert.EqualError(t, err, tt.err)
+			}
+		})
+	}
 }

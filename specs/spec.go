@@ -15,8 +15,14 @@ import "fmt"
 // AnyLWP is the Target of a `wait any` step.
 const AnyLWP = -1
 
-// MaxLWP is the largest LWP name a spec may use.
-const MaxLWP = 16
+// The model's capacities (model/state.go), which a spec must fit in. The
+// model imports specs, so these are copies; a test ties them to the model.
+const (
+	MaxLWP   = 7  // the largest LWP name: model.MaxNames-1
+	MaxSlots = 5  // LWPs alive at once: model.MaxLWPs
+	MaxSteps = 16 // steps of one LWP's program: model.MaxSteps
+	MaxCPUs  = 4  // model.MaxCPUs
+)
 
 // A Spec is one parsed scenario.
 type Spec struct {
@@ -26,7 +32,7 @@ type Spec struct {
 	About       string   // what the scenario shows
 	Revisions   []string // empty: every revision that supports all ops used
 	RevisionPos []Pos    // position of each entry of Revisions
-	CPUs        int      // 1..4, default 2
+	CPUs        int      // 1..MaxCPUs, default 2
 
 	// Programs has one program for each LWP the spec can have, sorted by
 	// LWP name: LWP 1, which exists at start, and every LWP a create step

@@ -14,15 +14,8 @@ import (
 )
 
 func TestWriteReadRoundTrip(t *testing.T) {
-	c := suspendRunning(t)
-	sp, err := specs.Lookup("suspend-running")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rev, err := revisions.Lookup("netbsd-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sr := suspendRunningFound(t)
+	c, sp, rev := sr.cex, sr.spec, sr.rev
 	m := machine(t, c)
 	f := explore.Finding{Violation: explore.Violation{Name: c.Violation.Name, Message: c.Violation.Message},
 		Init: c.Init, OnState: true}

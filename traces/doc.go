@@ -14,7 +14,6 @@
 // JSON, as a Graphviz graph, as a Mermaid sequence diagram and as a
 // self-contained HTML page.
 //
-// Switches counts the context switches of a trace; Minimize reorders the
-// independent steps of a counterexample to reduce them, keeping its length
-// and its violation.
+// Switches counts the context switches of a trace (the engine already
+// picks, among the shortest traces, one with few switches).
 package traces

@@ -99,9 +99,9 @@ func bundledCexes(t testing.TB, firstTrace bool) []found {
 	return out
 }
 
-// suspendRunning is the counterexample of the bundled suspend-running
-// spec on netbsd-2025: a deadlock.
-func suspendRunning(t testing.TB) *Cex {
+// suspendRunningFound is the deadlock of the bundled suspend-running spec
+// on netbsd-2025, with the spec, revision and machine that found it.
+func suspendRunningFound(t testing.TB) found {
 	t.Helper()
 	sp, err := specs.Lookup("suspend-running")
 	if err != nil {
@@ -113,9 +113,16 @@ func suspendRunning(t testing.TB) *Cex {
 	}
 	for _, f := range search(t, rev, sp, explore.Options{}) {
 		if f.cex.Violation.Name == "deadlock" {
-			return f.cex
+			return f
 		}
 	}
 	t.Fatal("suspend-running: no deadlock found")
-	return nil
+	return found{}
+}
+
+// suspendRunning is the counterexample of the bundled suspend-running
+// spec on netbsd-2025: a deadlock.
+func suspendRunning(t testing.TB) *Cex {
+	t.Helper()
+	return suspendRunningFound(t).cex
 }

@@ -67,8 +67,12 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	png := filepath.Join(dir, "replay.png")
 	runChromium(t, bin, dir, "--window-size=1280,900", "--screenshot="+png, "file://"+page)
-	if st, err := os.Stat(png); err != nil || st.Size() < 10000 {
-		t.Errorf("screenshot: %v (size %d), want a picture of the page", err, st.Size())
+	st, err := os.Stat(png)
+	if err != nil {
+		t.Fatalf("screenshot: %v, want a picture of the page", err)
+	}
+	if st.Size() < 10000 {
+		t.Errorf("screenshot: %d bytes, want a picture of the page (at least 10000)", st.Size())
 	}
 }
 

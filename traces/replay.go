@@ -27,7 +27,6 @@ type RunStep struct {
 	Recorded   Step        // the step as the file records it
 	Post       model.State // the state after the step
 	Events     []model.Event
-	Footprint  explore.Footprint
 	Violations []explore.Violation // found by the step's checks
 }
 
@@ -68,7 +67,7 @@ func Replay(m *model.Machine, c *Cex) (*Run, error) {
 			return r, &StepError{rec, why}
 		}
 		r.Steps = append(r.Steps, RunStep{Step: now, Recorded: rec, Post: res.Next,
-			Events: append([]model.Event(nil), k.Events...), Footprint: res.Footprint, Violations: res.Violations})
+			Events: append([]model.Event(nil), k.Events...), Violations: res.Violations})
 		s = res.Next
 	}
 	name := c.Violation.Name

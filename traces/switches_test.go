@@ -31,76 +31,36 @@ func TestSwitches(t *testing.T) {
 	}
 }
 
-// TestMinimize minimises every counterexample the bundled specs produce,
-// as the engine reports them with and without its own fewest-switch pass:
-// the result has the same length and violation, replays, and has no more
-// switches. It logs the measurements (go test -v -run TestMinimize).
-func TestMinimize(t *testing.T) {
-	modes := []bool{false}
-	if !testing.Short() {
-		modes = append(modes, true)
+// TestFewestSwitchTraces compares, for every counterexample the bundled
+// specs produce, the engine's first shortest trace (FirstTrace) with the
+// one its trace pass picks: the same length, and never more switches. It
+// logs the measurements (go test -v -run TestFewestSwitchTraces).
+func TestFewestSwitchTraces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("explores every bundled spec twice")
 	}
-	for _, firstTrace := range modes {
-		engine := "fewest-switch trace pass"
-		if firstTrace {
-			engine = "first trace (FirstTrace)"
+	first := map[string]*Cex{}
+	for _, f := range bundledCexes(t, true) {
+		first[f.cex.FileName()] = f.cex
+	}
+	t.Logf("%-72s %5s %6s %6s", "counterexample", "steps", "first", "chosen")
+	var total [2]int
+	for _, f := range bundledCexes(t, false) {
+		c, ok := first[f.cex.FileName()]
+		if !ok {
+			t.Errorf("%s: not found with FirstTrace", f.cex.FileName())
+			continue
 		}
-		t.Logf("engine: %s", engine)
-		t.Logf("  %-72s %5s %8s %9s", "counterexample", "steps", "switches", "minimized")
-		var total [2]int
-		for _, f := range bundledCexes(t, firstTrace) {
-			min, err := Minimize(machine(t, f.cex), f.cex)
-			if err != nil {
-				t.Errorf("%s: %v", f.cex.FileName(), err)
-				continue
-			}
-			before, after := Switches(f.cex.Steps), Switches(min.Steps)
-			t.Logf("  %-72s %5d %8d %9d", f.cex.FileName(), len(f.cex.Steps), before, after)
-			if len(min.Steps) != len(f.cex.Steps) || min.Violation != f.cex.Violation || after > before {
-				t.Errorf("%s: minimized to %d steps, %d switches, %+v", f.cex.FileName(), len(min.Steps), after, min.Violation)
-			}
-			r, err := Replay(machine(t, min), min)
-			if err != nil || !r.Recurs {
-				t.Errorf("%s: minimized trace does not replay: %v", f.cex.FileName(), err)
-			}
-			total[0] += before
-			total[1] += after
+		before, after := Switches(c.Steps), Switches(f.cex.Steps)
+		t.Logf("%-72s %5d %6d %6d", f.cex.FileName(), len(f.cex.Steps), before, after)
+		if len(c.Steps) != len(f.cex.Steps) || after > before {
+			t.Errorf("%s: first trace %d steps, %d switches; chosen %d steps, %d switches",
+				f.cex.FileName(), len(c.Steps), before, len(f.cex.Steps), after)
 		}
-		t.Logf("  %-72s %5s %8d %9d", "all", "", total[0], total[1])
+		total[0] += before
+		total[1] += after
 	}
-}
-
-// TestMinimizeKeepsMinimal checks that a trace that cannot be improved is
-// returned as it is.
-func TestMinimizeKeepsMinimal(t *testing.T) {
-	c := suspendRunning(t)
-	min, err := Minimize(machine(t, c), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := Minimize(machine(t, min), min)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if again != min {
-		t.Errorf("a minimized trace changed again: %d -> %d switches", Switches(min.Steps), Switches(again.Steps))
-	}
-}
-
-// BenchmarkMinimize measures Minimize on the suspend-running deadlock and
-// reports the switches before and after.
-func BenchmarkMinimize(b *testing.B) {
-	c := suspendRunning(b)
-	m := machine(b, c)
-	var min *Cex
-	for b.Loop() {
-		var err error
-		if min, err = Minimize(m, c); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(Switches(c.Steps)), "switches-before")
-	b.ReportMetric(float64(Switches(min.Steps)), "switches-after")
+	t.Logf("%-72s %5s %6d %6d", "all", "", total[0], total[1])
 }
 
 // ExampleSwitches shows the count of a small trace.

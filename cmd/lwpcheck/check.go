@@ -14,9 +14,9 @@ import (
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
-	"github.com/lwpcheck/lwpcheck/model"
 	"github.com/lwpcheck/lwpcheck/revisions"
 	"github.com/lwpcheck/lwpcheck/specs"
+	"github.com/lwpcheck/lwpcheck/verdict"
 )
 
 var checkVerb = &verb{
@@ -25,15 +25,20 @@ var checkVerb = &verb{
 	doc: `Explore every interleaving of each spec (default: every bundled spec) on each
 revision that supports its ops, check the invariants, and compare the outcome
 with the spec's expect line. Prints, per spec and revision, the verdict, the
-states, transitions and depth explored, the time taken, each finding, the
-invariants that held and the transition coverage. A "known" finding is a
+states, transitions and depth explored, the time taken, each finding
+(unexpected ones first), how many of the invariants checked held (--format
+json lists them) and the transition coverage. A "known" finding is a
 disagreement between the revision's code and its documentation that the
 revision's table records with its evidence: it is reported but does not fail
 the spec.
+A FAIL names the counterexample files --cex-dir wrote, or says how to get
+them.
 Exit 0 when every spec meets its expectation, 1 when one does not (an
 unexpected finding, or an expected one missing), 3 when a limit stopped a
-search before anything was found.`,
-	run: runCheck,
+search before anything was found, or a bitstate search found nothing (it
+may miss states, so it cannot show that nothing fails).`,
+	run:   runCheck,
+	flags: func() *flag.FlagSet { fs, _ := newCheckFlags(); return fs },
 }
 
 type stringList []string
@@ -70,36 +75,12 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs.Int64Var(&c.maxMemory, "max-memory", 16<<30, "stop a search when its memory passes this many bytes (0: no limit)")
 	fs.DurationVar(&c.timeLimit, "time-limit", 0, "stop a search after this long (0: no limit)")
 	fs.Int64Var(&c.bitstate, "bitstate", 0, "bitstate search with a bit array of this many bytes instead of the fingerprint table "+
-		"(for spaces too large for memory; states may be missed: the output estimates the coverage)")
+		"(for spaces too large for memory; states may be missed, so finding nothing is incomplete: exit 3)")
 	fs.StringVar(&c.format, "format", "text", "output: text, json, junit (JUnit XML) or sarif (SARIF 2.1.0)")
 	fs.StringVar(&c.families, "check", "", "invariant families to check, comma-separated (default: the spec's check line)")
 	fs.StringVar(&c.cexDir, "cex-dir", "", "write a counterexample file (*.cex.json) per finding into this directory")
 	fs.BoolVar(&c.progress, "progress", false, "show progress even when stderr is not a terminal")
 	return fs, c
-}
-
-func flagsOf(name string) *flag.FlagSet {
-	switch name {
-	case "check":
-		fs, _ := newCheckFlags()
-		return fs
-	case "list":
-		fs, _ := newListFlags()
-		return fs
-	}
-	return nil
-}
-
-// parseFlags parses a verb's flags, turning errors into usage errors.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return usagef("run `lwpcheck help %s` for the flags", fs.Name())
-		}
-		return usagef("%v", err)
-	}
-	return nil
 }
 
 // checkResult is the outcome of one spec on one revision.
@@ -114,16 +95,23 @@ type checkResult struct {
 	Depth       int     `json:"depth"`
 	Seconds     float64 `json:"seconds"`
 	Limit       string  `json:"limit,omitempty"`
+	Bitstate    bool    `json:"bitstate,omitempty"` // a bitstate search: states may have been missed
 	// BitstateCoverage estimates, for a bitstate search, the fraction of
-	// the states met that were explored.
-	BitstateCoverage float64   `json:"bitstate_coverage,omitempty"`
-	Findings         []finding `json:"findings,omitempty"`
-	Known            int       `json:"known"`         // how many findings are known disagreements
-	Why              string    `json:"why,omitempty"` // why the expectation was not met
+	// the states met that were explored. It is an upper bound: it ignores
+	// the states behind those missed.
+	BitstateCoverage float64 `json:"bitstate_coverage,omitempty"`
+	// Omission bounds the probability that a fingerprint collision hid a
+	// state from a search with the fingerprint table.
+	Omission float64   `json:"omission_probability,omitempty"`
+	Findings []finding `json:"findings,omitempty"`
+	Known    int       `json:"known"`         // how many findings are known disagreements
+	Why      string    `json:"why,omitempty"` // why the expectation was not met
 	// Held names the invariants checked that no finding refutes (in the
-	// part explored, if a limit stopped the search).
-	Held     []string             `json:"held"`
-	Coverage *invariants.Coverage `json:"coverage,omitempty"` // transition coverage
+	// part explored, if the search may have missed states); NotChecked
+	// the others of the catalog.
+	Held       []string             `json:"held"`
+	NotChecked []string             `json:"not_checked,omitempty"`
+	Coverage   *invariants.Coverage `json:"coverage,omitempty"` // transition coverage
 }
 
 type finding struct {
@@ -139,6 +127,8 @@ type finding struct {
 	Known string `json:"known,omitempty"`
 	// Edges are the schedules of a lock-order cycle, one per edge.
 	Edges []edgeSchedule `json:"edges,omitempty"`
+	// Cex is the counterexample file written for the finding (--cex-dir).
+	Cex string `json:"cex,omitempty"`
 }
 
 // edgeSchedule is a shortest schedule that takes one edge of a lock-order
@@ -151,7 +141,11 @@ type edgeSchedule struct {
 
 func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	fs, cf := newCheckFlags()
-	if err := parseFlags(fs, args); err != nil {
+	paths, err := parseArgs(fs, args)
+	if err != nil {
+		return exitUsage, err
+	}
+	if err := nonNegative(fs, "workers", "max-states", "max-memory", "time-limit", "bitstate"); err != nil {
 		return exitUsage, err
 	}
 	if cf.por != "on" && cf.por != "off" {
@@ -178,52 +172,25 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	if cf.families != "" {
 		families = strings.Split(cf.families, ",")
 	}
-	all, err := loadSpecs(fs.Args())
+	all, err := loadSpecs(paths, families)
 	if err != nil {
 		return exitUsage, err
 	}
-	jobs, err := plan(all, cf.revisions)
+	jobs, err := verdict.Plan(all, cf.revisions)
 	if err != nil {
 		return exitUsage, err
 	}
 	opt := explore.Options{Search: search, Workers: cf.workers, MaxStates: cf.maxStates,
 		MaxMemory: cf.maxMemory, TimeLimit: cf.timeLimit, Bitstate: cf.bitstate}
 	var results []checkResult
-	explained := map[string]bool{}
 	for _, j := range jobs {
-		fam := families
-		if fam == nil {
-			fam = j.spec.Check
-		}
-		m, c, err := invariants.Build(j.rev, j.spec, fam)
+		res, err := checkJob(j, families, cf, opt, stderr)
 		if err != nil {
 			return exitUsage, err
 		}
-		m.Merge = cf.por == "on"
-		o := opt
-		if cf.progress || isTerminal(stderr) {
-			o.Progress = progressPrinter(stderr, j.spec.Name+"@"+j.rev.Name)
-		}
-		r, err := explore.Run(context.Background(), m, o)
-		if o.Progress != nil {
-			fmt.Fprint(stderr, "\r\033[K")
-		}
-		if err != nil {
-			return exitUsage, fmt.Errorf("%s on %s: %w", j.spec.Name, j.rev.Name, err)
-		}
-		rf, err := c.Analyze(context.Background(), opt)
-		if err != nil {
-			return exitUsage, fmt.Errorf("%s on %s: %w", j.spec.Name, j.rev.Name, err)
-		}
-		if cf.cexDir != "" {
-			if _, err := writeCexFiles(cf.cexDir, j.rev, j.spec, m, r); err != nil {
-				return exitUsage, err
-			}
-		}
-		res := judge(j.spec, j.rev, r, c, rf)
 		results = append(results, res)
 		if cf.format == "text" {
-			printResult(stdout, &res, explained)
+			printResult(stdout, &res)
 		}
 	}
 	switch cf.format {
@@ -246,13 +213,66 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	return exitCode(results), nil
 }
 
-type job struct {
-	spec *specs.Spec
-	rev  *model.Revision
+// checkJob explores one spec on one revision with the invariants of
+// families (nil: the spec's check line), writes the counterexamples if
+// asked, and judges the outcome.
+func checkJob(j verdict.Job, families []string, cf *checkFlags, opt explore.Options, stderr io.Writer) (checkResult, error) {
+	if families == nil {
+		families = j.Spec.Check
+	}
+	name := j.Spec.Name + " on " + j.Rev.Name
+	m, c, err := invariants.Build(j.Rev, j.Spec, families)
+	if err != nil {
+		return checkResult{}, err
+	}
+	m.Merge = cf.por == "on"
+	o := opt
+	if cf.progress || isTerminal(stderr) {
+		o.Progress = progressPrinter(stderr, j.Spec.Name+"@"+j.Rev.Name)
+	}
+	r, err := explore.Run(context.Background(), m, o)
+	if o.Progress != nil {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if err != nil {
+		return checkResult{}, fmt.Errorf("%s: %w", name, err)
+	}
+	rf, err := c.Analyze(context.Background(), opt)
+	if err != nil {
+		return checkResult{}, fmt.Errorf("%s: %w", name, err)
+	}
+	res := result(j, r, c, rf)
+	if cf.cexDir != "" {
+		paths, err := writeCexFiles(cf.cexDir, j.Rev, j.Spec, m, r)
+		if err != nil {
+			return checkResult{}, err
+		}
+		for i, p := range paths {
+			res.Findings[i].Cex = p // the run's findings come first, in order
+		}
+	}
+	return res, nil
 }
 
-// loadSpecs reads the named spec files, or the bundled specs if none.
-func loadSpecs(paths []string) ([]*specs.Spec, error) {
+// loadSpecs reads the named spec files or bundled specs (the bundled specs
+// if none) and checks that each one's expectation can be met when the
+// invariant families are checked (nil: each spec's check line).
+func loadSpecs(paths, families []string) ([]*specs.Spec, error) {
+	all, err := readSpecs(paths)
+	if err != nil {
+		return nil, err
+	}
+	for _, sp := range all {
+		if err := verdict.Validate(sp, families); err != nil {
+			return nil, usagef("%v", err)
+		}
+	}
+	return all, nil
+}
+
+// readSpecs reads the named spec files, or the bundled specs if none. A
+// name that is not a file may be a bundled spec's.
+func readSpecs(paths []string) ([]*specs.Spec, error) {
 	if len(paths) == 0 {
 		return specs.Bundled()
 	}
@@ -260,9 +280,13 @@ func loadSpecs(paths []string) ([]*specs.Spec, error) {
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
-			if sp, lerr := specs.Lookup(p); lerr == nil {
-				out = append(out, sp) // a bundled spec by name
+			sp, lerr := specs.Lookup(p)
+			switch {
+			case lerr == nil:
+				out = append(out, sp)
 				continue
+			case errors.Is(err, os.ErrNotExist):
+				return nil, usagef("%s: not a spec file or a bundled spec (see lwpcheck list specs)", p)
 			}
 			return nil, usagef("%v", err)
 		}
@@ -275,117 +299,44 @@ func loadSpecs(paths []string) ([]*specs.Spec, error) {
 	return out, nil
 }
 
-// plan pairs each spec with the revisions it runs on: those it names, or
-// every revision that supports all its ops; --revision narrows either.
-func plan(all []*specs.Spec, only []string) ([]job, error) {
-	var jobs []job
-	for _, sp := range all {
-		var revs []*model.Revision
-		if len(sp.Revisions) > 0 {
-			for i, name := range sp.Revisions {
-				r, err := revisions.Lookup(name)
-				if err != nil {
-					pos := sp.RevisionPos[i]
-					return nil, fmt.Errorf("%s:%d:%d: %v", sp.File, pos.Line, pos.Col, err)
-				}
-				revs = append(revs, r)
-			}
-		} else {
-			for _, r := range revisions.All() {
-				if supportsAll(r, sp) {
-					revs = append(revs, r)
-				}
-			}
-		}
-		for _, r := range revs {
-			if len(only) == 0 || slices.Contains(only, r.Name) {
-				jobs = append(jobs, job{sp, r})
-			}
-		}
-	}
-	return jobs, nil
-}
-
-func supportsAll(r *model.Revision, sp *specs.Spec) bool {
-	for _, p := range sp.Programs {
-		for _, st := range p.Steps {
-			op, ok := model.OpByName(st.Op)
-			if !ok || !r.Kernel.Supports(op) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// judge compares a run, and the whole-run findings rf, with the spec's
-// expectation.
-func judge(sp *specs.Spec, rev *model.Revision, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) checkResult {
-	res := checkResult{Spec: sp.Name, Revision: rev.Name, Verdict: r.Verdict.String(), States: r.States,
-		Transitions: r.Transitions, Depth: r.Depth, Seconds: r.Elapsed.Seconds(), Limit: r.Limit,
-		BitstateCoverage: bitstateCoverage(r),
-		Held:             []string{}, Coverage: c.Coverage()}
-	var names, failed []string // every finding's invariant; those not known
-	for _, f := range r.Findings {
-		x := finding{Name: f.Name, Message: f.Message, Steps: len(f.Trace), Source: lastSource(c.M, f)}
-		if k, ok := c.Known(f.Name); ok {
-			x.Known = k.Why + " (" + k.Source + ")"
+// result is the outcome of job j: run r checked by c, with the whole-run
+// findings rf, judged against the spec.
+func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) checkResult {
+	o := verdict.Judge(j.Spec, r, c, rf)
+	res := checkResult{Spec: j.Spec.Name, Revision: j.Rev.Name, Verdict: o.Verdict.String(), Expect: o.Expect,
+		Met: o.Met, Why: o.Why, States: r.States, Transitions: r.Transitions, Depth: r.Depth,
+		Seconds: r.Elapsed.Seconds(), Limit: r.Limit, Bitstate: r.Bitstate, BitstateCoverage: bitstateCoverage(r),
+		Omission: omission(r),
+		Held:     o.Held, NotChecked: o.NotChecked, Coverage: c.Coverage()}
+	for i, f := range r.Findings {
+		res.Findings = append(res.Findings, finding{Name: f.Name, Message: f.Message, Steps: len(f.Trace),
+			Source: findingSource(c.M, f), Known: o.Known[i]})
+		if o.Known[i] != "" {
 			res.Known++
-		} else {
-			failed = append(failed, invariants.BaseName(f.Name))
 		}
-		res.Findings = append(res.Findings, x)
-		names = append(names, invariants.BaseName(f.Name))
 	}
 	for _, f := range rf {
 		x := finding{Name: f.Name, Message: f.Message}
 		for _, w := range f.Witnesses {
-			x.Edges = append(x.Edges, edgeSchedule{Edge: w.Edge.String(), Message: w.Finding.Message, Steps: len(w.Finding.Trace)})
+			msg := w.Finding.Message
+			if w.Missing != "" {
+				msg = w.Missing
+			}
+			x.Edges = append(x.Edges, edgeSchedule{Edge: w.Edge.String(), Message: msg, Steps: len(w.Finding.Trace)})
 			x.Steps = max(x.Steps, len(w.Finding.Trace))
 		}
 		res.Findings = append(res.Findings, x)
-		names = append(names, f.Name)
-		failed = append(failed, f.Name)
-		res.Verdict = explore.Fail.String()
-	}
-	for _, inv := range c.Enabled() {
-		if !slices.Contains(names, inv.Name) {
-			res.Held = append(res.Held, inv.Name)
-		}
-	}
-	want := ""
-	switch sp.Expect.Kind {
-	case specs.Pass:
-		res.Expect = "pass"
-	case specs.Deadlock:
-		res.Expect, want = "deadlock", "deadlock"
-	case specs.Violation:
-		res.Expect, want = "violation "+sp.Expect.Name, sp.Expect.Name
-	}
-	others := slices.DeleteFunc(slices.Clone(failed), func(n string) bool { return n == want })
-	switch {
-	case want == "" && len(failed) > 0:
-		res.Why = "unexpected finding"
-	case want != "" && !slices.Contains(names, want):
-		if r.Limit != "" {
-			res.Why = "incomplete before " + want + " was found"
-		} else {
-			res.Why = want + " expected, not found"
-		}
-	case want != "" && len(others) > 0:
-		res.Why = "findings besides the expected " + want
-	case want == "" && r.Limit != "":
-		res.Why = "incomplete"
-	}
-	res.Met = res.Why == ""
-	// A run whose findings are all known disagreements passes.
-	if len(failed) == 0 && len(rf) == 0 && res.Verdict == explore.Fail.String() {
-		res.Verdict = explore.Pass.String()
-		if r.Limit != "" {
-			res.Verdict = explore.Incomplete.String()
-		}
 	}
 	return res
+}
+
+// omission is r's bound on the probability of a fingerprint collision,
+// or 0 for a bitstate search (whose coverage says more).
+func omission(r *explore.Result) float64 {
+	if r.Bitstate {
+		return 0
+	}
+	return r.OmissionProbability
 }
 
 // bitstateCoverage is r's coverage estimate for a bitstate search, else
@@ -412,9 +363,10 @@ func exitCode(results []checkResult) int {
 	return code
 }
 
-// printResult prints one result. explained, if not nil, holds the known
-// findings whose reasons were printed already: each is explained once.
-func printResult(w io.Writer, r *checkResult, explained map[string]bool) {
+// printResult prints one result: unexpected findings before known ones,
+// each with its counterexample file, or, for a spec that failed, how to
+// get one.
+func printResult(w io.Writer, r *checkResult) {
 	status := "ok  "
 	if !r.Met {
 		status = "FAIL"
@@ -430,39 +382,26 @@ func printResult(w io.Writer, r *checkResult, explained map[string]bool) {
 	if r.Known > 0 {
 		fmt.Fprintf(w, " known=%d", r.Known)
 	}
-	if r.BitstateCoverage != 0 {
-		fmt.Fprintf(w, " bitstate-coverage=%.6f", r.BitstateCoverage)
+	if r.Bitstate {
+		fmt.Fprintf(w, " bitstate coverage<=%.6f (an upper bound)", r.BitstateCoverage)
+	}
+	if r.Omission > 1e-6 {
+		fmt.Fprintf(w, " p(collision)<=%.1e", r.Omission)
 	}
 	fmt.Fprintf(w, " expect=%q", r.Expect)
 	if r.Why != "" {
 		fmt.Fprintf(w, " (%s)", r.Why)
 	}
 	fmt.Fprintln(w)
-	for _, f := range r.Findings {
-		if f.Known != "" {
-			fmt.Fprintf(w, "     known %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)
-			if explained == nil || !explained[f.Name] {
-				fmt.Fprintf(w, "       why: %s\n", f.Known)
-			}
-			if explained != nil {
-				explained[f.Name] = true
-			}
-			continue
-		}
-		if f.Edges == nil {
-			fmt.Fprintf(w, "     %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)
-			continue
-		}
-		fmt.Fprintf(w, "     %s: %s\n", f.Name, f.Message)
-		for _, e := range f.Edges {
-			fmt.Fprintf(w, "       edge %s: %s (%d steps)\n", e.Edge, e.Message, e.Steps)
-		}
+	hint := false // a failing finding has a counterexample not written
+	for _, f := range knownLast(r.Findings) {
+		printFinding(w, &f)
+		hint = hint || f.Known == "" && f.Edges == nil && f.Steps > 0 && f.Cex == ""
 	}
-	held := "held"
-	if r.Limit != "" {
-		held = "held so far"
+	if !r.Met && hint {
+		fmt.Fprintln(w, "     rerun with --cex-dir DIR to write the counterexample, then lwpcheck replay")
 	}
-	fmt.Fprintf(w, "     %s (%d): %s\n", held, len(r.Held), strings.Join(r.Held, " "))
+	fmt.Fprintf(w, "     %s\n", heldLine(r))
 	if cv := r.Coverage; cv != nil {
 		fmt.Fprintf(w, "     transitions: %d/%d documented edges exercised", cv.Exercised, cv.Documented)
 		if len(cv.Undocumented) > 0 {
@@ -470,6 +409,58 @@ func printResult(w io.Writer, r *checkResult, explained map[string]bool) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// knownLast returns the findings with the known disagreements after the
+// others, each group in its order.
+func knownLast(findings []finding) []finding {
+	var out, known []finding
+	for _, f := range findings {
+		if f.Known != "" {
+			known = append(known, f)
+		} else {
+			out = append(out, f)
+		}
+	}
+	return append(out, known...)
+}
+
+// printFinding prints one finding: a known one with why, every time, so
+// that each result in a CI log explains itself.
+func printFinding(w io.Writer, f *finding) {
+	switch {
+	case f.Known != "":
+		fmt.Fprintf(w, "     known %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)
+		fmt.Fprintf(w, "       why: %s\n", f.Known)
+	case f.Edges == nil:
+		fmt.Fprintf(w, "     %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)
+	default:
+		fmt.Fprintf(w, "     %s: %s\n", f.Name, f.Message)
+		for _, e := range f.Edges {
+			fmt.Fprintf(w, "       edge %s: %s (%d steps)\n", e.Edge, e.Message, e.Steps)
+		}
+	}
+	if f.Cex != "" {
+		fmt.Fprintf(w, "       cex: %s\n", f.Cex)
+	}
+}
+
+// heldLine summarises the invariants that held: "held: all N", or "held
+// N/M" with the findings above saying which did not, and those not checked.
+func heldLine(r *checkResult) string {
+	label := "held"
+	if r.Limit != "" || r.Bitstate {
+		label = "held so far"
+	}
+	checked := len(invariants.Catalog()) - len(r.NotChecked)
+	s := fmt.Sprintf("%s %d/%d", label, len(r.Held), checked)
+	if len(r.Held) == checked {
+		s = fmt.Sprintf("%s: all %d", label, checked)
+	}
+	if len(r.NotChecked) > 0 {
+		s += "; not checked: " + strings.Join(r.NotChecked, " ")
+	}
+	return s
 }
 
 // isTerminal reports whether w is a terminal.

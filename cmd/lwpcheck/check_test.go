@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lwpcheck/lwpcheck/invariants"
 )
 
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
@@ -36,6 +39,8 @@ func TestCheckExitCodes(t *testing.T) {
 	// The real hang of suspend-running, with a spec that does not expect it.
 	hang := writeSpec(t, "name: hang\nlwps:\n  1: [create 2, suspend 2 -> 0, continue 2, wait 2 -> 0]\n  2: [park, exit]\n")
 	bad := writeSpec(t, "name: bad\nlwps: {1: [bogus 2]}\n")
+	noInvariant := writeSpec(t, "name: x\nlwps: {1: [self -> 0]}\nexpect: violation nosuch-invariant\n")
+	tooMany := writeSpec(t, "name: x\nlwps:\n  1: [create 2, create 3, create 4, create 5, create 6]\n")
 	tests := []struct {
 		name   string
 		args   []string
@@ -51,7 +56,23 @@ func TestCheckExitCodes(t *testing.T) {
 		{"unknown flag", []string{"check", "--bogus"}, exitUsage, `flag provided but not defined`},
 		{"bad format", []string{"check", "--format", "xml", pass}, exitUsage, `unknown format "xml"`},
 		{"bad por", []string{"check", "--por", "maybe", pass}, exitUsage, `--por "maybe"`},
-		{"missing file", []string{"check", "/nonexistent/spec.yaml"}, exitUsage, `no such file`},
+		{"missing file", []string{"check", "/nonexistent/spec.yaml"}, exitUsage, `/nonexistent/spec\.yaml: not a spec file or a bundled spec`},
+		{"neither file nor bundled", []string{"check", "nosuch"}, exitUsage,
+			`^lwpcheck check: nosuch: not a spec file or a bundled spec \(see lwpcheck list specs\)\n$`},
+		{"negative workers", []string{"check", "--workers", "-3", pass}, exitUsage, `--workers -3: must not be negative`},
+		{"negative max-states", []string{"check", "--max-states", "-5", pass}, exitUsage, `--max-states -5: must not be negative`},
+		{"negative time-limit", []string{"check", "--time-limit", "-1s", pass}, exitUsage, `--time-limit -1s: must not be negative`},
+		{"negative bitstate", []string{"check", "--bitstate", "-1", pass}, exitUsage, `--bitstate -1: must not be negative`},
+		{"negative max-memory", []string{"check", "--max-memory", "-1", pass}, exitUsage, `--max-memory -1: must not be negative`},
+		{"negative flag after the spec", []string{"check", pass, "--workers", "-3"}, exitUsage, `--workers -3: must not be negative`},
+		{"graph negative max-states", []string{"graph", "states", "--max-states", "-1", "create-wait"}, exitUsage, `--max-states -1: must not be negative`},
+		{"unknown expected invariant", []string{"check", noInvariant}, exitUsage,
+			`spec\.yaml:3:19: expect: no invariant "nosuch-invariant"`},
+		{"--check leaves out the expected family", []string{"check", "--check", "counters", "suspend-running"}, exitUsage,
+			`--check counters leaves out deadlock \(family deadlock\), which suspend-running expects at suspend-running\.yaml:17:9`},
+		{"more LWPs than slots", []string{"check", tooMany}, exitUsage, `spec\.yaml:3:47: create 6: too many LWPs`},
+		{"bitstate, nothing found", []string{"check", "--bitstate", "1048576", "create-wait"}, exitIncomplete, ""},
+		{"bitstate, a real finding", []string{"check", "--bitstate", "1048576", hang}, exitFinding, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,4 +118,92 @@ func TestCheckFormats(t *testing.T) {
 	assert.Equal(t, "note", deadlock.Level, "an expected finding is a note")
 	require.Len(t, deadlock.Locations, 1)
 	assert.True(t, strings.HasPrefix(deadlock.Locations[0].Physical.Artifact.URI, "sys/kern/"))
+}
+
+func TestHelpFlag(t *testing.T) {
+	tests := []struct{ verb, args string }{
+		{"check", "check -h"}, {"check", "check --help"}, {"check", "check create-wait -h"},
+		{"replay", "replay -h"}, {"replay", "replay x.cex.json --help"},
+		{"list", "list --help"}, {"list", "list invariants -h"},
+		{"graph", "graph -h"}, {"graph", "graph states create-wait --help"},
+		{"help", "help -h"}, {"version", "version --help"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			stdout, stderr, code := runCLI(t, strings.Fields(tt.args)...)
+			assert.Equal(t, exitOK, code, stderr)
+			assert.Empty(t, stderr)
+			assert.True(t, strings.HasPrefix(stdout, "Usage: lwpcheck "+tt.verb), "stdout: %q", stdout)
+		})
+	}
+}
+
+func TestFlagsAfterOperands(t *testing.T) {
+	tests := []struct {
+		args   string
+		stdout string // a regexp
+	}{
+		{"check create-wait --format json", `^\[\n  \{\n    "spec": "create-wait"`},
+		{"check --format json -- create-wait", `^\[\n  \{\n    "spec": "create-wait"`},
+		{"check create-wait --check counters --format json", `"not_checked": \[`},
+		{"graph lock-order create-wait --revision netbsd-2025", `^digraph "create-wait@netbsd-2025"`},
+		{"list revisions --long", `(?m)^  sources:$`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			stdout, stderr, code := runCLI(t, strings.Fields(tt.args)...)
+			assert.Equal(t, exitOK, code, stderr)
+			assert.Regexp(t, tt.stdout, stdout)
+		})
+	}
+}
+
+func TestCheckText(t *testing.T) {
+	hang := writeSpec(t, "name: hang\nlwps:\n  1: [create 2, suspend 2 -> 0, continue 2, wait 2 -> 0]\n  2: [park, exit]\n")
+	// core-dump without its expect line: the p_nlwpwait finding, now
+	// unexpected, comes after known ones in search order.
+	coreDump := writeSpec(t, "name: core\nlwps:\n  1: [create 2 -> 0, wait 2 -> any]\n  2: [park -> any]\nenv: {core: 1}\n")
+	dir := t.TempDir()
+	cex := regexp.QuoteMeta(filepath.Join(dir, "hang-netbsd-2025-deadlock.cex.json"))
+	const hint = `rerun with --cex-dir DIR to write the counterexample, then lwpcheck replay`
+	const why = `why: lwp_free resets a reaped zombie`
+	all, counters := len(invariants.Catalog()), 0
+	for _, inv := range invariants.Catalog() {
+		if inv.Family == invariants.Counters {
+			counters++
+		}
+	}
+	tests := []struct {
+		name      string
+		args      []string
+		want, not []string // regexps the output matches, and does not
+	}{
+		{"a FAIL says how to get the counterexample", []string{hang},
+			[]string{`(?m)^FAIL hang `, `(?m)^     ` + hint + `$`}, []string{`cex: `}},
+		{"a FAIL names the counterexample written", []string{"--cex-dir", dir, hang},
+			[]string{`\(16 steps\)\n       cex: ` + cex + `\n`}, []string{hint}},
+		{"unexpected findings before known ones", []string{coreDump},
+			[]string{`(?s)\n     p_nlwpwait: .*\n     known `}, []string{`(?s)\n     known .*\n     p_nlwpwait: `}},
+		{"no hint when the spec is met", []string{"suspend-running"}, []string{`(?m)^ok   suspend-running `}, []string{hint}},
+		{"why every time", []string{"create-wait", "create-detached"}, []string{`(?s)` + why + `.*` + why}, nil},
+		{"held, short", []string{"create-wait"}, []string{fmt.Sprintf(`(?m)^     held %d/%d$`, all-1, all)}, []string{`held \(`}},
+		{"held all, and what was not checked", []string{"--check", "counters", "create-wait"},
+			[]string{fmt.Sprintf(`(?m)^     held: all %d; not checked: lock-order lock-order-cycle .* expect$`, counters)}, nil},
+		{"bitstate shows its coverage bound", []string{"--bitstate", "1048576", "create-wait"},
+			[]string{`(?m)^INCOMPLETE create-wait .* incomplete .* bitstate coverage<=[0-9.]+ \(an upper bound\)`, `held so far`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, _ := runCLI(t, append([]string{"check"}, tt.args...)...)
+			assert.Empty(t, stderr)
+			for _, re := range tt.want {
+				assert.Regexp(t, re, stdout)
+			}
+			for _, re := range tt.not {
+				assert.NotRegexp(t, re, stdout)
+			}
+		})
+	}
+	_, err := os.Stat(filepath.Join(dir, "hang-netbsd-2025-deadlock.cex.json"))
+	assert.NoError(t, err, "the file named is written")
 }

@@ -14,19 +14,23 @@ import (
 	"github.com/lwpcheck/lwpcheck/model"
 )
 
-// lastSource is the source line of the last step of f's trace, "" if it
-// has none.
-func lastSource(m *model.Machine, f explore.Finding) string {
-	if len(f.Trace) == 0 {
-		return ""
+// findingSource is the source line of a finding: where the check saw it,
+// or for a state found bad, the line where the last step of its trace
+// ended; "" if it has none.
+func findingSource(m *model.Machine, f explore.Finding) string {
+	if f.Where != "" || len(f.Trace) == 0 {
+		return f.Where
 	}
 	states, err := explore.Replay[model.State](m, f.Init, f.Trace[:len(f.Trace)-1])
 	if err != nil {
 		return ""
 	}
-	st, _, _, err := m.Describe(&states[len(states)-1], f.Trace[len(f.Trace)-1])
+	st, _, k, err := m.Describe(&states[len(states)-1], f.Trace[len(f.Trace)-1])
 	if err != nil {
 		return ""
+	}
+	if n := len(k.Events); n > 0 {
+		return m.Kernel.Src(k.Events[n-1].Src)
 	}
 	return st.Source
 }
@@ -79,7 +83,7 @@ func writeJUnit(w io.Writer, results []checkResult) error {
 			order = append(order, r.Revision)
 		}
 		var out strings.Builder
-		printResult(&out, r, nil)
+		printResult(&out, r)
 		c := junitCase{Class: r.Revision, Name: r.Spec, Time: secs(r.Seconds), Out: out.String()}
 		switch {
 		case !r.Met && r.Verdict == "incomplete":

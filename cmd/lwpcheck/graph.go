@@ -16,6 +16,7 @@ import (
 	"github.com/lwpcheck/lwpcheck/invariants"
 	"github.com/lwpcheck/lwpcheck/model"
 	"github.com/lwpcheck/lwpcheck/revisions"
+	"github.com/lwpcheck/lwpcheck/verdict"
 )
 
 var graphVerb = &verb{
@@ -50,20 +51,21 @@ func newGraphFlags() (*flag.FlagSet, *graphFlags) {
 
 func runGraph(args []string, stdout, stderr io.Writer) (int, error) {
 	fs, gf := newGraphFlags()
-	var noun string
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		noun, args = args[0], args[1:]
-	}
-	if err := parseFlags(fs, args); err != nil {
+	operands, err := parseArgs(fs, args)
+	if err != nil {
 		return exitUsage, err
 	}
-	if noun != "lock-order" && noun != "states" {
+	if err := nonNegative(fs, "max-states"); err != nil {
+		return exitUsage, err
+	}
+	if len(operands) == 0 || operands[0] != "lock-order" && operands[0] != "states" {
 		return exitUsage, usagef("graph what? lock-order or states")
 	}
-	if fs.NArg() != 1 {
+	noun := operands[0]
+	if len(operands) != 2 {
 		return exitUsage, usagef("graph %s: want one SPEC", noun)
 	}
-	all, err := loadSpecs(fs.Args())
+	all, err := loadSpecs(operands[1:], nil)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -74,7 +76,7 @@ func runGraph(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		only = []string{gf.revision}
 	}
-	jobs, err := plan(all, only)
+	jobs, err := verdict.Plan(all, only)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -82,7 +84,7 @@ func runGraph(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, usagef("spec %s does not run on revision %q", all[0].Name, gf.revision)
 	}
 	j := jobs[len(jobs)-1]
-	name := j.spec.Name + "@" + j.rev.Name
+	name := j.Spec.Name + "@" + j.Rev.Name
 	var out []byte
 	switch noun {
 	case "lock-order":
@@ -100,8 +102,8 @@ func runGraph(args []string, stdout, stderr io.Writer) (int, error) {
 }
 
 // lockOrderDOT explores job j and returns its lock-class graph in DOT.
-func lockOrderDOT(j job, name string) ([]byte, error) {
-	m, c, err := invariants.Build(j.rev, j.spec, []string{invariants.LockOrder})
+func lockOrderDOT(j verdict.Job, name string) ([]byte, error) {
+	m, c, err := invariants.Build(j.Rev, j.Spec, []string{invariants.LockOrder})
 	if err != nil {
 		return nil, err
 	}
@@ -113,8 +115,8 @@ func lockOrderDOT(j job, name string) ([]byte, error) {
 
 // statesDOT explores job j on one worker, so that states are numbered in
 // the same order every time, and returns its state graph in DOT.
-func statesDOT(j job, name string, limit int64) ([]byte, error) {
-	m, c, err := invariants.Build(j.rev, j.spec, nil)
+func statesDOT(j verdict.Job, name string, limit int64) ([]byte, error) {
+	m, c, err := invariants.Build(j.Rev, j.Spec, nil)
 	if err != nil {
 		return nil, err
 	}

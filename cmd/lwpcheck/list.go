@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/lwpcheck/lwpcheck/invariants"
@@ -16,9 +17,11 @@ var listVerb = &verb{
 	name:  "list",
 	usage: "lwpcheck list revisions|invariants|specs|ops [--long] [--revision R]",
 	doc: `List the modelled revisions (--long: their sources and what the model
-abstracts, and why), the invariant catalog (name, family, source), the
-bundled specs, or the spec ops (of one revision with --revision).`,
-	run: runList,
+abstracts, and why), the invariant catalog (name, family, description,
+source), the bundled specs, or the spec ops (of one revision with
+--revision).`,
+	run:   runList,
+	flags: func() *flag.FlagSet { fs, _ := newListFlags(); return fs },
 }
 
 type listFlags struct {
@@ -36,17 +39,14 @@ func newListFlags() (*flag.FlagSet, *listFlags) {
 
 func runList(args []string, stdout, stderr io.Writer) (int, error) {
 	fs, lf := newListFlags()
-	// Allow the flags after the noun: list revisions --long.
-	var noun string
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		noun, args = args[0], args[1:]
-	}
-	if err := parseFlags(fs, args); err != nil {
+	nouns, err := parseArgs(fs, args)
+	if err != nil {
 		return exitUsage, err
 	}
-	if noun == "" && fs.NArg() > 0 {
-		noun = fs.Arg(0)
+	if len(nouns) != 1 {
+		return exitUsage, usagef("list what? revisions, invariants, specs or ops")
 	}
+	noun := nouns[0]
 	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', 0)
 	defer tw.Flush()
 	switch noun {
@@ -66,10 +66,7 @@ func runList(args []string, stdout, stderr io.Writer) (int, error) {
 			}
 		}
 	case "invariants":
-		fmt.Fprintln(tw, "NAME\tFAMILY\tSOURCE\tDESCRIPTION")
-		for _, inv := range invariants.Catalog() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", inv.Name, inv.Family, inv.Source, inv.Doc)
-		}
+		listInvariants(stdout)
 	case "specs":
 		all, err := specs.Bundled()
 		if err != nil {
@@ -98,4 +95,45 @@ func runList(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, usagef("list what? revisions, invariants, specs or ops")
 	}
 	return exitOK, nil
+}
+
+// listWidth is the width `list invariants` wraps its lines to.
+const listWidth = 80
+
+// listInvariants prints the catalog as a table of name, family and
+// description, the description wrapped in its column and followed by the
+// source, so that no line is wider than listWidth.
+func listInvariants(w io.Writer) {
+	nameW, famW := len("NAME"), len("FAMILY")
+	for _, inv := range invariants.Catalog() {
+		nameW, famW = max(nameW, len(inv.Name)), max(famW, len(inv.Family))
+	}
+	indent := nameW + 2 + famW + 2
+	fmt.Fprintf(w, "%-*s  %-*s  DESCRIPTION\n", nameW, "NAME", famW, "FAMILY")
+	for _, inv := range invariants.Catalog() {
+		lines := append(wrap(inv.Doc, listWidth-indent), wrap("source: "+inv.Source, listWidth-indent)...)
+		fmt.Fprintf(w, "%-*s  %-*s  %s\n", nameW, inv.Name, famW, inv.Family, lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(w, "%*s%s\n", indent, "", l)
+		}
+	}
+}
+
+// wrap splits text into lines of at most width bytes at spaces; a word
+// longer than width has a line of its own.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case len(line)+1+len(word) <= width:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	return append(lines, line)
 }

@@ -1,6 +1,5 @@
-// Command lwpcheck model-checks the LWP semantics of NetBSD (and FreeBSD's
-// KSE-era threads), replays counterexamples, verifies recorded traces and
-// compares revisions. Run `lwpcheck help` for the verbs.
+// Command lwpcheck model-checks the LWP semantics of NetBSD, replays its
+// counterexamples and exports them. Run `lwpcheck help` for the verbs.
 package main
 
 import (
@@ -11,15 +10,20 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 )
 
 // Exit codes (DESIGN.md "CLI").
 const (
 	exitOK         = 0 // everything holds
-	exitFinding    = 1 // a violation, a deadlock, a rejected trace, revisions differ
+	exitFinding    = 1 // a violation, a deadlock, a counterexample that no longer replays
 	exitUsage      = 2 // usage or input error
-	exitIncomplete = 3 // a limit was reached first, nothing found
+	exitIncomplete = 3 // nothing found, but a limit stopped the search or it was a bitstate one
 )
+
+// errHelp is what a verb returns for -h or --help: run prints the verb's
+// help on stdout and exits 0.
+var errHelp = errors.New("help requested")
 
 // usageError is a bad command line or bad input: one line, exit 2.
 type usageError struct{ msg string }
@@ -34,7 +38,7 @@ type verb struct {
 	usage string // one line
 	doc   string // a paragraph
 	run   func(args []string, stdout, stderr io.Writer) (int, error)
-	flags func() *flag.FlagSet // the verb's flags, for help; nil: see flagsOf
+	flags func() *flag.FlagSet // the verb's flags, for help
 }
 
 var verbs []*verb
@@ -42,8 +46,10 @@ var verbs []*verb
 func init() {
 	verbs = []*verb{
 		checkVerb, listVerb, replayVerb, graphVerb,
-		{name: "help", usage: "lwpcheck help [VERB]", doc: "Print the verbs, or one verb's usage and flags.", run: runHelp},
-		{name: "version", usage: "lwpcheck version", doc: "Print the version.", run: runVersion},
+		{name: "help", usage: "lwpcheck help [VERB]", doc: "Print the verbs, or one verb's usage and flags.", run: runHelp,
+			flags: func() *flag.FlagSet { return noFlags("help") }},
+		{name: "version", usage: "lwpcheck version", doc: "Print the version.", run: runVersion,
+			flags: func() *flag.FlagSet { return noFlags("version") }},
 	}
 }
 
@@ -60,6 +66,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, v := range verbs {
 		if v.name == args[0] {
 			code, err := v.run(args[1:], stdout, stderr)
+			if errors.Is(err, errHelp) {
+				printHelp(stdout, v)
+				return exitOK
+			}
 			if err != nil {
 				fmt.Fprintf(stderr, "lwpcheck %s: %s\n", v.name, oneLine(err))
 				var ue *usageError
@@ -84,7 +94,7 @@ func oneLine(err error) string {
 }
 
 func printVerbs(w io.Writer) {
-	fmt.Fprintln(w, "lwpcheck: model checker and trace verifier for NetBSD LWP semantics")
+	fmt.Fprintln(w, "lwpcheck: model checker for NetBSD LWP semantics")
 	fmt.Fprintln(w, "\nUsage:")
 	for _, v := range verbs {
 		fmt.Fprintf(w, "  %s\n", v.usage)
@@ -93,29 +103,89 @@ func printVerbs(w io.Writer) {
 }
 
 func runHelp(args []string, stdout, stderr io.Writer) (int, error) {
+	args, err := parseArgs(noFlags("help"), args)
+	if err != nil {
+		return exitUsage, err
+	}
 	if len(args) == 0 {
 		printVerbs(stdout)
 		return exitOK, nil
 	}
 	for _, v := range verbs {
 		if v.name == args[0] {
-			fmt.Fprintf(stdout, "Usage: %s\n\n%s\n", v.usage, v.doc)
-			fs := flagsOf(v.name)
-			if v.flags != nil {
-				fs = v.flags()
-			}
-			if fs != nil {
-				fmt.Fprintln(stdout, "\nFlags:")
-				fs.SetOutput(stdout)
-				fs.PrintDefaults()
-			}
+			printHelp(stdout, v)
 			return exitOK, nil
 		}
 	}
 	return exitUsage, usagef("unknown verb %q", args[0])
 }
 
+// printHelp prints v's usage, description and flags.
+func printHelp(w io.Writer, v *verb) {
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n", v.usage, v.doc)
+	fs := v.flags()
+	has := false
+	fs.VisitAll(func(*flag.Flag) { has = true })
+	if has {
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
+}
+
+// noFlags is the flag set of a verb that has none, which still knows -h.
+func noFlags(name string) *flag.FlagSet { return flag.NewFlagSet(name, flag.ContinueOnError) }
+
+// parseArgs parses a verb's flags wherever they come among its operands
+// (check SPEC --format json) and returns the operands; "--" ends the
+// flags. Errors are usage errors, or errHelp for -h and --help.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var operands []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errHelp
+			}
+			return nil, usagef("%v", err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return operands, nil
+		}
+		if len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			return append(operands, rest...), nil
+		}
+		operands = append(operands, rest[0])
+		args = rest[1:]
+	}
+}
+
+// nonNegative returns a usage error for the first of the named int, int64
+// or duration flags of fs that was given a negative value.
+func nonNegative(fs *flag.FlagSet, names ...string) error {
+	for _, name := range names {
+		v := fs.Lookup(name).Value
+		neg := false
+		switch x := v.(flag.Getter).Get().(type) {
+		case int:
+			neg = x < 0
+		case int64:
+			neg = x < 0
+		case time.Duration:
+			neg = x < 0
+		}
+		if neg {
+			return usagef("--%s %s: must not be negative", name, v)
+		}
+	}
+	return nil
+}
+
 func runVersion(args []string, stdout, stderr io.Writer) (int, error) {
+	if _, err := parseArgs(noFlags("version"), args); err != nil {
+		return exitUsage, err
+	}
 	v := "(devel)"
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		v = bi.Main.Version

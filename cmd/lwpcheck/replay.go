@@ -63,17 +63,9 @@ var stdin io.Reader = os.Stdin
 
 func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	fs, rf := newReplayFlags()
-	// Flags may follow the file: replay x.cex.json --format html.
-	var files []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return exitUsage, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return exitUsage, err
 	}
 	render, ok := renderers[rf.format]
 	switch {

@@ -62,7 +62,6 @@ func cvBroadcast(k *model.K, f *model.Frame) {
 			return
 		}
 		k.At(513, "cv_broadcast(&p->p_lwpcv)")
-		k.Read(model.ObjCv)
 		if p.NCv == 0 {
 			k.Return(0)
 			return

@@ -57,7 +57,6 @@ func exit1(k *model.K, f *model.Frame) {
 		p.NDLWPs = 0 // :576
 		k.Exit(model.LockProc, 577)
 		k.Exit(model.LockProcList, 585)
-		k.Foot.Visible = true
 		// The process is gone; the final switch (:599-601) is not modelled.
 		f.PC = 6
 		k.OffCPU()

@@ -2,7 +2,7 @@ package netbsd
 
 import "github.com/lwpcheck/lwpcheck/model"
 
-// Routines of kern_lwp.c 1.270 (seed 003). Frame locals are documented per
+// Routines of kern_lwp.c 1.270. Frame locals are documented per
 // routine; slots are LWP structure indexes.
 
 // lwpLockCall calls lwp_lock(slot); the caller continues at next.
@@ -19,7 +19,6 @@ func lwpLock(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.Unlocked()
-		k.Read(model.ObjLWP + int(f.A))
 		f.B = l.Mutex // old = atomic_load_consume(&l->l_mutex) :1608
 		f.PC = 1
 	case 1:
@@ -66,7 +65,6 @@ func lwpNeedUserret(k *model.K, slot int) {
 // procFindLwp mirrors proc_find_lwp (kern_proc.c): the LWP holding lid in
 // the PID table, unless it is LSIDL; -1 if none.
 func procFindLwp(k *model.K, lid uint8) int {
-	k.ReadLWPs()
 	s := k.S
 	for i := range s.LWPs {
 		l := &s.LWPs[i]
@@ -346,7 +344,6 @@ func lwpCreate(k *model.K, f *model.Frame) {
 			return
 		}
 		k.Exit(model.LockProc, 822)
-		k.ReadLWPs()
 		i := freeSlot(k.S)
 		if i < 0 {
 			k.Bug("more LWP structures than the model holds")
@@ -380,7 +377,6 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		}
 		i := int(f.C)
 		l := k.L(i)
-		k.ReadLWPs()
 		if procFindPid(k.S) {
 			l.Lid = p.NextLid
 			p.NextLid++

@@ -44,8 +44,6 @@ func firstsig(set uint8) uint8 {
 // sigispending mirrors sigispending(l, 0): the first signal pending for
 // the LWP or its process (no signal is masked or ignored in the model).
 func sigispending(k *model.K, slot int) uint8 {
-	k.Read(model.ObjLWP + slot)
-	k.Read(model.ObjProc)
 	return firstsig(k.S.LWPs[slot].SigPend | k.S.Proc.SigPend)
 }
 
@@ -357,7 +355,6 @@ func procStopDone(k *model.K, line int) {
 	k.Assert(p.NRLWPs == 0 || k.Cur >= 0, 1576, "p->p_nrlwps == 0 || p == curproc")
 	p.SFlag &^= model.PS_STOPPING // :1578
 	p.Stat = model.SSTOP          // :1579
-	k.Foot.Visible = true
 }
 
 // sigswitchAway mirrors sigswitch_unlock_and_switch_away,

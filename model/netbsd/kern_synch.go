@@ -44,7 +44,6 @@ func miSwitch(k *model.K, f *model.Frame) {
 	}
 	n := nextlwp(k, c) // :685
 	cpu := &k.S.CPUs[c]
-	k.Foot.Visible = true
 	if n == i {
 		// Nothing to do - just unlock and return. :867-869
 		k.Exit(model.SpcMutex(c), 867)
@@ -86,7 +85,6 @@ func startup(k *model.K, f *model.Frame) {
 	pl.PFlag &^= model.LP_RUNNING
 	k.Exit(lock, exitLine)
 	cpu.Prev = 0
-	k.Foot.Visible = true
 	k.Return(0)
 }
 
@@ -105,7 +103,6 @@ func idle(k *model.K, f *model.Frame) {
 	k.Exit(model.SpcMutex(c), 742)
 	k.S.CPUs[c].Cur = uint8(n + 1)
 	k.Exit(model.SpcLwplock(c), 841)
-	k.Foot.Visible = true
 	k.Return(0)
 }
 

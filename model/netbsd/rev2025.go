@@ -84,9 +84,9 @@ var allOps = []model.OpKind{model.OpCreate, model.OpExit, model.OpSelf, model.Op
 // Netbsd2025 is current NetBSD: kern_lwp.c 1.270 with sys_lwp.c 1.84.
 var Netbsd2025 = &model.Revision{
 	Name:  "netbsd-2025",
-	About: "current NetBSD: kern_lwp.c 1.270 (seed 003) with sys_lwp.c 1.84",
+	About: "current NetBSD: kern_lwp.c 1.270 with sys_lwp.c 1.84",
 	Sources: []string{
-		"kern_lwp.c 1.270 (2025-04-11), seed 003",
+		"kern_lwp.c 1.270 (2025-04-11)",
 		"sys_lwp.c 1.84 (2023-07-17), the newest stored revision; its interface matches 1.270",
 		"kern_synch.c 1.366 (2023-11-22): mi_switch, setrunnable, preempt",
 		"kern_sleepq.c 1.87 (2023-11-02): sleep queues; no stored revision matches 1.84's park calls exactly, the park path is the same",

@@ -300,7 +300,6 @@ func lwpUnpark(k *model.K, f *model.Frame) {
 		k.At(472, "t = proc_find_lwp_unlocked(p, tp[target])")
 		// The PID table is read without a lock; the LWP found is then locked.
 		k.Unlocked()
-		k.ReadLWPs()
 		t := -1
 		lid := lidOf(k, targets[f.A])
 		for i := range k.S.LWPs {

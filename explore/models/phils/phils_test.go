@@ -8,71 +8,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/explore/exploretest"
 )
 
 func newModel(t *testing.T, c Config) *Model {
 	t.Helper()
-	m, err := New(c)
-	require.NoError(t, err)
-	return m
-}
-
-// run explores m with BFS on 1 and on 2 workers, checks that both runs
-// agree, and returns the first.
-func run(t *testing.T, m *Model) *explore.Result {
-	t.Helper()
-	var rs []*explore.Result
-	for _, w := range []int{1, 2} {
-		r, err := explore.Run[State](context.Background(), m, explore.Options{Workers: w})
-		require.NoError(t, err)
-		rs = append(rs, r)
-	}
-	a, b := rs[0], rs[1]
-	assert.Equal(t, a.States, b.States, "states")
-	assert.Equal(t, a.Transitions, b.Transitions, "transitions")
-	assert.Equal(t, a.Depth, b.Depth, "depth")
-	assert.Equal(t, a.Verdict, b.Verdict, "verdict")
-	assert.Equal(t, a.Findings, b.Findings, "findings")
-	return a
-}
-
-func dfs(t *testing.T, m *Model) *explore.Result {
-	t.Helper()
-	r, err := explore.Run[State](context.Background(), m, explore.Options{Search: explore.DFS})
-	require.NoError(t, err)
-	return r
-}
-
-func finding(t *testing.T, r *explore.Result, name string) explore.Finding {
-	t.Helper()
-	for _, f := range r.Findings {
-		if f.Name == name {
-			return f
-		}
-	}
-	require.Failf(t, "no finding", "%q not in %v", name, r.Findings)
-	return explore.Finding{}
-}
-
-// replay re-executes f and checks that the model reports f's violation on
-// the last state it reaches and on no state before; it returns that state.
-func replay(t *testing.T, m *Model, f explore.Finding) State {
-	t.Helper()
-	require.True(t, f.OnState)
-	states, err := explore.Replay[State](m, f.Init, f.Trace)
-	require.NoError(t, err)
-	for i := range states {
-		var names []string
-		for _, v := range explore.StateViolations[State](m, &states[i]) {
-			names = append(names, v.Name)
-		}
-		if i < len(states)-1 {
-			assert.NotContains(t, names, f.Name, "state %d of %d", i, len(states)-1)
-		} else {
-			assert.Contains(t, names, f.Name, "the last state")
-		}
-	}
-	return states[len(states)-1]
+	return exploretest.New(t, New, c)
 }
 
 func TestCounts(t *testing.T) {
@@ -81,20 +22,20 @@ func TestCounts(t *testing.T) {
 		states int64
 	}{{4, 80}, {12, 531_440}} {
 		m := newModel(t, Config{N: tc.n})
-		r := run(t, m)
+		r := exploretest.Run(t, m)
 		assert.Equal(t, tc.states, r.States, "N=%d", tc.n)
 		// The deadlock is the model's one finding; the search still
 		// covers the whole space.
 		assert.Equal(t, explore.Fail, r.Verdict)
 		require.Len(t, r.Findings, 1)
-		f := finding(t, r, "deadlock")
+		f := exploretest.Finding(t, r, "deadlock")
 		assert.Len(t, f.Trace, tc.n, "each philosopher takes its left fork")
-		last := replay(t, m, f)
+		last := exploretest.Replay(t, m, f)
 		for i := range tc.n {
 			assert.EqualValues(t, one, last.Phil[i])
 		}
 		if tc.n <= 4 {
-			d := dfs(t, m)
+			d := exploretest.DFS(t, m)
 			assert.Equal(t, r.States, d.States, "DFS")
 			assert.Equal(t, r.Transitions, d.Transitions, "DFS")
 		}
@@ -103,8 +44,8 @@ func TestCounts(t *testing.T) {
 
 func TestBug(t *testing.T) {
 	m := newModel(t, Config{N: 4, Bug: true})
-	r := run(t, m)
-	d := dfs(t, m)
+	r := exploretest.Run(t, m)
+	d := exploretest.DFS(t, m)
 	for _, tc := range []struct {
 		name string
 		min  int
@@ -116,12 +57,12 @@ func TestBug(t *testing.T) {
 		// the only neighbours that can eat at once.
 		{"neighbours-eat", 4},
 	} {
-		f := finding(t, r, tc.name)
+		f := exploretest.Finding(t, r, tc.name)
 		assert.Len(t, f.Trace, tc.min, "%s: BFS gives a shortest trace", tc.name)
-		replay(t, m, f)
-		g := finding(t, d, tc.name)
+		exploretest.Replay(t, m, f)
+		g := exploretest.Finding(t, d, tc.name)
 		assert.GreaterOrEqual(t, len(g.Trace), len(f.Trace), "%s: DFS", tc.name)
-		replay(t, m, g)
+		exploretest.Replay(t, m, g)
 	}
 }
 
@@ -135,32 +76,7 @@ func TestNew(t *testing.T) {
 // TestNoAllocs checks that Expand, Encode and CheckState do not allocate
 // once the successor buffer has grown.
 func TestNoAllocs(t *testing.T) {
-	m := newModel(t, Config{N: 12, Bug: true})
-	var out explore.Successors[State]
-	buf := make([]byte, 0, 128)
-	vs := make([]explore.Violation, 0, 2*MaxN)
-	start := m.Init()[0]
-	s := start
-	step := func() {
-		m.Expand(&s, &out)
-		for i := range out.Len() {
-			next := &out.At(i).Next
-			buf = m.Encode(next, buf[:0])
-			vs = m.CheckState(next, vs[:0])
-		}
-		if out.Len() == 0 {
-			s = start
-			return
-		}
-		s = out.At(out.Len() - 1).Next
-		for out.Len() > 0 {
-			out.Drop()
-		}
-	}
-	for range 1000 {
-		step() // let out and vs grow to their size
-	}
-	assert.Zero(t, testing.AllocsPerRun(100, step))
+	exploretest.NoAllocs(t, newModel(t, Config{N: 12, Bug: true}), 2*MaxN)
 }
 
 // BenchmarkSearch explores the instance N=10 (59,048 states) with each

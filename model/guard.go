@@ -1,0 +1,163 @@
+package model
+
+import "math/bits"
+
+// Lock coverage of fields. proc.h and lwp.h mark each field with the lock
+// that covers it ("p: p_lock", "l: *l_mutex"); a step that writes a field
+// must hold that lock. The machine compares the marked fields at each
+// lock operation of a step (between two, the set of locks held does not
+// change) and records an EvField event for each field written in the
+// interval without its lock. An LWP not on p_lwps when the interval began
+// is private to its creator or reaper, and an LSIDL LWP's "l" fields need
+// no lock: "this state exists so that the LWP can occupy a slot in the
+// process & PID table, but without having to worry about being touched"
+// (kern_lwp.c@1.270:68-74; lwp_need_userret asserts "lwp_locked(l, NULL)
+// || l->l_stat == LSIDL", :1795).
+//
+// Not checked here: l_stat (its own invariants), l_mutex (lwp_setlock
+// asserts the old lock), l_cpu (s: spc_mutex, "which may or may not be
+// referenced by l_mutex"), l_pflag (!: private) and what the model keeps
+// for itself (slots, lids, continuations, the program).
+
+// Field is a field the coverage check compares.
+type Field struct {
+	Name string // the C name, e.g. "l_prflag"
+	Lock string // its lock marking: "p" (p_lock) or "l" (*l_mutex)
+}
+
+// GuardedFields lists the checked fields; an EvField event's From indexes
+// it. Sources: the field markings of proc.h and lwp.h@1.231:68-75.
+var GuardedFields = []Field{
+	// struct proc, under p_lock.
+	{"p_stat", "p"}, {"p_sflag", "p"}, {"p_nlwps", "p"}, {"p_nrlwps", "p"}, {"p_nzlwps", "p"},
+	{"p_ndlwps", "p"}, {"p_nlwpwait", "p"}, {"p_zomblwp", "p"}, {"p_lwps", "p"},
+	// struct lwp, under *l_mutex.
+	{"l_flag", "l"}, {"l_target_cpu", "l"}, {"l_syncobj", "l"}, {"l_wchan", "l"},
+	// struct lwp, under p_lock.
+	{"l_prflag", "p"}, {"l_waiter", "p"}, {"l_waitingfor", "p"}, {"l_refcnt", "p"}, {"l_sigpend", "p"},
+	{"l_lwpctl", "p"},
+}
+
+const (
+	gLWP   = 9 // index in GuardedFields of the first LWP field
+	gLists = 8 // of p_lwps
+)
+
+// lwpGuarded are an LWP's checked fields, in GuardedFields order.
+type lwpGuarded struct {
+	flag                                             uint16
+	targetCPU, syncObj, wchan                        uint8
+	prflag, waiter, waitingFor, refCnt, sigPend, ctl uint8
+}
+
+func (g *lwpGuarded) diff(h *lwpGuarded) [10]bool {
+	return [10]bool{g.flag != h.flag, g.targetCPU != h.targetCPU, g.syncObj != h.syncObj, g.wchan != h.wchan,
+		g.prflag != h.prflag, g.waiter != h.waiter, g.waitingFor != h.waitingFor, g.refCnt != h.refCnt,
+		g.sigPend != h.sigPend, g.ctl != h.ctl}
+}
+
+// guarded is a snapshot of the checked fields.
+type guarded struct {
+	proc   [gLists]uint8      // p_stat ... p_zomblwp
+	lists  [1 + MaxLWPs]uint8 // p_lwps: length and slots
+	lwp    [MaxLWPs]lwpGuarded
+	mutex  [MaxLWPs]uint8 // l_mutex: the lock that covers the LWP's "l" fields
+	listed uint8          // bit per slot: on p_lwps
+	idle   uint8          // bit per slot: LSIDL
+	at     SrcRef         // where the snapshot was taken
+}
+
+func (g *guarded) take(s *State, at SrcRef) {
+	p := &s.Proc
+	g.proc = [gLists]uint8{p.Stat, p.SFlag, p.NLWPs, p.NRLWPs, p.NZLWPs, p.NDLWPs, p.NLWPWait, p.ZombLWP}
+	g.lists[0] = p.NList
+	copy(g.lists[1:], p.Lwps[:])
+	g.listed, g.idle = 0, 0
+	for _, x := range p.Lwps[:p.NList] {
+		if x != 0 {
+			g.listed |= 1 << (x - 1)
+		}
+	}
+	// Only the LWPs on p_lwps are compared (see guard), so only theirs
+	// are taken.
+	for b := g.listed; b != 0; b &= b - 1 {
+		g.fill(s, bits.TrailingZeros8(b))
+	}
+	g.at = at
+}
+
+// fill takes the fields of the LWP in slot i.
+func (g *guarded) fill(s *State, i int) {
+	l := &s.LWPs[i]
+	g.lwp[i] = lwpGuarded{l.Flag, l.TargetCPU, l.SyncObj, l.WChan, l.PRFlag, l.Waiter, l.WaitingFor, l.RefCnt, l.SigPend, l.Ctl}
+	g.mutex[i] = l.Mutex
+	if l.Stat == LSIDL {
+		g.idle |= 1 << i
+	} else {
+		g.idle &^= 1 << i
+	}
+}
+
+// guard checks the fields written since the last snapshot against the
+// locks held now, which have been held since then; at is where the step
+// is (the lock operation about to run; zero at the end of the step).
+func (k *K) guard(at SrcRef) {
+	if !k.M.Guard {
+		return
+	}
+	before, now := &k.snaps[k.snapI], &k.snaps[k.snapI^1]
+	k.snapI ^= 1
+	now.take(k.S, at)
+	if (now.proc != before.proc || now.lists != before.lists) && !k.Owned(LockProc) {
+		for f := range gLists {
+			if now.proc[f] != before.proc[f] {
+				k.fieldEvent(-1, f, LockProc, before.at, now.at)
+			}
+		}
+		if now.lists != before.lists {
+			k.fieldEvent(-1, gLists, LockProc, before.at, now.at)
+		}
+	}
+	for b := before.listed; b != 0; b &= b - 1 {
+		i := bits.TrailingZeros8(b)
+		if now.listed&(1<<i) == 0 {
+			now.fill(k.S, i) // it left p_lwps in the interval
+		}
+		if now.lwp[i] == before.lwp[i] {
+			continue
+		}
+		for j, changed := range now.lwp[i].diff(&before.lwp[i]) {
+			if !changed {
+				continue
+			}
+			f := gLWP + j
+			lock := uint8(LockProc)
+			if GuardedFields[f].Lock == "l" {
+				if before.idle&(1<<i) != 0 {
+					continue
+				}
+				lock = before.mutex[i]
+				if k.Owned(now.mutex[i]) {
+					lock = now.mutex[i]
+				}
+			}
+			if !k.Owned(lock) {
+				k.fieldEvent(i, f, lock, before.at, now.at)
+			}
+		}
+	}
+}
+
+// guardAcquire guards before a lock acquire. One that begins a step (the
+// usual case, see K) follows the last guard with nothing written since.
+func (k *K) guardAcquire(line int) {
+	if k.ncase > 0 || k.atomic {
+		k.guard(k.src(line))
+	}
+}
+
+// fieldEvent records field f of the LWP in slot (-1: the process) written
+// without lock between two points of the step.
+func (k *K) fieldEvent(slot, f int, lock uint8, since, until SrcRef) {
+	k.event(Event{Kind: EvField, LWP: int8(slot), From: uint8(f), Lock: lock, Since: since, Src: until})
+}

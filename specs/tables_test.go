@@ -1,0 +1,60 @@
+package specs_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/model/netbsd"
+	"github.com/lwpcheck/lwpcheck/specs"
+)
+
+// The model and invariants import specs, so specs copies their
+// capacities and tables; these tests tie each copy to its original.
+
+func TestCapacitiesMatchModel(t *testing.T) {
+	tests := []struct {
+		name        string
+		specs, want int
+	}{
+		{"MaxLWP", specs.MaxLWP, model.MaxNames - 1},
+		{"MaxSlots", specs.MaxSlots, model.MaxLWPs},
+		{"MaxSteps", specs.MaxSteps, model.MaxSteps},
+		{"MaxCPUs", specs.MaxCPUs, model.MaxCPUs},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.specs, tt.name)
+	}
+}
+
+func TestFamiliesMatchInvariants(t *testing.T) {
+	assert.Equal(t, append([]string{"all"}, invariants.Families...), specs.Families)
+}
+
+// TestResultsMatchModel: a step asserts the model's results in the
+// model's order, up to ERESTART, after which they are kernel-internal.
+func TestResultsMatchModel(t *testing.T) {
+	var want []string
+	for e := model.OK; e < model.ERESTART; e++ {
+		want = append(want, e.String())
+	}
+	assert.Equal(t, want, specs.Results)
+}
+
+// TestSignalsMatchModel: the parser accepts a signal exactly when the
+// model can send it.
+func TestSignalsMatchModel(t *testing.T) {
+	others := []string{"SIGHUP", "SIGINT", "SIGTERM", "SIGUSR2", "SIGSEGV", "SIGABRT", "SIGALRM", "SIGCHLD", "SIGTSTP"}
+	for _, sig := range append(slices.Clone(specs.Signals), others...) {
+		sp := &specs.Spec{File: "t.yaml", CPUs: 1, Programs: []specs.Program{
+			{LWP: 1, Steps: []specs.Step{{Op: "kill", Target: 1, Signal: sig}}},
+		}}
+		_, err := model.New(netbsd.Netbsd2025.Kernel, sp)
+		_, perr := specs.Parse("t.yaml", []byte("name: x\nlwps: {1: [kill 1 "+sig+"]}\n"))
+		assert.Equal(t, err == nil, perr == nil, "%s: model: %v; parser: %v", sig, err, perr)
+		assert.Equal(t, slices.Contains(specs.Signals, sig), err == nil, "%s: model: %v", sig, err)
+	}
+}

@@ -1,0 +1,122 @@
+package verdict
+
+import (
+	"slices"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/specs"
+)
+
+// Outcome is what one run of a spec on a revision means for the spec.
+type Outcome struct {
+	// Verdict is the run's verdict once known disagreements are set aside:
+	// Pass if they are all it found, Incomplete if, besides, the search
+	// may have missed states (a limit, or a bitstate search).
+	Verdict explore.Verdict
+	Expect  string // the spec's expectation as it writes it: pass, deadlock or violation NAME
+	Met     bool   // the run meets the expectation
+	Why     string // why it does not, "" if it does
+	// Known has one entry per finding of the run (explore.Result.Findings):
+	// why the finding is a known disagreement between the revision's code
+	// and its documentation, with the evidence, or "" if it is not one.
+	Known []string
+	// Held names the invariants checked that no finding refutes (in the
+	// part explored, if Partial); NotChecked the catalog's others.
+	Held, NotChecked []string
+	// Partial: the search may have missed states, so what it did not find
+	// may still happen.
+	Partial bool
+}
+
+// Judge compares run r of sp, checked by c, and the whole-run findings
+// rf with sp's expectation. A bitstate search can miss states, so, like a
+// search a limit stopped, it cannot show that nothing fails: without a
+// finding it is Incomplete, never Pass. What it finds is real.
+func Judge(sp *specs.Spec, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) Outcome {
+	o := Outcome{Expect: expectation(sp), Held: []string{}, Partial: r.Limit != "" || r.Bitstate}
+	var names, failed []string // every finding's invariant; those not known
+	for _, f := range r.Findings {
+		base := invariants.BaseName(f.Name)
+		names = append(names, base)
+		why := ""
+		if k, ok := c.Known(f.Name); ok {
+			why = k.Why + " (" + k.Source + ")"
+		} else {
+			failed = append(failed, base)
+		}
+		o.Known = append(o.Known, why)
+	}
+	for _, f := range rf {
+		names = append(names, f.Name)
+		failed = append(failed, f.Name)
+	}
+	for _, inv := range c.Enabled() {
+		if !slices.Contains(names, inv.Name) {
+			o.Held = append(o.Held, inv.Name)
+		}
+	}
+	for _, inv := range invariants.Catalog() {
+		if !slices.Contains(c.Enabled(), inv) {
+			o.NotChecked = append(o.NotChecked, inv.Name)
+		}
+	}
+	o.Why = why(wanted(sp), names, failed, r)
+	o.Met = o.Why == ""
+	o.Verdict = r.Verdict
+	if len(rf) > 0 {
+		o.Verdict = explore.Fail
+	}
+	if o.Verdict == explore.Fail && len(failed) == 0 {
+		o.Verdict = explore.Pass // known disagreements alone pass
+	}
+	if o.Verdict == explore.Pass && o.Partial {
+		o.Verdict = explore.Incomplete
+	}
+	return o
+}
+
+// expectation is sp's expect line as the spec writes it.
+func expectation(sp *specs.Spec) string {
+	if sp.Expect.Kind == specs.Violation {
+		return "violation " + sp.Expect.Name
+	}
+	return sp.Expect.Kind.String()
+}
+
+// wanted is the invariant sp expects a finding of, "" for a pass.
+func wanted(sp *specs.Spec) string {
+	switch sp.Expect.Kind {
+	case specs.Deadlock:
+		return "deadlock"
+	case specs.Violation:
+		return sp.Expect.Name
+	}
+	return ""
+}
+
+// why says why a run does not meet the expectation of a finding of want
+// ("" for a pass), given the invariants of its findings (names) and of
+// those not known (failed); "" if it does.
+func why(want string, names, failed []string, r *explore.Result) string {
+	others := slices.DeleteFunc(slices.Clone(failed), func(n string) bool { return n == want })
+	switch {
+	case want == "" && len(failed) > 0:
+		return "unexpected finding"
+	case want != "" && !slices.Contains(names, want):
+		switch {
+		case r.Limit != "":
+			return "incomplete before " + want + " was found"
+		case r.Bitstate:
+			return "bitstate search did not find " + want + ", and it may miss states"
+		}
+		return want + " expected, not found"
+	case want != "" && len(others) > 0:
+		return "findings besides the expected " + want
+	case want == "" && r.Limit != "":
+		return "incomplete"
+	case want == "" && r.Bitstate:
+		return "incomplete: a bitstate search may miss states, so it cannot show that nothing fails"
+	}
+	return ""
+}
