@@ -406,43 +406,47 @@ func (k *K) OffCPU() { k.done, k.offCPU = true, true }
 // any later step of another actor (Lipton's right mover), so the actor's
 // next segment may follow it in the same transition.
 func (k *K) rightMover() bool {
-	if k.stalled || k.segN || k.offCPU || k.blocked || k.Panic != "" || *k.depth == 0 {
-		return false
-	}
-	for _, e := range k.Events[k.segStart:] {
-		if e.Kind == EvRelease || e.Kind == EvReturn {
-			return false
-		}
-	}
-	return true
+	why, _ := k.notMover()
+	return why == ""
 }
 
 // moverReason says why the segment just run is not a right mover ("" if
 // it is), for the reader of a replay.
 func (k *K) moverReason() string {
+	why, e := k.notMover()
+	if e != nil && e.Kind == EvRelease {
+		return why + " " + LockName(e.Lock)
+	}
+	return why
+}
+
+// notMover is why the segment just run is not a right mover, "" if it
+// is, and the event that makes it so, if one does.
+func (k *K) notMover() (string, *Event) {
 	switch {
 	case k.stalled:
-		return "the next step spins"
+		return "the next step spins", nil
 	case k.segN:
-		return "it began with an unlocked access or a spin-wait"
+		return "it began with an unlocked access or a spin-wait", nil
 	case k.offCPU:
-		return "it switched away"
+		return "it switched away", nil
 	case k.blocked:
-		return "it is blocked"
+		return "it is blocked", nil
 	case k.Panic != "":
-		return "it panicked"
+		return "it panicked", nil
 	case *k.depth == 0:
-		return "it returned to user space"
+		return "it returned to user space", nil
 	}
-	for _, e := range k.Events[k.segStart:] {
+	for i := range k.Events[k.segStart:] {
+		e := &k.Events[k.segStart+i]
 		switch e.Kind {
 		case EvRelease:
-			return "it released " + LockName(e.Lock)
+			return "it released", e
 		case EvReturn:
-			return "it returned to user space"
+			return "it returned to user space", e
 		}
 	}
-	return ""
+	return "", nil
 }
 
 // Blocked ends the step as not enabled.

@@ -101,14 +101,6 @@ func mismatch(rec, now Step) string {
 	return ""
 }
 
-// Final returns the state the run ends in.
-func (r *Run) Final() *model.State {
-	if len(r.Steps) == 0 {
-		return &r.Init
-	}
-	return &r.Steps[len(r.Steps)-1].Post
-}
-
 // Verdict is one line on whether the recorded violation recurs.
 func (r *Run) Verdict() string {
 	v := r.Cex.Violation

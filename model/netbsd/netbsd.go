@@ -2,8 +2,8 @@
 // Go function named after its C counterpart (lwp_exit → lwpExit), cut into
 // steps at the points where another CPU can interfere, and citing its
 // source lines. A revision is a table of routines: the current kernel
-// (netbsd-2025) defines them all; an older revision replaces only the
-// routines whose code differs.
+// (netbsd-2025) defines them all; an older revision will copy it and
+// replace only the routines whose code differs.
 package netbsd
 
 import "github.com/lwpcheck/lwpcheck/model"
@@ -85,9 +85,6 @@ const (
 	numFn
 )
 
-// none marks an absent LWP in a frame local.
-const none = 0xff
-
 // routine is one entry of a revision's table.
 type routine struct {
 	fn   uint8
@@ -99,18 +96,6 @@ type routine struct {
 
 // table is the set of routines of a revision.
 type table map[uint8]routine
-
-// with returns a copy of t in which the given routines replace t's.
-func (t table) with(rs ...routine) table {
-	out := make(table, len(t))
-	for k, v := range t {
-		out[k] = v
-	}
-	for _, r := range rs {
-		out[r.fn] = r
-	}
-	return out
-}
 
 // kernel assembles a model.Kernel from a table.
 func (t table) kernel(name string, files []model.File, ops []model.OpKind) *model.Kernel {
