@@ -1,7 +1,6 @@
 package invariants
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -104,15 +103,7 @@ func TestWorkersAgree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		opt := explore.Options{Workers: w}
-		r, err := explore.Run(context.Background(), m, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rf, err := c.Analyze(context.Background(), opt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r, rf := searchWith(t, m, c, explore.Options{Workers: w})
 		got = append(got, outcome{c.Edges(), c.Coverage(), r.Findings, rf})
 	}
 	if d := cmp.Diff(got[0], got[1], cmpopts.IgnoreUnexported(explore.Finding{})); d != "" {

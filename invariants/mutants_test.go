@@ -310,10 +310,15 @@ func TestWitnessLimit(t *testing.T) {
 	}
 }
 
-// search explores m and analyses what c gathered.
+// search explores m on two workers and analyses what c gathered.
 func search(t *testing.T, m *model.Machine, c *Checker) (*explore.Result, []RunFinding) {
 	t.Helper()
-	opt := explore.Options{Workers: 2}
+	return searchWith(t, m, c, explore.Options{Workers: 2})
+}
+
+// searchWith is search with the given options.
+func searchWith(t *testing.T, m *model.Machine, c *Checker, opt explore.Options) (*explore.Result, []RunFinding) {
+	t.Helper()
 	r, err := explore.Run(context.Background(), m, opt)
 	if err != nil {
 		t.Fatal(err)
