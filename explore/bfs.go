@@ -124,7 +124,7 @@ func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string
 		b.best = map[string]uint32{}
 	}
 	for range opt.Workers {
-		b.exps = append(b.exps, newExpander(m))
+		b.exps = append(b.exps, newExpander(m, b.set.contains))
 	}
 	for range batchSize / chunkSize {
 		b.chunks = append(b.chunks, newChunk[S](b.foundBefore))
@@ -165,7 +165,17 @@ func (b *bfs[S]) result() *Result {
 		Depth:       int(b.depth.Load()),
 		Limit:       b.limit,
 		StoreBytes:  b.set.bytes(),
+		Ample:       b.ample(),
 	}
+}
+
+// ample is the number of states reduced to an ample set so far.
+func (b *bfs[S]) ample() int64 {
+	var n int64
+	for _, e := range b.exps {
+		n += e.ample
+	}
+	return n
 }
 
 func (b *bfs[S]) newID(parent uint32, a Action, actor int32) uint32 {
@@ -334,13 +344,15 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
 			for _, v := range t.Violations {
 				ch.viols = append(ch.viols, pending{node: int32(i), succ: int32(k), v: v})
 			}
-			if !isFatal(t.Violations) {
+			if t.entered() {
 				j := shardOf(t.fp)
 				ch.byShard[j] = append(ch.byShard[j], int32(k))
 				ch.fpByShard[j] = append(ch.fpByShard[j], t.fp)
 			}
+			if !t.deferred {
+				transitions++
+			}
 		}
-		transitions += int64(ch.out.n - start)
 	}
 	b.transitions.Add(transitions)
 }
@@ -457,7 +469,7 @@ func (b *bfs[S]) appendTracked(batch []node[S], n int, next []node[S]) []node[S]
 	for _, ch := range b.chunks[:n] {
 		for k, isNew := range ch.isNew {
 			if !isNew {
-				if t := &ch.out.items[k]; !isFatal(t.Violations) {
+				if t := &ch.out.items[k]; t.entered() {
 					b.reconsider(batch[ch.owner[k]].id, t)
 				}
 				continue

@@ -85,7 +85,7 @@ func runDFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 		return Progress{States: states.Load(), Transitions: transitions.Load(), Depth: int(depth.Load())}
 	})
 	defer stop()
-	e := newExpander(m)
+	e := newExpander(m, set.contains)
 	out.found = f.has // the first finding of a name is the one kept
 	// record keeps vif it is the first violation of its name, with the
 	// current path as its trace: v is a violation of the path's last state
@@ -111,14 +111,18 @@ func runDFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 		for _, v := range e.expand(&path.at(d).s, fp, &out) {
 			record(v)
 		}
-		transitions.Add(int64(out.n))
+		n := int64(0)
 		for k := 0; k < out.n; k++ {
+			if !out.items[k].deferred {
+				n++
+			}
 			for _, v := range out.items[k].Violations {
 				record(v, out.items[k].Action)
 			}
 		}
+		transitions.Add(n)
 		for k := out.n - 1; k >= 0; k-- {
-			if t := &out.items[k]; !isFatal(t.Violations) {
+			if t := &out.items[k]; t.entered() {
 				pending.push(dfsSucc{fp: t.fp, act: t.Action})
 			}
 		}
@@ -195,5 +199,6 @@ func runDFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 		Depth:       maxDepth,
 		Limit:       limit,
 		StoreBytes:  set.bytes(),
+		Ample:       e.ample,
 	}, nil
 }

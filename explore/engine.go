@@ -110,10 +110,13 @@ type Result struct {
 	Verdict     Verdict
 	Findings    []Finding
 	States      int64 // distinct states stored
-	Transitions int64 // transitions explored (stuttering steps excluded)
-	Depth       int   // BFS: the number of levels below the initial states; DFS: the deepest stack
-	Limit       string
-	Elapsed     time.Duration
+	Transitions int64 // transitions explored (stuttering steps and those an ample set deferred excluded)
+	// Ample is the number of states the ample-set reduction explored
+	// through a proper subset of their successors (see Succ.Safe).
+	Ample   int64
+	Depth   int // BFS: the number of levels below the initial states; DFS: the deepest stack
+	Limit   string
+	Elapsed time.Duration
 
 	StoreBytes    int64   // memory of the visited set
 	BytesPerState float64 // StoreBytes / States
@@ -195,10 +198,14 @@ type expander[S any] struct {
 	enc  []byte
 	enc2 []byte
 	vs   []Violation
+	// seen is the visited set's lookup, for the cycle proviso of the
+	// ample-set reduction; ample counts the states it reduced.
+	seen  func(uint64) bool
+	ample int64
 }
 
-func newExpander[S any](m Model[S]) *expander[S] {
-	e := &expander[S]{m: m}
+func newExpander[S any](m Model[S], seen func(uint64) bool) *expander[S] {
+	e := &expander[S]{m: m, seen: seen}
 	e.sc, _ = m.(StateChecker[S])
 	e.term, _ = m.(Terminator[S])
 	return e
@@ -218,8 +225,9 @@ func (e *expander[S]) same(s *S) bool {
 
 // expand adds the successors of s (fingerprint fp) to out and returns the
 // violations of the state itself: a state invariant, or a bad terminal
-// state. Stuttering successors (equal to s) are dropped; successors with
-// a fatal violation are kept for their violations but marked dead.
+// state. Stuttering successors (equal to s) are dropped; successors left
+// out of an ample set, or with a fatal violation, are kept for their
+// violations but not entered.
 func (e *expander[S]) expand(s *S, fp uint64, out *Successors[S]) []Violation {
 	e.vs = e.vs[:0]
 	if e.sc != nil {
@@ -240,6 +248,9 @@ func (e *expander[S]) expand(s *S, fp uint64, out *Successors[S]) []Violation {
 		w++
 	}
 	out.n = w
+	if e.seen != nil && w-start > 1 && reduce(out.items[start:w], e.seen) {
+		e.ample++
+	}
 	if w == start {
 		if e.term == nil {
 			e.vs = append(e.vs, Violation{Name: "deadlock", Message: "no action is enabled"})

@@ -60,8 +60,17 @@ type Succ[S any] struct {
 	// engine reports prefer few changes of actor, which read more easily.
 	Actor      int32
 	Violations []Violation
+	// Safe is the model's promise that this transition may be explored
+	// alone: in every reachable state where it is enabled, it commutes
+	// with every transition of every other actor, none of which can
+	// enable, disable or change it or another transition of its actor,
+	// and it changes nothing the properties read. When every successor of
+	// one actor is Safe, the engine takes them as the state's ample set
+	// and defers the others (see reduce).
+	Safe bool
 
-	fp uint64
+	fp       uint64
+	deferred bool // left out of the ample set: its violations count, its state is not entered
 }
 
 // Successors collects the successors of states. The engine reuses it, so a
@@ -85,6 +94,7 @@ func (o *Successors[S]) Add(a Action, from *S) *Succ[S] {
 	t.Next = *from
 	t.Actor = 0
 	t.Violations = t.Violations[:0]
+	t.Safe, t.deferred = false, false
 	return t
 }
 
@@ -104,3 +114,55 @@ func (o *Successors[S]) Found(name string) bool { return o.found != nil && o.fou
 
 // Reset empties the collection, keeping its buffers for reuse.
 func (o *Successors[S]) Reset() { o.n = 0 }
+
+// reduce picks the ample set of a state among its successors ts (stutter
+// steps removed): the successors of the first actor, in Expand order, that
+// are all Safe and reach only states not seen yet, when another actor has
+// successors too. It marks the other successors deferred and reports
+// whether it did.
+//
+// The ample set meets the conditions of Peled's reduction: it is not empty
+// (C0); Safe promises independence from everything outside it (C1) and
+// invisibility (C2); and a successor already seen makes the state fully
+// expanded (C3, the cycle proviso). Seen means in the visited set when the
+// state is expanded: on any cycle, the state expanded last has its cycle
+// successor stored already, so every cycle keeps a fully expanded state,
+// and since the set a BFS batch reads is the same for any number of
+// workers, so is the reduction.
+func reduce[S any](ts []Succ[S], seen func(uint64) bool) bool {
+	for i := range ts {
+		if !ts[i].Safe || triedBefore(ts, i) {
+			continue
+		}
+		a, ok, others := ts[i].Actor, true, false
+		for j := range ts {
+			switch t := &ts[j]; {
+			case t.Actor != a:
+				others = true
+			case !t.Safe || seen(t.fp):
+				ok = false
+			}
+		}
+		if !ok || !others {
+			continue
+		}
+		for j := range ts {
+			ts[j].deferred = ts[j].Actor != a
+		}
+		return true
+	}
+	return false
+}
+
+// triedBefore reports whether a successor before ts[i] has its actor.
+func triedBefore[S any](ts []Succ[S], i int) bool {
+	for _, t := range ts[:i] {
+		if t.Actor == ts[i].Actor {
+			return true
+		}
+	}
+	return false
+}
+
+// entered reports whether the search enters the successor's state (if new).
+func (t *Succ[S]) entered() bool { return !t.deferred && !isFatal(t.Violations) }

@@ -37,7 +37,7 @@ func Enabled[S any](m Model[S], s *S) []Action {
 // StateViolations returns what the model reports of s itself: its state
 // invariants and, if s is terminal, the terminal classification.
 func StateViolations[S any](m Model[S], s *S) []Violation {
-	e := newExpander(m)
+	e := newExpander(m, nil)
 	var out Successors[S]
 	return append([]Violation(nil), e.expand(s, e.fingerprint(s), &out)...)
 }
@@ -68,4 +68,19 @@ func Replay[S any](m Model[S], init int, trace []Action) ([]S, error) {
 		states = append(states, r.Next)
 	}
 	return states, nil
+}
+
+// Ample returns the actions enabled in s (stutter steps left out), in
+// Expand order, and which of them the ample-set reduction defers there.
+// It does not know what a search has seen: where the cycle proviso
+// applied, the search expanded s in full.
+func Ample[S any](m Model[S], s *S) (acts []Action, deferred []bool) {
+	e := newExpander(m, func(uint64) bool { return false })
+	var out Successors[S]
+	e.expand(s, e.fingerprint(s), &out)
+	for i := range out.n {
+		acts = append(acts, out.items[i].Action)
+		deferred = append(deferred, out.items[i].deferred)
+	}
+	return acts, deferred
 }

@@ -127,6 +127,42 @@ func shardOf(fp uint64) int { return int(fp >> (64 - shardBits)) }
 
 func (s *fpSet) insert(fp uint64) bool { return s.shards[shardOf(fp)].insert(fp) }
 
+// contains reports whether fp is in the set (in bitstate mode, whether its
+// bits are all set). It may run concurrently with other lookups, not with
+// an insert.
+func (s *fpSet) contains(fp uint64) bool { return s.shards[shardOf(fp)].contains(fp) }
+
+func (t *shard) contains(fp uint64) bool {
+	if t.bits != nil {
+		nbits := uint64(len(t.bits)) * 64
+		h1, h2 := fp<<shardBits, mum(fp, fpK2)|1
+		for i := range uint64(bitHashes) {
+			b, _ := bits.Mul64(h1+i*h2, nbits)
+			if t.bits[b>>6]&(1<<(b&63)) == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	if t.slots == nil {
+		return false
+	}
+	n := len(t.slots)
+	for i := home(fp, n); ; {
+		for _, s := range t.slots[i : i+bucketSize] {
+			switch s {
+			case 0:
+				return false
+			case fp:
+				return true
+			}
+		}
+		if i += bucketSize; i == n {
+			i = 0
+		}
+	}
+}
+
 // bytes is the memory the table occupies.
 func (s *fpSet) bytes() int64 {
 	var b int64

@@ -61,7 +61,7 @@ func TestDocumentedErrorsReached(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m.Merge = true
+		m.POR = true
 		rec.Checker = c
 		m.Check = rec
 		if _, err := explore.Run(context.Background(), m, explore.Options{Workers: 2}); err != nil {

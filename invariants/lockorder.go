@@ -244,7 +244,7 @@ func (c *Checker) WitnessModel(e Edge) (*model.Machine, error) {
 		return nil, err
 	}
 	m.Check = &edgeTarget{rules: &c.rules, kn: c.M.Kernel, edge: e}
-	m.Merge = c.M.Merge
+	m.POR = c.M.POR
 	return m, nil
 }
 

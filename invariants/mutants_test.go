@@ -225,7 +225,7 @@ func testMutation(t *testing.T, mu mutation, por bool) {
 	caught := func(name string) bool { return BaseName(name) == mu.inv && !slices.Contains(intact, name) }
 	rev := mutant(t, netbsd.Netbsd2025, mu.routine, mu.wrap)
 	m, c := build(t, rev, spec)
-	m.Merge = por
+	m.POR = por
 	r, rf := search(t, m, c)
 	want := regexp.MustCompile(mu.message)
 	if i := slices.IndexFunc(r.Findings, func(f explore.Finding) bool { return caught(f.Name) }); i >= 0 {
@@ -334,7 +334,7 @@ func searchWith(t *testing.T, m *model.Machine, c *Checker, opt explore.Options)
 func findingNames(t *testing.T, rev *model.Revision, spec string, por bool) []string {
 	t.Helper()
 	m, c := build(t, rev, spec)
-	m.Merge = por
+	m.POR = por
 	r, rf := search(t, m, c)
 	var names []string
 	for _, f := range r.Findings {

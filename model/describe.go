@@ -40,7 +40,7 @@ func (m *Machine) Describe(s *State, a explore.Action) (Step, State, *K, error) 
 		st.Action = fn + ": " + k.What
 	}
 	st.Note = m.note(k, s)
-	if m.Merge {
+	if m.POR {
 		st.Merged = append(st.Merged, k.Merged...)
 		if r := k.moverReason(); r != "" {
 			st.Merged = append(st.Merged, "ends: "+r)

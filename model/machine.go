@@ -27,13 +27,16 @@ type Machine struct {
 	// Guard turns on the lock coverage of fields (guard.go): steps record
 	// an EvField event for each marked field they write without its lock.
 	Guard bool
-	// Merge turns on the model's partial-order reduction: an actor's
-	// right-mover steps (lock acquires and the accesses those locks cover)
-	// run in one transition with its next step, and a context switch runs
-	// with its handover (a left mover) in one transition (Lipton's
-	// reduction). Every interleaving of the unmerged steps is equivalent
-	// to one of the merged system's.
-	Merge bool
+	// POR turns on the model's two partial-order reductions. Transactions
+	// (Lipton's reduction): an actor's right-mover steps (lock acquires and
+	// the accesses those locks cover) run in one transition with its next
+	// step, and a context switch runs with its handover (a left mover).
+	// Ample sets: a kernel step that is a left mover and that nothing
+	// else can enable, disable or preempt is marked Safe (safe.go), and
+	// the engine then explores it alone. Both rest on the lock discipline
+	// the lock-state invariants check: data a lock covers is accessed
+	// under it, and an unlocked access begins a step of its own (Cut).
+	POR bool
 
 	progs [MaxNames][]Op
 	init  State
@@ -253,6 +256,10 @@ func (m *Machine) try(s *State, out *explore.Successors[State], kind, cpu, arg i
 		}
 		k.out = out
 		m.finish(k, s, t)
+		if m.POR {
+			why, _ := k.unsafe(s, kind, t.Violations)
+			t.Safe = why == ""
+		}
 		m.pool.Put(k)
 	}
 }
@@ -306,7 +313,7 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 		}
 	}
 	m.exec(k)
-	if m.Merge && !k.atomic {
+	if m.POR && !k.atomic {
 		m.merge(k)
 	}
 	if k.atomic && *k.depth != 0 && !k.blocked && k.Panic == "" {
@@ -359,7 +366,7 @@ func (m *Machine) spend(s *State, ev, slot int) bool {
 }
 
 // merge extends a transition of the unreduced system while Lipton's
-// reduction allows (see Merge): through the actor's next steps while they
+// reduction allows (see POR): through the actor's next steps while they
 // are right movers, then through the handover of a context switch.
 func (m *Machine) merge(k *K) {
 	for k.rightMover() && k.done {

@@ -33,12 +33,12 @@ type K struct {
 	stalled bool // a merged transition stopped before a blocked spin-wait
 	onLock  bool // the step is blocked on a lock (not a spin-wait)
 	// The current segment (one step of the unreduced system; several make
-	// one transition when steps are merged, see Machine.Merge): where its
+	// one transition when steps are merged, see Machine.POR): where its
 	// events start, and whether it began with an unlocked access or a
 	// spin-wait (a non-mover).
 	segStart int
 	segN     bool
-	// Merged explains, with Machine.Merge, each segment after the first of
+	// Merged explains, with Machine.POR, each segment after the first of
 	// a merged transition: where it starts and why it could join.
 	Merged  []string
 	explain bool
@@ -207,15 +207,7 @@ func (k *K) owner(id uint8) uint8 {
 func (k *K) Owned(id uint8) bool { return id != LockNone && k.S.Locks[id] == k.owner(id) }
 
 // held is the set of locks the executing context holds.
-func (k *K) held() uint16 {
-	var h uint16
-	for id := uint8(1); id < NumLocks; id++ {
-		if k.S.Locks[id] != 0 && k.S.Locks[id] == k.owner(id) {
-			h |= 1 << id
-		}
-	}
-	return h
-}
+func (k *K) held() uint16 { return k.heldIn(k.S) }
 
 // Enter acquires lock id (mutex_enter, mutex_spin_enter): it begins a step,
 // enabled only while the lock is free.

@@ -29,7 +29,7 @@ func runSpec(t *testing.T, rev *model.Revision, sp *specs.Spec, por bool) outcom
 	t.Helper()
 	m, c, err := invariants.Build(rev, sp, nil)
 	require.NoError(t, err)
-	m.Merge = por
+	m.POR = por
 	r, err := explore.Run(context.Background(), m, explore.Options{})
 	require.NoError(t, err)
 	rf, err := c.Analyze(context.Background(), explore.Options{})

@@ -39,7 +39,7 @@ type Cex struct {
 	// Init is the index of the initial state the steps start from.
 	Init int `json:"init"`
 	// POR tells whether the search ran with the model's partial-order
-	// reduction (model.Machine.Merge): then a step is a transition of the
+	// reduction (model.Machine.POR): then a step is a transition of the
 	// reduced system, and replay must reduce the same way.
 	POR   bool   `json:"por"`
 	Steps []Step `json:"steps"`
@@ -88,7 +88,7 @@ func New(rev *model.Revision, spec *specs.Spec, m *model.Machine, f explore.Find
 		Spec:      SpecText{Name: spec.Name, Text: string(spec.Text)},
 		Violation: Violation{Kind: KindTransition, Name: f.Name, Message: f.Message},
 		Init:      f.Init,
-		POR:       m.Merge,
+		POR:       m.POR,
 	}
 	s := inits[f.Init]
 	for i, a := range f.Trace {

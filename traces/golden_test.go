@@ -78,7 +78,8 @@ func TestGoldenCounterexamples(t *testing.T) {
 }
 
 // TestGoldenListing pins the text listing and the Mermaid diagram of the
-// suspend-running deadlock.
+// suspend-running deadlock, and the listing with the reduction's debug
+// view (--por-explain).
 func TestGoldenListing(t *testing.T) {
 	c := suspendRunning(t)
 	r, err := Replay(machine(t, c), c)
@@ -86,15 +87,26 @@ func TestGoldenListing(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := r.Report(Options{Name: c.FileName()})
+	// The debug view of the reduction, on the deadlock found with it.
+	cp := suspendRunningWith(t, true).cex
+	mp := machine(t, cp)
+	mp.POR = true
+	rp, err := Replay(mp, cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	explained := rp.Report(Options{Name: cp.FileName(), ExplainPOR: true})
 	for _, tc := range []struct {
 		file  string
+		rep   *Report
 		write func(*Report, *bytes.Buffer) error
 	}{
-		{"suspend-running.txt", func(r *Report, b *bytes.Buffer) error { return r.WriteText(b) }},
-		{"suspend-running.mmd", func(r *Report, b *bytes.Buffer) error { return r.WriteMermaid(b) }},
+		{"suspend-running.txt", rep, func(r *Report, b *bytes.Buffer) error { return r.WriteText(b) }},
+		{"suspend-running.mmd", rep, func(r *Report, b *bytes.Buffer) error { return r.WriteMermaid(b) }},
+		{"suspend-running-por.txt", explained, func(r *Report, b *bytes.Buffer) error { return r.WriteText(b) }},
 	} {
 		var b bytes.Buffer
-		if err := tc.write(rep, &b); err != nil {
+		if err := tc.write(tc.rep, &b); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, tc.file, b.Bytes())

@@ -43,11 +43,17 @@ func machine(t testing.TB, c *Cex) *model.Machine {
 // search runs spec on rev (with the spec's invariant families) and
 // returns the counterexamples of its findings.
 func search(t testing.TB, rev *model.Revision, sp *specs.Spec, opt explore.Options) []found {
+	return searchPOR(t, rev, sp, opt, false)
+}
+
+// searchPOR is search with the model's reduction on or off.
+func searchPOR(t testing.TB, rev *model.Revision, sp *specs.Spec, opt explore.Options, por bool) []found {
 	t.Helper()
 	m, _, err := invariants.Build(rev, sp, sp.Check)
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.POR = por
 	res, err := explore.Run(context.Background(), m, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +107,10 @@ func bundledCexes(t testing.TB, firstTrace bool) []found {
 
 // suspendRunningFound is the deadlock of the bundled suspend-running spec
 // on netbsd-2025, with the spec, revision and machine that found it.
-func suspendRunningFound(t testing.TB) found {
+func suspendRunningFound(t testing.TB) found { return suspendRunningWith(t, false) }
+
+// suspendRunningWith is suspendRunningFound with the reduction on or off.
+func suspendRunningWith(t testing.TB, por bool) found {
 	t.Helper()
 	sp, err := specs.Lookup("suspend-running")
 	if err != nil {
@@ -111,7 +120,7 @@ func suspendRunningFound(t testing.TB) found {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range search(t, rev, sp, explore.Options{}) {
+	for _, f := range searchPOR(t, rev, sp, explore.Options{}, por) {
 		if f.cex.Violation.Name == "deadlock" {
 			return f
 		}

@@ -56,6 +56,7 @@ type ReportStep struct {
 	Line         string   `json:"c_line,omitempty"`        // the C line, from a source tree
 	RecordedNote string   `json:"recorded_note,omitempty"` // the file's note, when the model's differs
 	Locking      []string `json:"locking,omitempty"`       // "+p_lock" acquired, "-p_lock" released, in order
+	Reduction    []string `json:"reduction,omitempty"`     // with Options.ExplainPOR: each action enabled before the step, deferred or why not
 	Changes      []Change `json:"changes"`
 	Violations   []string `json:"violations,omitempty"` // "name: message"
 	Locks        []string `json:"locks"`                // held after the step
@@ -69,6 +70,7 @@ func (r *Run) Report(o Options) *Report {
 		CPUs: m.NCPU, Violation: r.Cex.Violation, Switches: Switches(r.Cex.Steps), Initial: snapshot(m, &r.Init),
 		Recurs: r.Recurs, Verdict: r.Verdict()}
 	prev := NewView(m, &r.Init)
+	pre := &r.Init
 	for i := range r.Steps {
 		st := &r.Steps[i]
 		v := NewView(m, &st.Post)
@@ -77,6 +79,10 @@ func (r *Run) Report(o Options) *Report {
 		if o.Source != nil {
 			rs.Line, _ = o.Source.Line(st.Source)
 		}
+		if o.ExplainPOR {
+			rs.Reduction = m.Reduction(pre)
+		}
+		pre = &st.Post
 		if st.Recorded.Note != st.Note {
 			rs.RecordedNote = st.Recorded.Note
 		}

@@ -12,6 +12,9 @@ import (
 type Options struct {
 	Name   string  // the counterexample file's name, for headers
 	Source *Source // where to read the C lines; nil: none
+	// ExplainPOR adds to each step the ample-set reduction in the state
+	// before it (model.Machine.Reduction).
+	ExplainPOR bool
 }
 
 // kindText says what each kind of violation is, for listings.
@@ -67,6 +70,12 @@ func (rs *ReportStep) writeText(w io.Writer) {
 	}
 	for _, m := range rs.Merged {
 		fmt.Fprintf(w, "        por: %s\n", m)
+	}
+	if len(rs.Reduction) > 0 {
+		fmt.Fprintf(w, "        enabled before it:\n")
+	}
+	for _, r := range rs.Reduction {
+		fmt.Fprintf(w, "          %s\n", r)
 	}
 	if len(rs.Locking) > 0 {
 		fmt.Fprintf(w, "        locking: %s\n", strings.Join(rs.Locking, " "))

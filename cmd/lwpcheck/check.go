@@ -225,7 +225,7 @@ func checkJob(j verdict.Job, families []string, cf *checkFlags, opt explore.Opti
 	if err != nil {
 		return checkResult{}, err
 	}
-	m.Merge = cf.por == "on"
+	m.POR = cf.por == "on"
 	o := opt
 	if cf.progress || isTerminal(stderr) {
 		o.Progress = progressPrinter(stderr, j.Spec.Name+"@"+j.Rev.Name)

@@ -14,7 +14,7 @@ import (
 
 var replayVerb = &verb{
 	name:  "replay",
-	usage: "lwpcheck replay CEX [--step] [--source DIR] [--format text|json|html|dot|mermaid]",
+	usage: "lwpcheck replay CEX [--step] [--source DIR] [--por-explain] [--format text|json|html|dot|mermaid]",
 	doc: `Re-execute a counterexample file (*.cex.json, written by check --cex-dir) on
 the model built from its embedded spec and its revision, with every invariant
 family, and list it: each step's actor and CPU, kernel function and
@@ -23,7 +23,10 @@ NetBSD source tree), the state change, the locks held and the process
 counters. --step walks the steps interactively (commands on standard input:
 n, b, j N, q). The other formats export the replay: json (machine-readable
 steps), html (one self-contained page with a timeline), dot (Graphviz) and
-mermaid (a sequence diagram).
+mermaid (a sequence diagram). --por-explain is the reduction's debug view:
+before each step it lists every action enabled in that state and whether the
+ample-set reduction deferred it, took it, or why it could not (the "por:"
+lines, always shown, say why steps were merged into one transition).
 Exit 0 when the recorded violation recurs, 1 when the steps replay but it no
 longer occurs (the model changed), 2 when the file is malformed or a step
 cannot be executed (the first such step is named).`,
@@ -35,9 +38,10 @@ cannot be executed (the first such step is named).`,
 }
 
 type replayFlags struct {
-	step   bool
-	source string
-	format string
+	step       bool
+	source     string
+	format     string
+	explainPOR bool
 }
 
 func newReplayFlags() (*flag.FlagSet, *replayFlags) {
@@ -46,6 +50,7 @@ func newReplayFlags() (*flag.FlagSet, *replayFlags) {
 	fs.BoolVar(&r.step, "step", false, "walk the steps interactively, reading commands from standard input")
 	fs.StringVar(&r.source, "source", "", "NetBSD source tree to print the C lines from (DIR/sys/kern/kern_lwp.c ...)")
 	fs.StringVar(&r.format, "format", "text", "output: text, json, html, dot or mermaid")
+	fs.BoolVar(&r.explainPOR, "por-explain", false, "list, before each step, every enabled action and whether the ample-set reduction deferred it, took it, or why it could not")
 	return fs, r
 }
 
@@ -81,7 +86,7 @@ func runReplay(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	o := traces.Options{Name: filepath.Base(path)}
+	o := traces.Options{Name: filepath.Base(path), ExplainPOR: rf.explainPOR}
 	if rf.source != "" {
 		if st, err := os.Stat(rf.source); err != nil || !st.IsDir() {
 			return exitUsage, usagef("--source %s: not a directory", rf.source)
@@ -122,7 +127,7 @@ func replayFile(path string) (*traces.Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	m.Merge = c.POR
+	m.POR = c.POR
 	run, err := traces.Replay(m, c)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -73,6 +73,8 @@ func TestReplayFormats(t *testing.T) {
 		{[]string{path, "--format=html"}, "<!DOCTYPE html>", `<div id="timeline"`},
 		{[]string{path, "--format", "dot"}, "digraph cex {\n", " -> s1 ["},
 		{[]string{path, "--format", "mermaid"}, "---\ntitle: ", "\nsequenceDiagram\n"},
+		{[]string{path, "--por-explain"}, "counterexample: ", "\n        enabled before it:\n          [cpu0 syscall] LWP 1 syscall: sys__lwp_create"},
+		{[]string{path, "--por-explain", "--format", "json"}, "{\n", `"reduction": [`},
 	} {
 		t.Run(strings.Join(tc.args[1:], " "), func(t *testing.T) {
 			out, errs, code := replayOut(tc.args...)

@@ -21,7 +21,7 @@ func TestExpandDoesNotAllocate(t *testing.T) {
 	for _, por := range []bool{false, true} {
 		m, _, err := invariants.Build(Netbsd2025, sp, nil)
 		require.NoError(t, err)
-		m.Merge = por
+		m.POR = por
 		var out explore.Successors[model.State]
 		s := m.Init()[0]
 		checked := 0

@@ -271,7 +271,7 @@ lwps:
 `)
 	m, err := model.New(Netbsd2025.Kernel, sp)
 	require.NoError(t, err)
-	m.Merge = true
+	m.POR = true
 	s := m.Init()[0]
 	acts := explore.Enabled[model.State](m, &s)
 	require.NotEmpty(t, acts)
