@@ -3,7 +3,6 @@ package explore
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,9 +18,61 @@ import (
 // workers.
 const (
 	chunkSize = 64
-	batchSize = 1 << 15
+	batchBits = 15
+	batchSize = 1 << batchBits
 	noParent  = ^uint32(0)
 )
+
+// levelBuf holds the states of one level in blocks of batchSize nodes, so
+// that a batch is one block and a growing level never copies the states
+// it holds. The first block starts small and grows by doubling up to
+// batchSize (small searches stay small); the others are full size. The
+// blocks are kept when the buffer is emptied, for the level after next.
+type levelBuf[S any] struct {
+	blocks [][]node[S] // block i holds nodes i*batchSize on; len is its room
+	n      int
+}
+
+func (l *levelBuf[S]) at(i int) *node[S] { return &l.blocks[i>>batchBits][i&(batchSize-1)] }
+
+// batch returns batch k, the nodes of block k.
+func (l *levelBuf[S]) batch(k int) []node[S] {
+	return l.blocks[k][:min(batchSize, l.n-k*batchSize)]
+}
+
+func (l *levelBuf[S]) batches() int { return (l.n + batchSize - 1) / batchSize }
+
+// grow makes room for k more nodes.
+func (l *levelBuf[S]) grow(k int) {
+	need := l.n + k
+	if len(l.blocks) == 0 {
+		l.blocks = append(l.blocks, make([]node[S], min(max(need, chunkSize), batchSize)))
+	}
+	if first := l.blocks[0]; len(first) < batchSize && need > len(first) {
+		b := make([]node[S], min(max(need, 2*len(first)), batchSize))
+		copy(b, first[:l.n])
+		l.blocks[0] = b
+	}
+	for len(l.blocks)*batchSize < need {
+		l.blocks = append(l.blocks, make([]node[S], batchSize))
+	}
+}
+
+func (l *levelBuf[S]) push(v node[S]) {
+	l.grow(1)
+	*l.at(l.n) = v
+	l.n++
+}
+
+// bytes is the memory of the blocks.
+func (l *levelBuf[S]) bytes() int64 {
+	var v node[S]
+	n := 0
+	for _, b := range l.blocks {
+		n += len(b)
+	}
+	return int64(n) * int64(unsafe.Sizeof(v))
+}
 
 type node[S any] struct {
 	s  S
@@ -239,7 +290,7 @@ func (b *bfs[S]) done() bool {
 }
 
 func (b *bfs[S]) run() {
-	var frontier, next []node[S]
+	var frontier, next levelBuf[S]
 	exp := b.exps[0]
 	for i, s := range b.m.Init() {
 		fp := exp.fingerprint(&s)
@@ -250,11 +301,11 @@ func (b *bfs[S]) run() {
 			b.limit = "max-states"
 			break
 		}
-		frontier = append(frontier, node[S]{s: s, fp: fp, id: b.newID(noParent, Action(i), -1)})
+		frontier.push(node[S]{s: s, fp: fp, id: b.newID(noParent, Action(i), -1)})
 		b.states.Add(1)
 	}
-	b.queue.Store(int64(len(frontier)))
-	for level := 0; len(frontier) > 0 && !b.done(); level++ {
+	b.queue.Store(int64(frontier.n))
+	for level := 0; frontier.n > 0 && !b.done(); level++ {
 		if b.need != nil && len(b.f.list) == len(b.need) {
 			break
 		}
@@ -263,8 +314,8 @@ func (b *bfs[S]) run() {
 			clear(b.levelIdx)
 		}
 		b.depth.Store(int64(level))
-		for lo := 0; lo < len(frontier) && !b.done(); lo += batchSize {
-			batch := frontier[lo:min(lo+batchSize, len(frontier))]
+		for k := 0; k < frontier.batches() && !b.done(); k++ {
+			batch := frontier.batch(k)
 			n := (len(batch) + chunkSize - 1) / chunkSize
 			b.parallel(n, func(w, c int) { b.expandChunk(b.exps[w], batch, c) })
 			if b.aborted.Load() {
@@ -276,15 +327,16 @@ func (b *bfs[S]) run() {
 				break
 			}
 			b.parallel(numShards, func(_, j int) { b.insertShard(j, n) })
-			next = b.appendNew(batch, n, next)
-			b.queue.Store(int64(len(frontier) - lo - len(batch) + len(next)))
-			if b.opt.MaxMemory > 0 && b.memory(frontier, next) > b.opt.MaxMemory {
+			b.appendNew(batch, n, &next)
+			b.queue.Store(int64(frontier.n - k*batchSize - len(batch) + next.n))
+			if b.opt.MaxMemory > 0 && b.memory(&frontier, &next) > b.opt.MaxMemory {
 				b.limit = "max-memory"
 			}
 		}
-		frontier, next = next, frontier[:0]
+		frontier, next = next, frontier
+		next.n = 0
 	}
-	if b.limit == "" && b.ctx.Err() != nil && len(frontier) > 0 {
+	if b.limit == "" && b.ctx.Err() != nil && frontier.n > 0 {
 		b.limit = "time"
 	}
 }
@@ -407,14 +459,15 @@ func (b *bfs[S]) insertShard(j, n int) {
 	}
 }
 
-func (b *bfs[S]) appendNew(batch []node[S], n int, next []node[S]) []node[S] {
+func (b *bfs[S]) appendNew(batch []node[S], n int, next *levelBuf[S]) {
 	b.parallel(n, func(_, c int) { b.chunks[c].gather() })
 	if b.track {
-		return b.appendTracked(batch, n, next)
+		b.appendTracked(batch, n, next)
+		return
 	}
 	// Place each chunk's new states after those of the chunks before it,
 	// up to the state limit, then copy them in parallel.
-	base := len(next)
+	base := next.n
 	total := 0
 	for _, ch := range b.chunks[:n] {
 		ch.at, ch.take = base+total, ch.nNew
@@ -427,7 +480,8 @@ func (b *bfs[S]) appendNew(batch []node[S], n int, next []node[S]) []node[S] {
 		}
 		total += ch.take
 	}
-	next = slices.Grow(next, total)[:base+total]
+	next.grow(total)
+	next.n += total
 	b.parallel(n, func(_, c int) {
 		ch := b.chunks[c]
 		at, left := ch.at, ch.take
@@ -437,14 +491,13 @@ func (b *bfs[S]) appendNew(batch []node[S], n int, next []node[S]) []node[S] {
 			}
 			if isNew {
 				t := &ch.out.items[k]
-				next[at] = node[S]{s: t.Next, fp: t.fp}
+				*next.at(at) = node[S]{s: t.Next, fp: t.fp}
 				at++
 				left--
 			}
 		}
 	})
 	b.states.Add(int64(total))
-	return next
 }
 
 // gather turns the insert phase's per-shard answers into isNew, in the
@@ -465,7 +518,7 @@ func (ch *chunk[S]) gather() {
 
 // appendTracked appends the new states one by one in global order, giving
 // them parent links (the trace pass).
-func (b *bfs[S]) appendTracked(batch []node[S], n int, next []node[S]) []node[S] {
+func (b *bfs[S]) appendTracked(batch []node[S], n int, next *levelBuf[S]) {
 	for _, ch := range b.chunks[:n] {
 		for k, isNew := range ch.isNew {
 			if !isNew {
@@ -477,24 +530,22 @@ func (b *bfs[S]) appendTracked(batch []node[S], n int, next []node[S]) []node[S]
 			t := &ch.out.items[k]
 			if b.opt.MaxStates > 0 && b.states.Load() >= b.opt.MaxStates {
 				b.limit = "max-states"
-				return next
+				return
 			}
 			id := b.newID(batch[ch.owner[k]].id, t.Action, t.Actor)
 			b.levelIdx[t.fp] = id
-			next = append(next, node[S]{s: t.Next, fp: t.fp, id: id})
+			next.push(node[S]{s: t.Next, fp: t.fp, id: id})
 			b.states.Add(1)
 		}
 	}
-	return next
 }
 
 // memory estimates the bytes the search holds: the visited set, the two
 // levels and the batch buffers. (The trace pass, which alone keeps parent
 // links, runs without a memory limit.)
-func (b *bfs[S]) memory(frontier, next []node[S]) int64 {
-	var n node[S]
+func (b *bfs[S]) memory(frontier, next *levelBuf[S]) int64 {
 	var t Succ[S]
-	total := b.set.bytes() + int64(cap(frontier)+cap(next))*int64(unsafe.Sizeof(n))
+	total := b.set.bytes() + frontier.bytes() + next.bytes()
 	for _, ch := range b.chunks {
 		total += int64(len(ch.out.items)) * int64(unsafe.Sizeof(t))
 	}

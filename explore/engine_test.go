@@ -172,3 +172,29 @@ func TestBitstate(t *testing.T) {
 		assert.Less(t, small.Coverage, 0.9)
 	}
 }
+
+func TestLevelBuf(t *testing.T) {
+	var l levelBuf[gridState]
+	for i := range batchSize + 10 {
+		l.push(node[gridState]{s: gridState{x: uint16(i)}})
+	}
+	l.grow(2 * batchSize)
+	at := l.n
+	l.n += 2 * batchSize
+	for i := at; i < l.n; i++ {
+		l.at(i).s.x = uint16(i)
+	}
+	require.Equal(t, 4, l.batches())
+	for k := range l.batches() {
+		b := l.batch(k)
+		for i := range b {
+			require.Equal(t, uint16(k*batchSize+i), b[i].s.x, "batch %d node %d", k, i)
+		}
+	}
+	assert.Len(t, l.batch(3), 10)
+	// Emptied, it keeps its blocks and starts again at 0.
+	l.n = 0
+	l.push(node[gridState]{s: gridState{x: 7}})
+	assert.Equal(t, uint16(7), l.batch(0)[0].s.x)
+	assert.Len(t, l.blocks, 4)
+}
