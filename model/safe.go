@@ -43,16 +43,8 @@ func (k *K) unsafe(pre *State, kind int, vs []explore.Violation) (string, *Event
 	switch {
 	case kind != actStep || k.Cur < 0:
 		return "it is not an LWP's kernel step (a syscall entry, a trap, a tick, a callout or an environment event)", nil
-	case k.stalled:
-		return "the next step spins", nil
-	case k.segN:
-		return "it begins with an unlocked access or a spin-wait", nil
-	case k.offCPU:
-		return "it switches away", nil
-	case k.Panic != "":
-		return "it panics", nil
-	case *k.depth == 0 && !k.atomic: // a handover runs on a scratch stack
-		return "it returns to user space", nil
+	case k.ends() != "":
+		return k.ends(), nil
 	case len(vs) > 0:
 		return "a check reports it", nil
 	case pre.Env.Migrate > 0:

@@ -43,10 +43,10 @@ func TestUnsafe(t *testing.T) {
 			k.Events = append(k.Events, Event{Kind: EvAcquire, Lock: LockProc})
 		}, "it acquires p_lock"},
 		{"unlocked access", func(k *K, _ *State, _ *int, _ *[]explore.Violation) { k.segN = true },
-			"it begins with an unlocked access or a spin-wait"},
+			"it began with an unlocked access or a spin-wait"},
 		{"spin next", func(k *K, _ *State, _ *int, _ *[]explore.Violation) { k.stalled = true }, "the next step spins"},
-		{"switch", func(k *K, _ *State, _ *int, _ *[]explore.Violation) { k.offCPU = true }, "it switches away"},
-		{"return", func(k *K, _ *State, _ *int, _ *[]explore.Violation) { *k.depth = 0 }, "it returns to user space"},
+		{"switch", func(k *K, _ *State, _ *int, _ *[]explore.Violation) { k.offCPU = true }, "it switched away"},
+		{"return", func(k *K, _ *State, _ *int, _ *[]explore.Violation) { *k.depth = 0 }, "it returned to user space"},
 		{"finding", func(_ *K, _ *State, _ *int, vs *[]explore.Violation) {
 			*vs = append(*vs, explore.Violation{Name: "x"})
 		}, "a check reports it"},

@@ -412,22 +412,33 @@ func (k *K) moverReason() string {
 	return why
 }
 
-// notMover is why the segment just run is not a right mover, "" if it
-// is, and the event that makes it so, if one does.
-func (k *K) notMover() (string, *Event) {
+// ends says why the transition just run had to end where it did, as
+// neither reduction lets it go on: a spin-wait ahead, an unlocked access, a
+// switch, a block, a panic or the return to user space; "" if none of
+// these.
+func (k *K) ends() string {
 	switch {
 	case k.stalled:
-		return "the next step spins", nil
+		return "the next step spins"
 	case k.segN:
-		return "it began with an unlocked access or a spin-wait", nil
+		return "it began with an unlocked access or a spin-wait"
 	case k.offCPU:
-		return "it switched away", nil
+		return "it switched away"
 	case k.blocked:
-		return "it is blocked", nil
+		return "it is blocked"
 	case k.Panic != "":
-		return "it panicked", nil
-	case *k.depth == 0:
-		return "it returned to user space", nil
+		return "it panicked"
+	case *k.depth == 0 && k.frames != &k.scratch: // an LWP's own stack emptied
+		return "it returned to user space"
+	}
+	return ""
+}
+
+// notMover is why the segment just runis not a right mover, "" if it
+// is, and the event that makes it so, if one does.
+func (k *K) notMover() (string, *Event) {
+	if why := k.ends(); why != "" {
+		return why, nil
 	}
 	for i := range k.Events[k.segStart:] {
 		e := &k.Events[k.segStart+i]
