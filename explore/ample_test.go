@@ -13,7 +13,7 @@ import (
 // workers is a model for the ample-set reduction: each of n actors counts
 // its own counter up to k in Safe steps, then publishes its number to a
 // shared log in an unsafe step; the third publish, if the model asks for
-// it, is a violation of that step.Every terminal
+// it, is a violation of that step. Every terminal
 // state (one per publishing order) is a finding of its own, so the
 // findings tell which terminal states a search met.
 type workers struct {
@@ -94,7 +94,7 @@ func TestAmplePreservesTerminalsAndViolations(t *testing.T) {
 
 // toggler is the ignoring problem: actor 0 flips a bit forever in Safe
 // steps, actor 1 can make one unsafe step to a bad state (a state
-// invariant: the violation needs the state entered).An ample set of
+// invariant: the violation needs the state entered). An ample set of
 // actor 0's step alone in every state would ignore actor 1 for ever.
 type toggler struct{}
 
@@ -136,4 +136,31 @@ func TestAmpleCycleProviso(t *testing.T) {
 	b.run()
 	assert.Empty(t, b.f.list)
 	assert.EqualValues(t, 2, b.states.Load())
+}
+
+// fatalSafe has a Safe step with a fatal violation: it cannot form an
+// ample set, or the state would keep no successor to explore.
+type fatalSafe struct{}
+
+func (fatalSafe) Init() []togglerState { return []togglerState{{}} }
+
+func (fatalSafe) Expand(s *togglerState, out *Successors[togglerState]) {
+	if s.x == 0 {
+		t := out.Add(0, s)
+		t.Next.x, t.Safe = 1, true
+		t.Violations = append(t.Violations, Violation{Name: "panic", Fatal: true})
+	}
+	if s.bad == 0 {
+		t := out.Add(1, s)
+		t.Next.bad, t.Actor = 1, 1
+	}
+}
+
+func (fatalSafe) Encode(s *togglerState, buf []byte) []byte { return append(buf, s.x, s.bad) }
+
+func TestAmpleSkipsVisibleSteps(t *testing.T) {
+	r, err := Run(context.Background(), fatalSafe{}, Options{Workers: 1})
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, r.States, "actor 1's step is explored")
+	assert.Zero(t, r.Ample)
 }

@@ -13,7 +13,8 @@ import (
 type Search int
 
 const (
-	// BFS explores level by level: every counterexample is a shortest one.
+	// BFS explores level by level: every counterexample is a shortest one
+	// (of the reduced system, if the model marks Safe transitions).
 	BFS Search = iota
 	// DFS explores depth first, with one worker.
 	DFS

@@ -55,22 +55,25 @@ type Terminator[S any] interface {
 // Succ is one successor being built by Expand.
 type Succ[S any] struct {
 	Action Action
-	Next   S
 	// Actor is who takes the action (a process, a CPU): the traces the
-	// engine reports prefer few changes of actor, which read more easily.
-	Actor      int32
-	Violations []Violation
+	// engine reports prefer few changes of actor, which read more easily,
+	// and an ample set is the successors of one actor.
+	Actor int32
 	// Safe is the model's promise that this transition may be explored
 	// alone: in every reachable state where it is enabled, it commutes
 	// with every transition of every other actor, none of which can
-	// enable, disable or change it or another transition of its actor,
-	// and it changes nothing the properties read. When every successor of
-	// one actor is Safe, the engine takes them as the state's ample set
-	// and defers the others (see reduce).
-	Safe bool
-
-	fp       uint64
+	// enable, disable or change it or another transition of its actor
+	// (another nondeterministic choice included), and it changes nothing
+	// the properties read. When every successor of one actor is Safe, the
+	// engine may take them as the state's ample set and defer the others
+	// (see reduce).
+	Safe     bool
 	deferred bool // left out of the ample set: its violations count, its state is not entered
+
+	Next       S
+	Violations []Violation
+
+	fp uint64
 }
 
 // Successors collects the successors of states. The engine reuses it, so a
@@ -117,18 +120,20 @@ func (o *Successors[S]) Reset() { o.n = 0 }
 
 // reduce picks the ample set of a state among its successors ts (stutter
 // steps removed): the successors of the first actor, in Expand order, that
-// are all Safe and reach only states not seen yet, when another actor has
-// successors too. It marks the other successors deferred and reports
-// whether it did.
+// are all Safe, report no violation and reach only states not seen yet,
+// when another actor has successors too. It marks the other successors
+// deferred and reports whether it did.
 //
 // The ample set meets the conditions of Peled's reduction: it is not empty
 // (C0); Safe promises independence from everything outside it (C1) and
-// invisibility (C2); and a successor already seen makes the state fully
-// expanded (C3, the cycle proviso). Seen means in the visited set when the
-// state is expanded: on any cycle, the state expanded last has its cycle
-// successor stored already, so every cycle keeps a fully expanded state,
-// and since the set a BFS batch reads is the same for any number of
-// workers, so is the reduction.
+// invisibility (C2), which a successor with a violation cannot have; and
+// an actor with a successor already seen is not taken (C3, the cycle
+// proviso), so that if no other actor qualifies the state is expanded in
+// full. Seen means in the visited set when the state is expanded: on any
+// cycle, the state expanded last has its cycle successor stored already,
+// so every cycle keeps a state that is not reduced through the cycle's
+// step. A BFS expands a batch while no insert runs, so what it reads of
+// the set, and the reduction, are the same for any number of workers.
 func reduce[S any](ts []Succ[S], seen func(uint64) bool) bool {
 	for i := range ts {
 		if !ts[i].Safe || triedBefore(ts, i) {
@@ -139,7 +144,7 @@ func reduce[S any](ts []Succ[S], seen func(uint64) bool) bool {
 			switch t := &ts[j]; {
 			case t.Actor != a:
 				others = true
-			case !t.Safe || seen(t.fp):
+			case !t.Safe || len(t.Violations) > 0 || seen(t.fp):
 				ok = false
 			}
 		}

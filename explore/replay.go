@@ -71,9 +71,9 @@ func Replay[S any](m Model[S], init int, trace []Action) ([]S, error) {
 }
 
 // Ample returns the actions enabled in s (stutter steps left out), in
-// Expand order, and which of them the ample-set reduction defers there.
-// It does not know what a search has seen: where the cycle proviso
-// applied, the search expanded s in full.
+// Expand order, and which of them the ample-set reduction defers there,
+// as if no successor had been seen: a search that had seen one may have
+// taken another actor's ample set, or none.
 func Ample[S any](m Model[S], s *S) (acts []Action, deferred []bool) {
 	e := newExpander(m, func(uint64) bool { return false })
 	var out Successors[S]

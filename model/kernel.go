@@ -63,13 +63,6 @@ type Kernel struct {
 	// that the clock fires on its own (cv_timedwait), as opposed to a
 	// park timeout, which is an environment event.
 	ClockTimeout func(s *State, slot int) bool
-	// UnlockedReads says which data a transition from pre to post changed
-	// that the revision reads somewhere without the lock that covers it (a
-	// Cut or an Await), as a constant phrase ("it changes ..."); "" if
-	// none.Such a transition does not commute with the
-	// read, so it is never explored alone (safe.go). nil: the revision
-	// has not said, and no transition is.
-	UnlockedReads func(pre, post *State) string
 }
 
 // Supports reports whether the kernel implements op.

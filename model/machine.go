@@ -27,15 +27,15 @@ type Machine struct {
 	// Guard turns on the lock coverage of fields (guard.go): steps record
 	// an EvField event for each marked field they write without its lock.
 	Guard bool
-	// POR turns on the model's two partial-order reductions. Transactions
+	// POR turns on the model's partial-order reduction, transactions
 	// (Lipton's reduction): an actor's right-mover steps (lock acquires and
 	// the accesses those locks cover) run in one transition with its next
 	// step, and a context switch runs with its handover (a left mover).
-	// Ample sets: a kernel step that is a left mover and that nothing
-	// else can enable, disable or preempt is marked Safe (safe.go), and
-	// the engine then explores it alone. Both rest on the lock discipline
-	// the lock-state invariants check: data a lock covers is accessed
-	// under it, and an unlocked access begins a step of its own (Cut).
+	// Every interleaving of the unmerged steps is equivalent to one of the
+	// merged system's, given the lock discipline the lock-state invariants
+	// check: data a lock covers is accessed under it, and an unlocked
+	// access begins a step of its own (Cut). The model marks no
+	// transition for the engine's ample sets (reduction.go).
 	POR bool
 
 	progs [MaxNames][]Op
@@ -256,10 +256,6 @@ func (m *Machine) try(s *State, out *explore.Successors[State], kind, cpu, arg i
 		}
 		k.out = out
 		m.finish(k, s, t)
-		if m.POR {
-			why, _ := k.unsafe(s, kind, t.Violations)
-			t.Safe = why == ""
-		}
 		m.pool.Put(k)
 	}
 }

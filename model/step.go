@@ -207,7 +207,15 @@ func (k *K) owner(id uint8) uint8 {
 func (k *K) Owned(id uint8) bool { return id != LockNone && k.S.Locks[id] == k.owner(id) }
 
 // held is the set of locks the executing context holds.
-func (k *K) held() uint16 { return k.heldIn(k.S) }
+func (k *K) held() uint16 {
+	var h uint16
+	for id := uint8(1); id < NumLocks; id++ {
+		if k.S.Locks[id] != 0 && k.S.Locks[id] == k.owner(id) {
+			h |= 1 << id
+		}
+	}
+	return h
+}
 
 // Enter acquires lock id (mutex_enter, mutex_spin_enter): it begins a step,
 // enabled only while the lock is free.
@@ -421,7 +429,7 @@ func (k *K) ends() string {
 	case k.stalled:
 		return "the next step spins"
 	case k.segN:
-		return "it began with an unlocked access or a spin-wait"
+		return "it began with an unlocked access, a try-lock or a spin-wait"
 	case k.offCPU:
 		return "it switched away"
 	case k.blocked:
@@ -434,7 +442,7 @@ func (k *K) ends() string {
 	return ""
 }
 
-// notMover is why the segment just runis not a right mover, "" if it
+// notMover is why the segment just run is not a right mover, "" if it
 // is, and the event that makes it so, if one does.
 func (k *K) notMover() (string, *Event) {
 	if why := k.ends(); why != "" {

@@ -56,7 +56,7 @@ type ReportStep struct {
 	Line         string   `json:"c_line,omitempty"`        // the C line, from a source tree
 	RecordedNote string   `json:"recorded_note,omitempty"` // the file's note, when the model's differs
 	Locking      []string `json:"locking,omitempty"`       // "+p_lock" acquired, "-p_lock" released, in order
-	Reduction    []string `json:"reduction,omitempty"`     // with Options.ExplainPOR: each action enabled before the step, deferred or why not
+	Reduction    []string `json:"reduction,omitempty"`     // with Options.ExplainPOR: each action enabled before the step and what it depends on
 	Changes      []Change `json:"changes"`
 	Violations   []string `json:"violations,omitempty"` // "name: message"
 	Locks        []string `json:"locks"`                // held after the step

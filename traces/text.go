@@ -12,8 +12,9 @@ import (
 type Options struct {
 	Name   string  // the counterexample file's name, for headers
 	Source *Source // where to read the C lines; nil: none
-	// ExplainPOR adds to each step the ample-set reduction in the state
-	// before it (model.Machine.Reduction).
+	// ExplainPOR adds to each step the reduction in the state before it:
+	// each enabled action and what makes it depend on the others
+	// (model.Machine.Reduction).
 	ExplainPOR bool
 }
 

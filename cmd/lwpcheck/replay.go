@@ -24,8 +24,8 @@ counters. --step walks the steps interactively (commands on standard input:
 n, b, j N, q). The other formats export the replay: json (machine-readable
 steps), html (one self-contained page with a timeline), dot (Graphviz) and
 mermaid (a sequence diagram). --por-explain is the reduction's debug view:
-before each step it lists every action enabled in that state and whether the
-ample-set reduction deferred it, took it, or why it could not (the "por:"
+before each step it lists every action enabled in that state, whether an
+ample set deferred it, and what makes it depend on the others (the "por:"
 lines, always shown, say why steps were merged into one transition).
 Exit 0 when the recorded violation recurs, 1 when the steps replay but it no
 longer occurs (the model changed), 2 when the file is malformed or a step
@@ -50,7 +50,7 @@ func newReplayFlags() (*flag.FlagSet, *replayFlags) {
 	fs.BoolVar(&r.step, "step", false, "walk the steps interactively, reading commands from standard input")
 	fs.StringVar(&r.source, "source", "", "NetBSD source tree to print the C lines from (DIR/sys/kern/kern_lwp.c ...)")
 	fs.StringVar(&r.format, "format", "text", "output: text, json, html, dot or mermaid")
-	fs.BoolVar(&r.explainPOR, "por-explain", false, "list, before each step, every enabled action and whether the ample-set reduction deferred it, took it, or why it could not")
+	fs.BoolVar(&r.explainPOR, "por-explain", false, "list, before each step, every enabled action, whether an ample set deferred it, and what makes it depend on the others")
 	return fs, r
 }
 

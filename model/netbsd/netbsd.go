@@ -101,7 +101,7 @@ type table map[uint8]routine
 func (t table) kernel(name string, files []model.File, ops []model.OpKind) *model.Kernel {
 	kn := &model.Kernel{Name: name, Files: files, Routines: make([]model.Routine, numFn), Ops: ops,
 		Syscall: fnSyscall, Trap: fnTrap, Yield: fnYield, Preempt: fnPreempt, Startup: fnStartup, Idle: fnIdle,
-		ClockTimeout: clockTimeout, UnlockedReads: unlockedReads}
+		ClockTimeout: clockTimeout}
 	for fn, r := range t {
 		kn.Routines[fn] = model.Routine{Name: r.name, File: r.file, Line: r.line, Run: r.run}
 	}
@@ -121,26 +121,4 @@ func (t table) kernel(name string, files []model.File, ops []model.OpKind) *mode
 // from park timeouts, which the spec budgets.
 func clockTimeout(s *model.State, slot int) bool {
 	return s.LWPs[slot].WChan == model.WChanLwpcv
-}
-
-// unlockedReads names what the routines read without its lock (their Cut
-// and Await calls) that a transition from pre to post changed: the
-// emptiness of p_lwpcv's sleep queue (cv_broadcast, kern_condvar.c@1.54:513),
-// LP_RUNNING of an exiting LWP (lwp_free, kern_lwp.c@1.270:1276) and an
-// LWP's l_flag (lwp_userret, kern_lwp.c@1.270:1705; sleepq_block,
-// kern_sleepq.c@1.87:419; mi_userret).
-func unlockedReads(pre, post *model.State) string {
-	if pre.Proc.NCv != post.Proc.NCv {
-		return "it changes p_lwpcv's sleep queue, which cv_broadcast tests without a lock"
-	}
-	for i := range pre.LWPs {
-		a, b := &pre.LWPs[i], &post.LWPs[i]
-		switch {
-		case a.PFlag&model.LP_RUNNING != b.PFlag&model.LP_RUNNING:
-			return "it changes LP_RUNNING, which lwp_free spins on without a lock"
-		case a.Flag != b.Flag:
-			return "it changes an l_flag, which its LWP reads without a lock"
-		}
-	}
-	return ""
 }
