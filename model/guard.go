@@ -67,9 +67,36 @@ type guarded struct {
 	at     SrcRef         // where the snapshot was taken
 }
 
+// procFields are the process's checked fields but p_lwps.
+func procFields(p *Proc) [gLists]uint8 {
+	return [gLists]uint8{p.Stat, p.SFlag, p.NLWPs, p.NRLWPs, p.NZLWPs, p.NDLWPs, p.NLWPWait, p.ZombLWP}
+}
+
+// lwpFields are an LWP's checked fields.
+func lwpFields(l *LWP) lwpGuarded {
+	return lwpGuarded{l.Flag, l.TargetCPU, l.SyncObj, l.WChan, l.PRFlag, l.Waiter, l.WaitingFor, l.RefCnt, l.SigPend, l.Ctl}
+}
+
+// unchanged reports whether s still holds what g took: then a new
+// snapshot would equal g.
+func (g *guarded) unchanged(s *State) bool {
+	p := &s.Proc
+	if g.proc != procFields(p) || g.lists[0] != p.NList || [MaxLWPs]uint8(g.lists[1:]) != p.Lwps {
+		return false
+	}
+	for b := g.listed; b != 0; b &= b - 1 {
+		i := bits.TrailingZeros8(b)
+		l := &s.LWPs[i]
+		if g.lwp[i] != lwpFields(l) || g.mutex[i] != l.Mutex || (g.idle&(1<<i) != 0) != (l.Stat == LSIDL) {
+			return false
+		}
+	}
+	return true
+}
+
 func (g *guarded) take(s *State, at SrcRef) {
 	p := &s.Proc
-	g.proc = [gLists]uint8{p.Stat, p.SFlag, p.NLWPs, p.NRLWPs, p.NZLWPs, p.NDLWPs, p.NLWPWait, p.ZombLWP}
+	g.proc = procFields(p)
 	g.lists[0] = p.NList
 	copy(g.lists[1:], p.Lwps[:])
 	g.listed, g.idle = 0, 0
@@ -89,7 +116,7 @@ func (g *guarded) take(s *State, at SrcRef) {
 // fill takes the fields of the LWP in slot i.
 func (g *guarded) fill(s *State, i int) {
 	l := &s.LWPs[i]
-	g.lwp[i] = lwpGuarded{l.Flag, l.TargetCPU, l.SyncObj, l.WChan, l.PRFlag, l.Waiter, l.WaitingFor, l.RefCnt, l.SigPend, l.Ctl}
+	g.lwp[i] = lwpFields(l)
 	g.mutex[i] = l.Mutex
 	if l.Stat == LSIDL {
 		g.idle |= 1 << i
@@ -106,6 +133,10 @@ func (k *K) guard(at SrcRef) {
 		return
 	}
 	before, now := &k.snaps[k.snapI], &k.snaps[k.snapI^1]
+	if before.unchanged(k.S) {
+		before.at = at // nothing written: the next interval starts here
+		return
+	}
 	k.snapI ^= 1
 	now.take(k.S, at)
 	if (now.proc != before.proc || now.lists != before.lists) && !k.Owned(LockProc) {
