@@ -10,14 +10,17 @@ import (
 )
 
 // The BFS is level-synchronous. A level is cut into batches, a batch into
-// chunks. Workers expand chunks in parallel; then each worker inserts the
+// chunks (of minChunk to maxChunk states: large enough that a chunk's own
+// bookkeeping, per shard, stays small beside its states, small enough that
+// every worker gets several). Workers expand chunks in parallel;then each worker inserts the
 // successors of its fingerprint shards into the visited set, taking them in
 // the batch's global order; then the new states are appended to the next
 // level, again in global order. Which successor first reaches a state, the
 // state's index and every trace are therefore the same for any number of
 // workers.
 const (
-	chunkSize = 64
+	minChunk  = 64
+	maxChunk  = 1024
 	batchBits = 15
 	batchSize = 1 << batchBits
 	noParent  = ^uint32(0)
@@ -46,7 +49,7 @@ func (l *levelBuf[S]) batches() int { return (l.n + batchSize - 1) / batchSize }
 func (l *levelBuf[S]) grow(k int) {
 	need := l.n + k
 	if len(l.blocks) == 0 {
-		l.blocks = append(l.blocks, make([]node[S], min(max(need, chunkSize), batchSize)))
+		l.blocks = append(l.blocks, make([]node[S], min(max(need, minChunk), batchSize)))
 	}
 	if first := l.blocks[0]; len(first) < batchSize && need > len(first) {
 		b := make([]node[S], min(max(need, 2*len(first)), batchSize))
@@ -104,12 +107,13 @@ type pending struct {
 }
 
 type bfs[S any] struct {
-	ctx    context.Context
-	m      Model[S]
-	opt    Options
-	exps   []*expander[S]
-	chunks []*chunk[S]
-	set    fpSet
+	ctx      context.Context
+	m        Model[S]
+	opt      Options
+	exps     []*expander[S]
+	chunks   []*chunk[S] // made as batches need them
+	chunkLen int         // the states of a chunk of the batch being explored
+	set      fpSet
 
 	// Parent links, kept only by the second pass that rebuilds traces,
 	// with each node's actor switches along its chosen path and the actor
@@ -177,14 +181,11 @@ func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string
 	for range opt.Workers {
 		b.exps = append(b.exps, newExpander(m, b.set.contains))
 	}
-	for range batchSize / chunkSize {
-		b.chunks = append(b.chunks, newChunk[S](b.foundBefore))
-	}
 	return b
 }
 
-// shardRoom is the room each chunk starts with per shard: a chunk's
-// successors (chunkSize states, a few each) spread over numShards shards.
+// shardRoom is the room each chunk starts with per shard, for a few
+// successors of each of its states spread over numShards shards.
 const shardRoom = 8
 
 func newChunk[S any](found func(string) bool) *chunk[S] {
@@ -316,7 +317,11 @@ func (b *bfs[S]) run() {
 		b.depth.Store(int64(level))
 		for k := 0; k < frontier.batches() && !b.done(); k++ {
 			batch := frontier.batch(k)
-			n := (len(batch) + chunkSize - 1) / chunkSize
+			b.chunkLen = min(max(len(batch)/(8*b.opt.Workers), minChunk), maxChunk)
+			n := (len(batch) + b.chunkLen - 1) / b.chunkLen
+			for len(b.chunks) < n {
+				b.chunks = append(b.chunks, newChunk[S](b.foundBefore))
+			}
 			b.parallel(n, func(w, c int) { b.expandChunk(b.exps[w], batch, c) })
 			if b.aborted.Load() {
 				b.limit = "time"
@@ -383,8 +388,8 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
 		b.aborted.Store(true)
 		return
 	}
-	lo := c * chunkSize
-	for i := lo; i < min(lo+chunkSize, len(batch)); i++ {
+	lo := c * b.chunkLen
+	for i := lo; i < min(lo+b.chunkLen, len(batch)); i++ {
 		start := ch.out.n
 		for _, v := range e.expand(&batch[i].s, batch[i].fp, &ch.out) {
 			ch.viols = append(ch.viols, pending{node: int32(i), succ: -1, v: v})
