@@ -112,7 +112,8 @@ type bfs[S any] struct {
 	opt      Options
 	exps     []*expander[S]
 	chunks   []*chunk[S] // made as batches need them
-	chunkLen int         // the states of a chunk of the batch being explored
+	levels   [2]levelBuf[S]
+	chunkLen int // the states of a chunk of the batch being explored
 	set      fpSet
 
 	// Parent links, kept only by the second pass that rebuilds traces,
@@ -158,6 +159,7 @@ func runBFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 	}
 	opt.Progress, opt.MaxMemory = nil, 0
 	t := newBFS(context.Background(), m, opt, need)
+	t.reuse(b)
 	t.run()
 	for i := range res.Findings {
 		j, ok := t.f.seen[res.Findings[i].Name]
@@ -169,9 +171,22 @@ func runBFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 	return res, nil
 }
 
+// reuse gives the trace pass t the buffers of the first pass b: its
+// visited set, emptied (its shards keep the size they grew to), its levels
+// and its chunks.
+func (t *bfs[S]) reuse(b *bfs[S]) {
+	t.set = b.set
+	t.set.reset()
+	t.levels = b.levels
+	t.chunks = b.chunks
+	for _, ch := range t.chunks {
+		ch.out.found = t.foundBefore
+	}
+}
+
 func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string]bool) *bfs[S] {
 	b := &bfs[S]{ctx: ctx, m: m, opt: opt, track: need != nil, need: need}
-	if opt.Bitstate > 0 {
+	if opt.Bitstate > 0 && !b.track { // the trace pass reuses the first pass's set
 		b.set.useBits(opt.Bitstate)
 	}
 	if b.track {
@@ -291,7 +306,9 @@ func (b *bfs[S]) done() bool {
 }
 
 func (b *bfs[S]) run() {
-	var frontier, next levelBuf[S]
+	frontier, next := b.levels[0], b.levels[1]
+	frontier.n, next.n = 0, 0
+	defer func() { b.levels = [2]levelBuf[S]{frontier, next} }()
 	exp := b.exps[0]
 	for i, s := range b.m.Init() {
 		fp := exp.fingerprint(&s)

@@ -127,7 +127,17 @@ func shardOf(fp uint64) int { return int(fp >> (64 - shardBits)) }
 
 func (s *fpSet) insert(fp uint64) bool { return s.shards[shardOf(fp)].insert(fp) }
 
-// contains reports whether fp is in the set (in bitstate mode, whether its
+// reset empties the set, keeping its memory.
+func (s *fpSet) reset() {
+	for i := range s.shards {
+		t := &s.shards[i]
+		clear(t.slots)
+		clear(t.bits)
+		t.n = 0
+	}
+}
+
+// contains reports whether fp is in the set(in bitstate mode, whether its
 // bits are all set). It may run concurrently with other lookups, not with
 // an insert.
 func (s *fpSet) contains(fp uint64) bool { return s.shards[shardOf(fp)].contains(fp) }
