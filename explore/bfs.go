@@ -12,7 +12,7 @@ import (
 // The BFS is level-synchronous. A level is cut into batches, a batch into
 // chunks (of minChunk to maxChunk states: large enough that a chunk's own
 // bookkeeping, per shard, stays small beside its states, small enough that
-// every worker gets several). Workers expand chunks in parallel;then each worker inserts the
+// every worker gets several). Workers expand chunks in parallel; then each worker inserts the
 // successors of its fingerprint shards into the visited set, taking them in
 // the batch's global order; then the new states are appended to the next
 // level, again in global order. Which successor first reaches a state, the
@@ -113,7 +113,8 @@ type bfs[S any] struct {
 	exps     []*expander[S]
 	chunks   []*chunk[S] // made as batches need them
 	levels   [2]levelBuf[S]
-	chunkLen int // the states of a chunk of the batch being explored
+	succPeak int64 // the most successors one batch has had, for memory
+	chunkLen int   // the states of a chunk of the batch being explored
 	set      fpSet
 
 	// Parent links, kept only by the second pass that rebuilds traces,
@@ -345,6 +346,7 @@ func (b *bfs[S]) run() {
 				break
 			}
 			b.collect(batch, n)
+			b.notePeak(n)
 			if b.done() {
 				break
 			}
@@ -567,11 +569,18 @@ func (b *bfs[S]) appendTracked(batch []node[S], n int, next *levelBuf[S]) {
 // links, runs without a memory limit.)
 func (b *bfs[S]) memory(frontier, next *levelBuf[S]) int64 {
 	var t Succ[S]
-	total := b.set.bytes() + frontier.bytes() + next.bytes()
-	for _, ch := range b.chunks {
-		total += int64(len(ch.out.items)) * int64(unsafe.Sizeof(t))
+	return b.set.bytes() + frontier.bytes() + next.bytes() + b.succPeak*int64(unsafe.Sizeof(t))
+}
+
+// notePeak updates succPeak with the batch just expanded in n chunks: the
+// count does not depend on how the batch was cut, so neither does a
+// memory limit's verdict.
+func (b *bfs[S]) notePeak(n int) {
+	var succ int64
+	for _, ch := range b.chunks[:n] {
+		succ += int64(ch.out.n)
 	}
-	return total
+	b.succPeak = max(b.succPeak, succ)
 }
 
 // startProgress calls opt.Progress periodically until the returned stop is

@@ -137,7 +137,7 @@ func (s *fpSet) reset() {
 	}
 }
 
-// contains reports whether fp is in the set(in bitstate mode, whether its
+// contains reports whether fp is in the set (in bitstate mode, whether its
 // bits are all set). It may run concurrently with other lookups, not with
 // an insert.
 func (s *fpSet) contains(fp uint64) bool { return s.shards[shardOf(fp)].contains(fp) }
