@@ -12,12 +12,12 @@ import (
 // The BFS is level-synchronous. A level is cut into batches, a batch into
 // chunks (of minChunk to maxChunk states: large enough that a chunk's own
 // bookkeeping, per shard, stays small beside its states, small enough that
-// every worker gets several). Workers expand chunks in parallel; then each worker inserts the
-// successors of its fingerprint shards into the visited set, taking them in
-// the batch's global order; then the new states are appended to the next
-// level, again in global order. Which successor first reaches a state, the
-// state's index and every trace are therefore the same for any number of
-// workers.
+// every worker gets several). Workers expand chunks in parallel; then each
+// worker inserts the successors of its fingerprint shards into the visited
+// set, taking them in the batch's global order; then the new states are
+// appended to the next level, again in global order. Which successor first
+// reaches a state, the state's index and every trace are therefore the
+// same for any number of workers.
 const (
 	minChunk  = 64
 	maxChunk  = 1024

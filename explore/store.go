@@ -46,16 +46,25 @@ func (t *shard) insert(fp uint64) bool {
 	if t.slots == nil || float64(t.n+1) > maxLoad*float64(len(t.slots)) {
 		t.grow()
 	}
+	i, found := t.probe(fp)
+	if !found {
+		t.slots[i] = fp
+		t.n++
+	}
+	return !found
+}
+
+// probe returns the slot that holds fp, or the empty slot where linear
+// probing from fp's home bucket would put it.
+func (t *shard) probe(fp uint64) (i int, found bool) {
 	n := len(t.slots)
-	for i := home(fp, n); ; {
+	for i = home(fp, n); ; {
 		for _, s := range t.slots[i : i+bucketSize] {
 			switch s {
 			case 0:
-				t.slots[i] = fp
-				t.n++
-				return true
+				return i, false
 			case fp:
-				return false
+				return i, true
 			}
 			i++
 		}
@@ -65,16 +74,20 @@ func (t *shard) insert(fp uint64) bool {
 	}
 }
 
-// insertBits sets fp's bits (double hashing from the fingerprint) and
-// reports whether any was clear: a state whose bits are all set already is
-// taken as visited, which may be a collision.
+// bit is the word and mask of fp's j-th bit in bitstate mode (double
+// hashing from the fingerprint).
+func (t *shard) bit(fp, j uint64) (w int, m uint64) {
+	b, _ := bits.Mul64(fp<<shardBits+j*(mum(fp, fpK2)|1), uint64(len(t.bits))*64)
+	return int(b >> 6), 1 << (b & 63)
+}
+
+// insertBits sets fp's bits and reports whether any was clear: a state
+// whose bits are all set already is taken as visited, which may be a
+// collision.
 func (t *shard) insertBits(fp uint64) bool {
-	nbits := uint64(len(t.bits)) * 64
-	h1, h2 := fp<<shardBits, mum(fp, fpK2)|1
 	fresh := false
-	for i := range uint64(bitHashes) {
-		b, _ := bits.Mul64(h1+i*h2, nbits)
-		w, m := b>>6, uint64(1)<<(b&63)
+	for j := range uint64(bitHashes) {
+		w, m := t.bit(fp, j)
 		if t.bits[w]&m == 0 {
 			t.bits[w] |= m
 			fresh = true
@@ -144,11 +157,8 @@ func (s *fpSet) contains(fp uint64) bool { return s.shards[shardOf(fp)].contains
 
 func (t *shard) contains(fp uint64) bool {
 	if t.bits != nil {
-		nbits := uint64(len(t.bits)) * 64
-		h1, h2 := fp<<shardBits, mum(fp, fpK2)|1
-		for i := range uint64(bitHashes) {
-			b, _ := bits.Mul64(h1+i*h2, nbits)
-			if t.bits[b>>6]&(1<<(b&63)) == 0 {
+		for j := range uint64(bitHashes) {
+			if w, m := t.bit(fp, j); t.bits[w]&m == 0 {
 				return false
 			}
 		}
@@ -157,20 +167,8 @@ func (t *shard) contains(fp uint64) bool {
 	if t.slots == nil {
 		return false
 	}
-	n := len(t.slots)
-	for i := home(fp, n); ; {
-		for _, s := range t.slots[i : i+bucketSize] {
-			switch s {
-			case 0:
-				return false
-			case fp:
-				return true
-			}
-		}
-		if i += bucketSize; i == n {
-			i = 0
-		}
-	}
+	_, found := t.probe(fp)
+	return found
 }
 
 // bytes is the memory the table occupies.

@@ -420,10 +420,9 @@ func (k *K) moverReason() string {
 	return why
 }
 
-// ends says why the transition just run had to end where it did, as
-// neither reduction lets it go on: a spin-wait ahead, an unlocked access, a
-// switch, a block, a panic or the return to user space; "" if none of
-// these.
+// ends says why the transition just run had to end where it did, whatever
+// locks it took: a spin-wait ahead, an unlocked access, a switch, a block,
+// a panic or the return to user space; "" if none of these.
 func (k *K) ends() string {
 	switch {
 	case k.stalled:
