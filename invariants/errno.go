@@ -11,7 +11,7 @@ var errnoInvariants = []*Invariant{
 		Name: "manpage-errno", Family: Errors,
 		Doc: "every result a syscall returns to user space is one its man page of the era documents, " +
 			"under the page's condition where the model can tell",
-		Source: "revision table; netbsd-2025: the _lwp_*.2 ERRORS sections of the era",
+		Source: "the revision's man pages: the ERRORS sections of the _lwp_*.2 pages of its era",
 		Step:   documentedResult, Keyed: true,
 	},
 }
@@ -64,7 +64,7 @@ func (r *rules) documented(s *model.State, slot int, op *model.Op, res model.Err
 // checkResult says what is wrong with result res of op, which documented
 // rejects.
 func (r *rules) checkResult(op *model.Op, res model.Errno) string {
-	var mp *ManPage
+	var mp *model.ManPage
 	if int(op.Kind) < len(r.pages) {
 		mp = r.pages[op.Kind]
 	}

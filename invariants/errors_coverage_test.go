@@ -69,7 +69,7 @@ func TestDocumentedErrorsReached(t *testing.T) {
 		}
 	}
 	var missing []string
-	for _, mp := range netbsd2025.ManPages {
+	for _, mp := range netbsd.Netbsd2025.Docs.ManPages {
 		for _, d := range mp.Results {
 			key := resultKey(mp.Op, d.Errno)
 			_, excused := unreachable[key]

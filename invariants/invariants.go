@@ -32,7 +32,9 @@ type Invariant struct {
 	Name   string // unique, lowercase words and C identifiers joined by '-'
 	Family string
 	Doc    string // one line
-	Source string // where the rule comes from: a seed line, a man page, a comment
+	// Source says where the rule comes from, in general; each revision's
+	// Docs.Sources cites where its own sources state it.
+	Source string
 
 	// State checks a reachable state.
 	State func(c *Checker, s *model.State) (msg string, bad bool)
@@ -98,9 +100,9 @@ type Witness struct {
 // model.Checker. Its Step and State are called concurrently by the
 // search's workers.
 type Checker struct {
-	M      *model.Machine
-	Rev    *model.Revision
-	Tables *Tables
+	M    *model.Machine
+	Rev  *model.Revision
+	Docs *model.Docs // Rev.Docs
 
 	enabled                    []*Invariant
 	state, step, terminal, run []*Invariant
@@ -112,7 +114,7 @@ type Checker struct {
 // Build makes the machine that runs spec on rev with the invariants of
 // the given families ("all" or none: every family).
 func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Machine, *Checker, error) {
-	m, err := model.New(rev.Kernel, spec)
+	m, err := model.New(rev, spec)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,12 +122,8 @@ func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Mac
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := TablesOf(rev.Name)
-	if err != nil {
-		return nil, nil, err
-	}
-	c := &Checker{M: m, Rev: rev, Tables: t}
-	if c.rules, err = compile(t, rev.Kernel); err != nil {
+	c := &Checker{M: m, Rev: rev, Docs: rev.Docs}
+	if c.rules, err = compile(rev.Docs, rev.Kernel); err != nil {
 		return nil, nil, fmt.Errorf("revision %s: %w", rev.Name, err)
 	}
 	for _, inv := range Catalog() {
@@ -219,13 +217,13 @@ func BaseName(name string) string {
 
 // Known returns the revision's entry for a finding that is a known,
 // documented disagreement between the code and its comments or man pages.
-func (c *Checker) Known(name string) (Known, bool) {
-	for _, k := range c.Tables.Known {
+func (c *Checker) Known(name string) (model.Known, bool) {
+	for _, k := range c.Docs.Known {
 		if k.Name == name {
 			return k, true
 		}
 	}
-	return Known{}, false
+	return model.Known{}, false
 }
 
 // record notes what the whole-run checks need from a step.
@@ -295,7 +293,7 @@ var catalog = slices.Concat(counterInvariants, lockOrderInvariants, lockStateInv
 			Name: "stale-lwp", Family: KAssert,
 			Doc: "no routine reads an LWP through a pointer it kept while that LWP was freed and its structure reused " +
 				"(the C code goes on reading the reused structure; the model reports it)",
-			Source: "sys_lwp.c@1.84:249-264 (sys__lwp_suspend re-reads t after cv_wait_sig); the model tells a reused LWP structure by its generation",
+			Source: "the routines that keep an LWP pointer across a sleep; the model tells a reused LWP structure by its generation",
 		},
 		{
 			Name: "model-error", Family: KAssert,

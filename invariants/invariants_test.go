@@ -48,37 +48,12 @@ func TestValidateRejects(t *testing.T) {
 	}
 }
 
-// TestTables checks that every revision has tables that compile against
-// its kernel and cover every state and every syscall it models.
-func TestTables(t *testing.T) {
+// TestRevisionsValid checks every registered revision as the checker
+// uses it (ValidateRevision).
+func TestRevisionsValid(t *testing.T) {
 	for _, rev := range revisions.All() {
-		tb, err := TablesOf(rev.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := compile(tb, rev.Kernel)
-		if err != nil {
-			t.Fatalf("%s: %v", rev.Name, err)
-		}
-		for _, st := range []uint8{model.LSIDL, model.LSRUN, model.LSSLEEP, model.LSSTOP, model.LSZOMB, model.LSONPROC, model.LSSUSPENDED} {
-			if r.stateLock[st] == nil {
-				t.Errorf("%s: no lock for %s", rev.Name, model.StatName(st))
-			}
-		}
-		for _, op := range rev.Kernel.Ops {
-			if int(op) >= len(r.pages) || r.pages[op] == nil {
-				t.Errorf("%s: no man page for %s", rev.Name, op.Syscall())
-			}
-		}
-		for _, x := range append(tb.LockOrder.Chains, LockChain{Source: "x"}) {
-			if x.Source == "" {
-				t.Errorf("%s: a lock chain without a source", rev.Name)
-			}
-		}
-		for _, tr := range tb.Transitions {
-			if tr.Source == "" {
-				t.Errorf("%s: transition %s->%s without a source", rev.Name, model.StatName(tr.From), model.StatName(tr.To))
-			}
+		if err := ValidateRevision(rev); err != nil {
+			t.Errorf("%v", err)
 		}
 	}
 }

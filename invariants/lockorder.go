@@ -19,7 +19,7 @@ var lockOrderInvariants = []*Invariant{
 	{
 		Name: "lock-order", Family: LockOrder,
 		Doc:    "no lock is acquired while holding a lock the revision's documented order puts after it",
-		Source: "revision table; netbsd-2025: kern_lwp.c@1.270:195-197, with proc_lock -> p_lock -> LWP locks from the code (sys_lwp.c@1.84:384-385, 209-222)",
+		Source: "the revision's documented lock order (its kern_lwp.c overview comment), with the orders its code follows everywhere",
 		Step:   againstOrder,
 	},
 	{
@@ -47,7 +47,7 @@ func againstOrder(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 			acq, held := model.ClassOf(e.Lock), model.ClassOf(h)
 			return fmt.Sprintf("%s acquires %s holding %s at %s: the documented order takes %s before %s (%s)",
 				actor(k, pre), model.LockName(e.Lock), model.LockName(h), c.M.Kernel.Src(e.Src), acq, held,
-				c.Tables.LockOrder.source(acq, held))
+				c.Docs.LockOrder.Source(acq, held))
 		})
 	}
 	return Fail{}, false
@@ -239,7 +239,7 @@ const edgeViolation = "lock-order-edge"
 // only check reports, as "lock-order-edge", a step that takes edge e.
 // Witness schedules replay on it.
 func (c *Checker) WitnessModel(e Edge) (*model.Machine, error) {
-	m, err := model.New(c.M.Kernel, c.M.Spec)
+	m, err := model.New(c.M.Rev, c.M.Spec)
 	if err != nil {
 		return nil, err
 	}

@@ -11,26 +11,26 @@ var lockStateInvariants = []*Invariant{
 		Name: "l_mutex-state", Family: LockState,
 		Doc: "an LWP's l_mutex is the lock the revision's table gives its state (checked where that lock is free: " +
 			"under it, a state may be mid-transition)",
-		Source: "revision table; netbsd-2025: kern_lwp.c@1.270:169-193",
+		Source: "the revision's state-to-lock table (its kern_lwp.c overview comment)",
 		State:  mutexMatchesState,
 	},
 	{
 		Name: "l_stat-locked", Family: LockState,
 		Doc:    "every l_stat change is made with the LWP's lock held",
-		Source: "kern_lwp.c@1.270:162-163",
+		Source: "the revision's kern_lwp.c overview comment: state transitions are made with the LWP's lock held",
 		Step:   statLocked,
 	},
 	{
 		Name: "l_stat-p_lock", Family: LockState,
-		Doc:    "an LWP enters or leaves LSIDL, LSZOMB, LSSTOP or LSSUSPENDED with p_lock held",
-		Source: "kern_lwp.c@1.270:199-205",
+		Doc:    "an LWP enters or leaves the states the revision lists (LSIDL, LSZOMB, LSSTOP, LSSUSPENDED) only with the process lock held",
+		Source: "the revision's kern_lwp.c overview comment on the process lock and the counters",
 		Step:   statProcLocked,
 	},
 	{
 		Name: "field-locked", Family: LockState,
 		Doc: "a step writes a field of the process, or of an LWP on p_lwps, only with the lock its marking names " +
 			"(p: p_lock, l: the LWP's l_mutex) held",
-		Source: "lwp.h@1.231:68-75 and proc.h field markings; the fields: model.GuardedFields",
+		Source: "the revision's proc.h and lwp.h field markings; the fields: model.GuardedFields",
 		Step:   fieldLocked, Keyed: true,
 	},
 }
@@ -49,7 +49,7 @@ func fieldLocked(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 				whose = lwpName(&pre.LWPs[e.LWP], int(e.LWP)) + "'s"
 			}
 			return fmt.Sprintf("%s writes %s %s without %s held, %s", actor(k, pre), whose,
-				model.GuardedFields[e.From].Name, model.LockName(e.Lock), span(c.M.Kernel, e.Since, e.Src))
+				model.GuardedFields[e.From], model.LockName(e.Lock), span(c.M.Kernel, e.Since, e.Src))
 		})
 	}
 	return Fail{}, false
@@ -72,7 +72,7 @@ func span(kn *model.Kernel, since, until model.SrcRef) string {
 var fieldNames = func() []string {
 	n := make([]string, len(model.GuardedFields))
 	for i, f := range model.GuardedFields {
-		n[i] = "field-locked/" + f.Name
+		n[i] = "field-locked/" + f
 	}
 	return n
 }()
@@ -88,11 +88,11 @@ func mutexMatchesState(c *Checker, s *model.State) (string, bool) {
 			continue
 		}
 		sl := c.rules.stateLock[l.Stat]
-		if sl == nil || sl.Rule.holds(l) {
+		if sl == nil || sl.Rule.Holds(l) {
 			continue
 		}
 		return fmt.Sprintf("%s is %s with l_mutex %s; the table wants %s (%s)", lwpName(l, i), model.StatName(l.Stat),
-			model.LockName(l.Mutex), sl.Rule.describe(l), sl.Source), true
+			model.LockName(l.Mutex), sl.Rule.Describe(l), sl.Source), true
 	}
 	return "", false
 }
@@ -121,16 +121,13 @@ func statLocked(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 	return Fail{}, false
 }
 
-// procLockedStats are the states entered and left only under p_lock.
-var procLockedStats = [maxStat]bool{model.LSIDL: true, model.LSZOMB: true, model.LSSTOP: true, model.LSSUSPENDED: true}
-
 // statProcLocked finds a change into or out of a p_lock state without
 // p_lock.
 func statProcLocked(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 	for i := range k.Events {
 		e := &k.Events[i]
 		if e.Kind != model.EvStat || e.From == e.To || e.PLock || e.From >= maxStat || e.To >= maxStat ||
-			!(procLockedStats[e.From] || procLockedStats[e.To]) {
+			!(c.rules.procLocked[e.From] || c.rules.procLocked[e.To]) {
 			continue
 		}
 		return fail(k, "l_stat-p_lock", e.Src, func() string {

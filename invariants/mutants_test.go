@@ -83,27 +83,27 @@ var mutations = []mutation{
 	{
 		inv: "p_nlwps", spec: "{1: [create 2 -> 0]}", routine: "lwp_create",
 		wrap:    after(3, 4, func(k *model.K, f *model.Frame) { k.S.Proc.NLWPs-- }),
-		message: `counter is 1, the LWPs it counts are 2`,
+		message: `p_nlwps is 1, the LWPs it counts \(.*\) are 2`,
 	},
 	{
 		inv: "p_nrlwps", spec: "{1: [create 2 -> 0]}", routine: "lwp_create",
 		wrap:    after(3, 4, func(k *model.K, f *model.Frame) { k.S.Proc.NRLWPs-- }),
-		message: `counter is 1, the LWPs it counts are 2`,
+		message: `p_nrlwps is 1, the LWPs it counts \(.*\) are 2`,
 	},
 	{
 		inv: "p_nzlwps", spec: "{1: [create 2 -> 0], 2: [exit]}", routine: "lwp_exit",
 		wrap:    after(0, 1, func(k *model.K, f *model.Frame) { k.S.Proc.NZLWPs-- }),
-		message: `counter is 0, the LWPs it counts are 1`,
+		message: `p_nzlwps is 0, the LWPs it counts \(.*\) are 1`,
 	},
 	{
 		inv: "p_ndlwps", spec: "{1: [create 2 detached -> 0]}", routine: "lwp_create",
 		wrap:    after(3, 4, func(k *model.K, f *model.Frame) { k.S.Proc.NDLWPs++ }),
-		message: `counter is 2, the LWPs it counts are 1`,
+		message: `p_ndlwps is 2, the LWPs it counts \(.*\) are 1`,
 	},
 	{
 		inv: "p_nlwpwait", spec: "{1: [create 2, wait 2], 2: [exit]}", routine: "lwp_wait",
 		wrap:    after(0, 1, func(k *model.K, f *model.Frame) { k.S.Proc.NLWPWait++ }),
-		message: `counter is 1, the LWPs it counts are 0`, // LWP 2 was a zombie: collected at once
+		message: `p_nlwpwait is 1, the LWPs it counts \(.*\) are 0`, // LWP 2 was a zombie: collected at once
 
 	},
 	{

@@ -26,17 +26,19 @@ type rules struct {
 	// lock id: their class comes after id's in the documented order.
 	forbidden [model.NumLocks]uint16
 	trySites  []model.SrcRef
-	stateLock [maxStat]*StateLock
-	trans     [maxStat][maxStat]uint8
-	transSrc  [maxStat][maxStat]string
-	pages     []*ManPage // by model.OpKind
+	stateLock  [maxStat]*model.StateLock
+	procLocked [maxStat]bool // states entered and left only under the process lock
+	trans      [maxStat][maxStat]uint8
+	transSrc   [maxStat][maxStat]string
+	pages      []*model.ManPage // by model.OpKind
+	counters   [model.NumCounters]*model.CounterRule
 }
 
-// compile builds the rules of t for kernel kn, whose files the try sites
-// name.
-func compile(t *Tables, kn *model.Kernel) (rules, error) {
+// compile builds the rules of revision docs t for kernel kn, whose files
+// the try sites name.
+func compile(t *model.Docs, kn *model.Kernel) (rules, error) {
 	var r rules
-	r.before = t.LockOrder.before()
+	r.before = t.LockOrder.Before()
 	for acq := uint8(1); acq < model.NumLocks; acq++ {
 		for h := uint8(1); h < model.NumLocks; h++ {
 			if r.before[model.ClassOf(acq)][model.ClassOf(h)] {
@@ -54,6 +56,13 @@ func compile(t *Tables, kn *model.Kernel) (rules, error) {
 	for i := range t.StateLocks {
 		sl := &t.StateLocks[i]
 		r.stateLock[sl.Stat] = sl
+	}
+	for _, st := range t.ProcLocked {
+		r.procLocked[st] = true
+	}
+	for i := range t.Counters {
+		cr := &t.Counters[i]
+		r.counters[cr.Counter] = cr
 	}
 	for _, tr := range t.Transitions {
 		r.trans[tr.From][tr.To] = transDocumented

@@ -12,7 +12,7 @@ var transitionInvariants = []*Invariant{
 		Name: "transition", Family: Transitions,
 		Doc: "every l_stat change is an edge of the revision's state-transition diagram " +
 			"(its special cases only for kernel threads, which the model has none of)",
-		Source: "revision table; netbsd-2025: kern_lwp.c@1.270:127-146",
+		Source: "the revision's state-transition diagram (its kern_lwp.c overview comment)",
 		Step:   documentedTransition, Keyed: true,
 	},
 }
@@ -91,7 +91,7 @@ func (c *Checker) Coverage() *Coverage {
 		return nil
 	}
 	cv := &Coverage{}
-	for _, t := range c.Tables.Transitions {
+	for _, t := range c.Docs.Transitions {
 		if t.KernelOnly {
 			continue
 		}

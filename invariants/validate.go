@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/lwpcheck/lwpcheck/model"
 )
 
 // Validate checks a catalog in the manner of go/analysis's Validate: every
@@ -64,4 +66,71 @@ func validName(s string) bool {
 		}
 	}
 	return true
+}
+
+// ValidateRevision checks a revision as the checker will use it: it is put
+// together consistently (model.Revision.Validate), its documents compile
+// against its kernel (try sites name its files), they give a lock for
+// every state, a man page for every op, a rule for every counter and a
+// source for every entry, and every invariant name they use (sources,
+// known findings) is in the catalog. It returns every problem found.
+func ValidateRevision(rev *model.Revision) error {
+	if err := rev.Validate(); err != nil {
+		return err
+	}
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("revision %s: "+format, append([]any{rev.Name}, args...)...))
+	}
+	d := rev.Docs
+	r, err := compile(d, rev.Kernel)
+	if err != nil {
+		bad("%v", err)
+	}
+	for _, st := range []uint8{model.LSIDL, model.LSRUN, model.LSSLEEP, model.LSSTOP, model.LSZOMB, model.LSONPROC, model.LSSUSPENDED} {
+		if r.stateLock[st] == nil {
+			bad("no lock for %s in the state-to-lock table", model.StatName(st))
+		}
+	}
+	for _, op := range rev.Kernel.Ops {
+		if int(op) >= len(r.pages) || r.pages[op] == nil {
+			bad("no man page for %s", op.Syscall())
+		}
+	}
+	for ctr := range model.NumCounters {
+		if cr := r.counters[ctr]; cr == nil || cr.Doc == "" || cr.Source == "" {
+			bad("no rule, or one without a description or source, for counter %s", ctr)
+		}
+	}
+	for _, ch := range d.LockOrder.Chains {
+		if ch.Source == "" || len(ch.Classes) < 2 {
+			bad("a lock chain without a source or with fewer than two classes")
+		}
+	}
+	for _, sl := range d.StateLocks {
+		if sl.Source == "" {
+			bad("the state lock of %s has no source", model.StatName(sl.Stat))
+		}
+	}
+	for _, tr := range d.Transitions {
+		if tr.Source == "" {
+			bad("transition %s->%s has no source", model.StatName(tr.From), model.StatName(tr.To))
+		}
+	}
+	for _, mp := range d.ManPages {
+		if mp.Page == "" || mp.Source == "" {
+			bad("the man page of %s has no name or no source", mp.Op.Syscall())
+		}
+	}
+	for name, src := range d.Sources {
+		if _, ok := Lookup(name); !ok || src == "" {
+			bad("source %q: no such invariant, or no source", name)
+		}
+	}
+	for _, k := range d.Known {
+		if _, ok := Lookup(BaseName(k.Name)); !ok || k.Why == "" || k.Source == "" {
+			bad("known finding %q: no such invariant, or no reason or source", k.Name)
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -19,24 +19,19 @@ import "math/bits"
 // referenced by l_mutex"), l_pflag (!: private) and what the model keeps
 // for itself (slots, lids, continuations, the program).
 
-// Field is a field the coverage check compares.
-type Field struct {
-	Name string // the C name, e.g. "l_prflag"
-	Lock string // its lock marking: "p" (p_lock) or "l" (*l_mutex)
+// GuardedFields lists the fields the coverage check compares, by their C
+// names; an EvField event's From indexes it. Which lock each needs is the
+// revision's marking (Docs.Fields).
+var GuardedFields = [NumGuarded]string{
+	// struct proc
+	"p_stat", "p_sflag", "p_nlwps", "p_nrlwps", "p_nzlwps", "p_ndlwps", "p_nlwpwait", "p_zomblwp", "p_lwps",
+	// struct lwp
+	"l_flag", "l_target_cpu", "l_syncobj", "l_wchan",
+	"l_prflag", "l_waiter", "l_waitingfor", "l_refcnt", "l_sigpend", "l_lwpctl",
 }
 
-// GuardedFields lists the checked fields; an EvField event's From indexes
-// it. Sources: the field markings of proc.h and lwp.h@1.231:68-75.
-var GuardedFields = []Field{
-	// struct proc, under p_lock.
-	{"p_stat", "p"}, {"p_sflag", "p"}, {"p_nlwps", "p"}, {"p_nrlwps", "p"}, {"p_nzlwps", "p"},
-	{"p_ndlwps", "p"}, {"p_nlwpwait", "p"}, {"p_zomblwp", "p"}, {"p_lwps", "p"},
-	// struct lwp, under *l_mutex.
-	{"l_flag", "l"}, {"l_target_cpu", "l"}, {"l_syncobj", "l"}, {"l_wchan", "l"},
-	// struct lwp, under p_lock.
-	{"l_prflag", "p"}, {"l_waiter", "p"}, {"l_waitingfor", "p"}, {"l_refcnt", "p"}, {"l_sigpend", "p"},
-	{"l_lwpctl", "p"},
-}
+// NumGuarded is the number of fields the coverage check compares.
+const NumGuarded = 19
 
 const (
 	gLWP   = 9 // index in GuardedFields of the first LWP field
@@ -139,13 +134,14 @@ func (k *K) guard(at SrcRef) {
 	}
 	k.snapI ^= 1
 	now.take(k.S, at)
+	marks := &k.M.Rev.Docs.Fields
 	if (now.proc != before.proc || now.lists != before.lists) && !k.Owned(LockProc) {
 		for f := range gLists {
-			if now.proc[f] != before.proc[f] {
+			if now.proc[f] != before.proc[f] && marks[f] == MarkProc {
 				k.fieldEvent(-1, f, LockProc, before.at, now.at)
 			}
 		}
-		if now.lists != before.lists {
+		if now.lists != before.lists && marks[gLists] == MarkProc {
 			k.fieldEvent(-1, gLists, LockProc, before.at, now.at)
 		}
 	}
@@ -163,7 +159,10 @@ func (k *K) guard(at SrcRef) {
 			}
 			f := gLWP + j
 			lock := uint8(LockProc)
-			if GuardedFields[f].Lock == "l" {
+			switch marks[f] {
+			case MarkNone:
+				continue
+			case MarkLWP:
 				if before.idle&(1<<i) != 0 {
 					continue
 				}

@@ -9,12 +9,53 @@ type File struct {
 }
 
 // Routine is one kernel routine of a revision, cut into steps: Run executes
-// the case at f.PC (see K for the rules of a case).
+// the case at f.PC (see K for the rules of a case). A routine without Run
+// is a helper that runs inside its callers' steps: its entry only places
+// the lines it cites (K.In).
 type Routine struct {
 	Name string // the C function it mirrors, e.g. "lwp_exit"
 	File uint8  // index in Kernel.Files
-	Line int    // line of the function's definition
+	Line int    // line of the function's definition in this revision
 	Run  func(k *K, f *Frame)
+	// Place turns the lines the routine's Go code cites, which are those
+	// of the revision it was written from, into this revision's.
+	Place Placement
+}
+
+// Placement maps the lines a routine's Go code cites to the lines of the
+// same code in a revision where it moved: a cited line is Shift lines
+// further, unless a Move covers it. The zero Placement is the identity:
+// the routine runs in the revision it was written from.
+type Placement struct {
+	Shift int
+	Moves []Move
+}
+
+// Move places cited lines From..To (inclusive) Delta lines further,
+// instead of the routine's Shift: code inside the routine that moved
+// relative to its definition.
+type Move struct {
+	From, To, Delta int
+}
+
+// line returns where cited line l is in the routine's revision; 0 (no
+// line) stays 0.
+func (pl *Placement) line(l int) int {
+	if l == 0 {
+		return 0
+	}
+	for _, m := range pl.Moves {
+		if l >= m.From && l <= m.To {
+			return l + m.Delta
+		}
+	}
+	return l + pl.Shift
+}
+
+// Cite returns the source reference of line l as routine r's Go code
+// cites it.
+func (r *Routine) Cite(l int) SrcRef {
+	return SrcRef{File: r.File, Line: uint16(r.Place.line(l))}
 }
 
 // Env event kinds.
@@ -59,6 +100,10 @@ type Kernel struct {
 	CalloutPending func(s *State) bool
 	// Ops lists the ops the revision supports.
 	Ops []OpKind
+	// Userret is the revision's LW_USERRET: the l_flag bits (model Flag*
+	// bits) that send an LWP through lwp_userret on its way to user
+	// space, so that a trap is possible while one is set.
+	Userret uint16
 	// Sleepers report whether an LWP sleeping on a channel has a timeout
 	// that the clock fires on its own (cv_timedwait), as opposed to a
 	// park timeout, which is an environment event.

@@ -9,7 +9,8 @@ const (
 	LockProcList = 1 // proc_lock (adaptive)
 	LockProc     = 2 // p->p_lock (adaptive)
 	LockSleepq   = 3 // the sleep queue lock that p_lwpcv hashes to (spin)
-	lockLwplock0 = 4 // spc_lwplock of CPU 0; CPU c is lockLwplock0+c (spin)
+	LockParkq    = 4 // the lock of lwp_park_tab's queue the park wait channels hash to (spin; netbsd-5 and older)
+	lockLwplock0 = 5 // spc_lwplock of CPU 0; CPU c is lockLwplock0+c (spin)
 	lockMutex0   = lockLwplock0 + MaxCPUs
 	// NumLocks is the number of lock ids, LockNone included.
 	NumLocks = lockMutex0 + MaxCPUs
@@ -51,7 +52,7 @@ func ClassOf(id uint8) LockClass {
 		return ClassProcList
 	case id == LockProc:
 		return ClassProc
-	case id == LockSleepq:
+	case id == LockSleepq, id == LockParkq:
 		return ClassSleepq
 	case id >= lockLwplock0 && id < lockMutex0:
 		return ClassLwplock
@@ -69,6 +70,9 @@ func LockName(id uint8) string {
 	case ClassProc:
 		return "p_lock"
 	case ClassSleepq:
+		if id == LockParkq {
+			return "sleepq(lwp_park_tab)"
+		}
 		return "sleepq(p_lwpcv)"
 	case ClassLwplock:
 		return fmt.Sprintf("cpu%d.spc_lwplock", id-lockLwplock0)
@@ -76,6 +80,14 @@ func LockName(id uint8) string {
 		return fmt.Sprintf("cpu%d.spc_mutex", id-lockMutex0)
 	}
 	return "none"
+}
+
+// SleepqLock is the lock of the sleep queue wait channel wchan hashes to.
+func SleepqLock(wchan uint8) uint8 {
+	if wchan == WChanParkq {
+		return LockParkq
+	}
+	return LockSleepq
 }
 
 // Adaptive reports whether lock id is an adaptive mutex, owned by an LWP;

@@ -19,7 +19,8 @@ type Checker interface {
 
 // Machine runs one spec on one revision's kernel. It is an explore.Model.
 type Machine struct {
-	Kernel *Kernel
+	Rev    *Revision
+	Kernel *Kernel // Rev.Kernel
 	Spec   *specs.Spec
 	NCPU   int
 	// Check, if set, is consulted on every step and state.
@@ -52,9 +53,10 @@ type SpecError struct {
 
 func (e *SpecError) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg) }
 
-// New builds the machine that runs spec on kernel kn.
-func New(kn *Kernel, spec *specs.Spec) (*Machine, error) {
-	m := &Machine{Kernel: kn, Spec: spec, NCPU: spec.CPUs}
+// New builds the machine that runs spec on revision rev.
+func New(rev *Revision, spec *specs.Spec) (*Machine, error) {
+	kn := rev.Kernel
+	m := &Machine{Rev: rev, Kernel: kn, Spec: spec, NCPU: spec.CPUs}
 	m.pool.New = func() any { return new(K) }
 	if m.NCPU < 1 || m.NCPU > MaxCPUs {
 		return nil, &SpecError{spec.File, 1, 1, fmt.Sprintf("cpus: the model has 1 to %d CPUs", MaxCPUs)}
@@ -175,7 +177,7 @@ func (m *Machine) Expand(s *State, out *explore.Successors[State]) {
 			if int(l.PC) < len(m.progs[l.Name]) {
 				m.try(s, out, actSyscall, c, 0)
 			}
-			if l.Flag&FlagUSERRET != 0 {
+			if l.Flag&m.Kernel.Userret != 0 {
 				m.try(s, out, actTrap, c, 0)
 			} else if int(l.PC) == len(m.progs[l.Name]) && m.waiting(s, c) {
 				m.try(s, out, actYield, c, 0)
@@ -189,7 +191,7 @@ func (m *Machine) Expand(s *State, out *explore.Successors[State]) {
 // user space: its program has ended and no flag sends it through userret.
 func (m *Machine) quiescent(s *State, i int) bool {
 	l := &s.LWPs[i]
-	return !l.InKernel() && int(l.PC) == len(m.progs[l.Name]) && l.Flag&FlagUSERRET == 0
+	return !l.InKernel() && int(l.PC) == len(m.progs[l.Name]) && l.Flag&m.Kernel.Userret == 0
 }
 
 // waiting reports whether CPU c's run queue holds an LWP with work to do.
@@ -413,7 +415,7 @@ func (m *Machine) exec(k *K) {
 		}
 		f := &k.frames[*k.depth-1]
 		r := &m.Kernel.Routines[f.Fn]
-		k.file = r.File
+		k.ctx = f.Fn
 		if k.ncase == 0 && k.Fn == 0 {
 			k.Fn = f.Fn
 		}

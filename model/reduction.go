@@ -60,7 +60,7 @@ func (k *K) dependenceReason(kind int) string {
 	case e == nil:
 		return why
 	case e.Kind == EvField:
-		return why + " " + GuardedFields[e.From].Name
+		return why + " " + GuardedFields[e.From]
 	}
 	return why + " " + LockName(e.Lock)
 }

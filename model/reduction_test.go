@@ -32,7 +32,7 @@ func TestDependence(t *testing.T) {
 		{"release", actStep, func(k *K) { k.Events = []Event{{Kind: EvRelease, Lock: LockProc}} }, "it releases p_lock"},
 		{"unlocked write", actStep, func(k *K) {
 			k.Events = []Event{{Kind: EvRelease, Lock: LockProc}, {Kind: EvField, From: gLWP}}
-		}, "it writes a field without its lock: " + GuardedFields[gLWP].Name},
+		}, "it writes a field without its lock: " + GuardedFields[gLWP]},
 		{"unlocked access", actStep, func(k *K) { k.segN = true }, "it began with an unlocked access, a try-lock or a spin-wait"},
 		{"spin next", actStep, func(k *K) { k.stalled = true }, "the next step spins"},
 		{"switch", actStep, func(k *K) { k.offCPU = true }, "it switched away"},

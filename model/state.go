@@ -133,13 +133,11 @@ const (
 	FlagWREBOOT                       // LW_WREBOOT
 	FlagLWPCTL                        // LW_LWPCTL
 	FlagCACHECRED                     // LW_CACHECRED
+	FlagWUSERRET                      // LW_WUSERRET (2007)
 )
 
-// FlagUSERRET is LW_USERRET: the flags that send an LWP through lwp_userret.
-const FlagUSERRET = FlagWEXIT | FlagPENDSIG | FlagWREBOOT | FlagWSUSPEND | FlagWCORE | FlagLWPCTL | FlagCACHECRED
-
 var flagNames = []string{"LW_WSUSPEND", "LW_WEXIT", "LW_WCORE", "LW_PENDSIG", "LW_CANCELLED", "LW_UNPARKED",
-	"LW_SINTR", "LW_STIMO", "LW_CATCHINTR", "LW_DBGSUSPEND", "LW_WREBOOT", "LW_LWPCTL", "LW_CACHECRED"}
+	"LW_SINTR", "LW_STIMO", "LW_CATCHINTR", "LW_DBGSUSPEND", "LW_WREBOOT", "LW_LWPCTL", "LW_CACHECRED", "LW_WUSERRET"}
 
 // FlagNames renders model l_flag bits with their C names.
 func FlagNames(f uint16) string { return bitNames(uint64(f), flagNames) }
@@ -155,7 +153,8 @@ const (
 const (
 	WChanNone  = 0
 	WChanLwpcv = 1 // &p->p_lwpcv
-	WChanPark  = 2 // the LWP itself, parked (lwp_park)
+	WChanPark  = 2 // the LWP itself, parked on no sleep queue (lwp_park with SOBJ_SLEEPQ_NULL)
+	WChanParkq = 3 // p ^ hint, parked on lwp_park_tab's sleep queue (netbsd-5 and older)
 
 	SObjSched = 0 // sched_syncobj: not sleeping
 	SObjCV    = 1 // cv_syncobj

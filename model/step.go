@@ -50,7 +50,7 @@ type K struct {
 	atomic  bool // an environment event: one step, all or nothing
 	choice  int
 	nchoice int
-	file    uint8
+	ctx     uint8 // the routine whose lines the step cites now (In)
 
 	// What the step did, for the invariants and for replay.
 	Src    SrcRef // where the step starts
@@ -66,7 +66,7 @@ func (k *K) reset(m *Machine, s *State, cpu, choice int) {
 	k.M, k.S, k.CPU, k.Cur = m, s, cpu, -1
 	k.frames, k.depth, k.scratchDepth = &k.scratch, &k.scratchDepth, 0
 	k.ncase, k.done, k.offCPU, k.stalled, k.onLock, k.segStart, k.segN = 0, false, false, false, false, 0, false
-	k.blocked, k.atomic, k.choice, k.nchoice, k.file = false, false, choice, 0, 0
+	k.blocked, k.atomic, k.choice, k.nchoice, k.ctx = false, false, choice, 0, 0
 	k.Src, k.Fn, k.What, k.Panic = SrcRef{}, 0, "", ""
 	k.Events = k.evBuf[:0]
 	k.Merged = k.Merged[:0]
@@ -156,7 +156,7 @@ func (k *K) fresh(line int, what string, nonMover bool) bool {
 	if k.ncase == 0 {
 		k.segN = nonMover
 		if k.Src.Line == 0 {
-			k.Src = SrcRef{File: k.file, Line: uint16(line)}
+			k.Src = k.src(line)
 			k.What = what
 		}
 	}
@@ -313,7 +313,9 @@ func (k *K) SetLock(slot int, id uint8, line int) {
 	l.Mutex = id
 }
 
-func (k *K) src(line int) SrcRef { return SrcRef{File: k.file, Line: uint16(line)} }
+// src returns the source reference of line, as the routine the step is
+// in (see In) cites it.
+func (k *K) src(line int) SrcRef { return k.M.Kernel.Routines[k.ctx].Cite(line) }
 
 func (k *K) event(e Event) {
 	if len(k.Events) == cap(k.Events) {
@@ -345,9 +347,16 @@ func (k *K) Return(v uint8) {
 	}
 }
 
-// In makes the rest of the current case cite lines of file f (for code
-// the case runs on behalf of another source file).
-func (k *K) In(f uint8) { k.file = f }
+// In makes what follows in the current case cite the lines of routine fn
+// (a helper's own C function, run inside its caller's step) and returns
+// the routine cited before, so that a helper can restore it:
+//
+//	defer k.In(k.In(fnLwpFind))
+func (k *K) In(fn uint8) uint8 {
+	prev := k.ctx
+	k.ctx = fn
+	return prev
+}
 
 // RunqAppend puts the LWP in slot i at the tail of CPU c's run queue
 // (sched_enqueue).
@@ -392,7 +401,7 @@ func remove(q []uint8, n *uint8, i int) bool {
 // one named in a step is the step's source.
 func (k *K) At(line int, what string) {
 	if k.Src.Line == 0 {
-		k.Src = SrcRef{File: k.file, Line: uint16(line)}
+		k.Src = k.src(line)
 		k.What = what
 	}
 }

@@ -52,7 +52,7 @@ func TestSignalsMatchModel(t *testing.T) {
 		sp := &specs.Spec{File: "t.yaml", CPUs: 1, Programs: []specs.Program{
 			{LWP: 1, Steps: []specs.Step{{Op: "kill", Target: 1, Signal: sig}}},
 		}}
-		_, err := model.New(netbsd.Netbsd2025.Kernel, sp)
+		_, err := model.New(netbsd.Netbsd2025, sp)
 		_, perr := specs.Parse("t.yaml", []byte("name: x\nlwps: {1: [kill 1 "+sig+"]}\n"))
 		assert.Equal(t, err == nil, perr == nil, "%s: model: %v; parser: %v", sig, err, perr)
 		assert.Equal(t, slices.Contains(specs.Signals, sig), err == nil, "%s: model: %v", sig, err)

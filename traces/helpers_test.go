@@ -95,7 +95,7 @@ func bundledCexes(t testing.TB, firstTrace bool) []found {
 			if len(sp.Revisions) > 0 && !slices.Contains(sp.Revisions, rev.Name) {
 				continue
 			}
-			if _, err := model.New(rev.Kernel, sp); err != nil {
+			if _, err := model.New(rev, sp); err != nil {
 				continue // an op the revision lacks
 			}
 			out = append(out, search(t, rev, sp, opt)...)

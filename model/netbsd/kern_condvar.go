@@ -22,16 +22,14 @@ func cvWait(k *model.K, f *model.Frame) {
 		if !k.Enter(model.LockSleepq, 130, "mp = sleepq_hashlock(cv)") {
 			return
 		}
-		k.In(fSleepq)
-		lwpLockCall(k, f, 1, k.Cur) // sleepq_enter :240
+		lwpLockCall(k, f, 1, k.Cur) // sleepq_enter: lwp_lock(l), kern_sleepq.c@1.87:240
 	case 1:
 		old := l.Mutex
-		k.In(fSleepq)
+		prev := k.In(fnSleepqEnter)
 		k.SetLock(k.Cur, model.LockSleepq, 242) // lwp_unlock_to(l, mp)
 		k.Exit(old, 242)
-		k.In(fCondvar)
+		k.In(prev)
 		sleepqEnqueue(k, model.WChanLwpcv, model.SObjCV, f.A == cvWaitSig) // :133
-		k.In(fCondvar)
 		k.Exit(model.LockProc, 134)
 		var flags uint8
 		switch f.A {

@@ -97,7 +97,6 @@ func exitLwps(k *model.K, f *model.Frame) {
 			return
 		}
 		lwpNeedUserret(k, i) // :630
-		k.In(fExit)
 		lwpUnlock(k, i, 631)
 		f.C++
 		f.PC = 1

@@ -58,7 +58,7 @@ func lwpUnsleep(k *model.K, f *model.Frame) {
 // while a LW_USERRET flag is set, so nothing else changes here.
 func lwpNeedUserret(k *model.K, slot int) {
 	l := &k.S.LWPs[slot]
-	k.In(fKernLWP)
+	defer k.In(k.In(fnLwpNeedUserret))
 	k.Assert(k.Owned(l.Mutex) || l.Stat == model.LSIDL, 1795, "lwp_locked(l, NULL) || l->l_stat == LSIDL")
 }
 
@@ -81,7 +81,7 @@ func procFindLwp(k *model.K, lid uint8) int {
 // lwpFind mirrors lwp_find, kern_lwp.c@1.270:1519: a live LWP of the
 // process by lid (not LSIDL, not LSZOMB); -1 if none.
 func lwpFind(k *model.K, lid uint8) int {
-	k.In(fKernLWP)
+	defer k.In(k.In(fnLwpFind))
 	k.Assert(k.Owned(model.LockProc), 1523, "mutex_owned(p->p_lock)")
 	i := procFindLwp(k, lid)
 	if i >= 0 && (k.S.LWPs[i].Stat == model.LSIDL || k.S.LWPs[i].Stat == model.LSZOMB) {
@@ -407,7 +407,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		p.NList++
 		p.NLWPs++  // :950
 		p.NRLWPs++ // :951: counted as running before it runs
-		if l.Flag&model.FlagUSERRET != 0 {
+		if l.Flag&lwUserret2025 != 0 {
 			lwpNeedUserret(k, i) // :970-971
 		}
 		k.Exit(model.LockProc, 975)
@@ -497,7 +497,9 @@ func lwpExit(k *model.K, f *model.Frame) {
 		}
 		p.NZLWPs++ // :1115, before it is a zombie, for accounting
 		l.Ghost |= model.GhostZomb
-		k.Exit(model.LockProc, 2181) // lwp_thread_cleanup :1124
+		prev := k.In(fnLwpThreadCleanup) // :1124
+		k.Exit(model.LockProc, 2181)
+		k.In(prev)
 		f.PC = 1
 	case 1:
 		if !k.Enter(model.LockProcList, 1150, "mutex_enter(&proc_lock)") {
@@ -543,7 +545,6 @@ func lwpExit(k *model.K, f *model.Frame) {
 		lwpLockCall(k, f, 8, int(p.Lwps[f.C])-1)
 	case 8:
 		l2 := int(p.Lwps[f.C]) - 1
-		k.In(fKernLWP)
 		signotify(k, l2)
 		lwpUnlock(k, l2, 1207)
 		f.C++
@@ -681,7 +682,7 @@ func lwpUserret(k *model.K, f *model.Frame) {
 		if !k.Cut(1705, "f = atomic_load_relaxed(&l->l_flag) & LW_USERRET") {
 			return
 		}
-		fl := l.Flag & model.FlagUSERRET
+		fl := l.Flag & lwUserret2025
 		switch {
 		case fl == 0:
 			k.Return(0)
@@ -735,7 +736,7 @@ func lwpUserret(k *model.K, f *model.Frame) {
 // locked by the caller; unlocks it. i: the LWP; tci: the target CPU.
 func lwpMigrate(k *model.K, i, tci int) {
 	l := k.L(i)
-	k.In(fKernLWP)
+	defer k.In(k.In(fnLwpMigrate))
 	k.At(1373, "lwp_migrate(l, tci)")
 	k.Assert(k.Owned(l.Mutex), 1378, "lwp_locked(l, NULL)")
 	lstat := l.Stat

@@ -49,7 +49,7 @@ func sigispending(k *model.K, slot int) uint8 {
 
 // signotify mirrors signotify, kern_sig.c@1.405:1236: the LWP is locked.
 func signotify(k *model.K, slot int) {
-	k.In(fSig)
+	defer k.In(k.In(fnSignotify))
 	k.Assert(k.Owned(k.S.LWPs[slot].Mutex), 1238, "lwp_locked(l, NULL)")
 	k.L(slot).Flag |= model.FlagPENDSIG // :1240
 	lwpNeedUserret(k, slot)
@@ -84,7 +84,6 @@ func kpsignal2(k *model.K, f *model.Frame) {
 		if lid != 0 {
 			// LWP-private: post it to that LWP. :1425-1434
 			if t := lwpFind(k, lid); t >= 0 {
-				k.In(fSig)
 				k.L(t).SigPend |= sig // sigput :1428
 				k.Call(f, 9, fnSigpost, uint8(t), sig, 0)
 				return
@@ -153,7 +152,6 @@ func sigpost(k *model.K, f *model.Frame) {
 	case 1:
 		p := k.P()
 		signotify(k, i) // :1146
-		k.In(fSig)
 		rv := uint8(0)
 		switch l.Stat {
 		case model.LSRUN, model.LSONPROC:
@@ -333,7 +331,6 @@ func sigswitch(k *model.K, f *model.Frame) {
 		if p.NRLWPs == 1 && p.SFlag&model.PS_STOPPING != 0 {
 			procStopDone(k, 1763) // :1758-1763
 		}
-		k.In(fSig)
 		k.Exit(model.LockProcList, 1766)
 		k.Call(f, 5, fnSigswitchAway, 0, 0, 0) // :1769
 	case 5:
@@ -346,8 +343,8 @@ func sigswitch(k *model.K, f *model.Frame) {
 // signal the parent is not modelled (the parent is outside the model).
 func procStopDone(k *model.K, line int) {
 	p := k.P()
-	k.In(fSig)
 	k.At(line, "proc_stop_done(p, ppmask)")
+	defer k.In(k.In(fnProcStopDone))
 	k.Assert(k.Owned(model.LockProcList), 1572, "mutex_owned(&proc_lock)")
 	k.Assert(k.Owned(model.LockProc), 1573, "mutex_owned(p->p_lock)")
 	k.Assert(p.SFlag&model.PS_STOPPING != 0, 1574, "(p->p_sflag & PS_STOPPING) != 0")
@@ -434,8 +431,8 @@ func stopLwpsCase(k *model.K, f *model.Frame, done uint8) {
 	p := k.P()
 	switch f.PC {
 	case 1:
+		k.In(fnProcStopLwps)
 		if f.C == 0 {
-			k.In(fSig)
 			k.Assert(k.Owned(model.LockProc), 1550, "mutex_owned(p->p_lock)")
 			k.Assert(p.SFlag&model.PS_STOPPING != 0, 1551, "(p->p_sflag & PS_STOPPING) != 0")
 		}
@@ -447,7 +444,7 @@ func stopLwpsCase(k *model.K, f *model.Frame, done uint8) {
 	case 2:
 		i := int(p.Lwps[f.C]) - 1
 		l := k.L(i)
-		k.In(fSig)
+		k.In(fnProcStopLwps)
 		if l.Stat == model.LSSLEEP && l.Flag&model.FlagSINTR != 0 {
 			k.SetStat(i, model.LSSTOP, 1556)
 			p.NRLWPs-- // :1557
@@ -476,7 +473,6 @@ func procStopCallout(k *model.K, f *model.Frame) {
 		if p.NRLWPs == 0 {
 			procStopDone(k, 2496)
 		}
-		k.In(fSig)
 		k.Exit(model.LockProc, 2500)
 		k.Exit(model.LockProcList, 2504)
 		k.Return(0)
@@ -599,7 +595,6 @@ func envTimeout(k *model.K, f *model.Frame) {
 	i := int(f.A)
 	switch f.PC {
 	case 0:
-		k.In(fSleepq)
 		k.At(505, "sleepq_timeout(l)")
 		lwpLockCall(k, f, 1, i) // :513
 	case 1:

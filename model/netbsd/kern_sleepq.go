@@ -13,7 +13,7 @@ const (
 func sleepqEnqueue(k *model.K, wchan, sobj uint8, catch bool) {
 	i := k.Cur
 	l := k.L(i)
-	k.In(fSleepq)
+	defer k.In(k.In(fnSleepqEnqueue))
 	k.Assert(k.Owned(l.Mutex), 263, "lwp_locked(l, NULL)")
 	k.Assert(l.Stat == model.LSONPROC, 264, "l->l_stat == LSONPROC")
 	k.Assert(l.WChan == model.WChanNone, 265, "l->l_wchan == NULL")

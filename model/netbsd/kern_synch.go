@@ -9,6 +9,7 @@ func nextlwp(k *model.K, c int) int {
 	if cpu.NRun == 0 {
 		return -1
 	}
+	defer k.In(k.In(fnNextlwp))
 	n := int(cpu.Runq[0]) - 1
 	k.RunqRemove(c, n) // sched_dequeue :564
 	l := k.L(n)
@@ -76,7 +77,7 @@ func startup(k *model.K, f *model.Frame) {
 		k.S.LWPs[k.Cur].Frames[0].PC == 0
 	assertLine, clearLine, exitLine := 833, 839, 841
 	if first {
-		k.In(fKernLWP)
+		k.In(fnLwpStartup)
 		assertLine, clearLine, exitLine = 1035, 1050, 1052
 	}
 	k.At(clearLine, "prevlwp->l_pflag &= ~LP_RUNNING; mutex_spin_exit(prevlwp->l_mutex)")
@@ -97,7 +98,6 @@ func idle(k *model.K, f *model.Frame) {
 	if !k.Enter(model.SpcLwplock(c), 0, "idle_loop: lwp_lock(idlelwp)") || !k.Enter(model.SpcMutex(c), 0, "spc_lock(ci)") {
 		return
 	}
-	k.In(fSynch)
 	k.At(685, "mi_switch picks the head of the run queue")
 	n := nextlwp(k, c)
 	k.Exit(model.SpcMutex(c), 742)

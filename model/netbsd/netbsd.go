@@ -2,8 +2,9 @@
 // Go function named after its C counterpart (lwp_exit → lwpExit), cut into
 // steps at the points where another CPU can interfere, and citing its
 // source lines. A revision is a table of routines: the current kernel
-// (netbsd-2025) defines them all; an older revision will copy it and
-// replace only the routines whose code differs.
+// (netbsd-2025) defines them all; an older revision derives its table from
+// it, overriding only the routines whose C differs and placing the others
+// at their lines in its own sources (derive).
 package netbsd
 
 import "github.com/lwpcheck/lwpcheck/model"
@@ -82,28 +83,94 @@ const (
 	fnEnvMigrate
 	fnProcStopCO
 	fnSchedLwpCollect
+
+	// Helpers: C functions run inside their callers' steps.
+	fnLwpNeedUserret
+	fnLwpFind
+	fnLwpMigrate
+	fnLwpStartup
+	fnLwpThreadCleanup
+	fnLwpCtlAlloc
+	fnNextlwp
+	fnSleepqEnter
+	fnSleepqEnqueue
+	fnSignotify
+	fnProcStopDone
+	fnProcStopLwps
 	numFn
 )
 
-// routine is one entry of a revision's table.
-type routine struct {
-	fn   uint8
-	name string
-	file uint8
-	line int
-	run  func(k *model.K, f *model.Frame)
+// table is the set of routines of a revision, by routine number, each
+// placed at its lines in that revision.
+type table map[uint8]model.Routine
+
+// rt is a routine of the revision its Go code was written from: the lines
+// it cites are that revision's.
+func rt(name string, file uint8, line int, run func(k *model.K, f *model.Frame)) model.Routine {
+	return model.Routine{Name: name, File: file, Line: line, Run: run}
 }
 
-// table is the set of routines of a revision.
-type table map[uint8]routine
+// helper is a C function the model runs inside its callers' steps (no
+// frame of its own): its entry places the lines it cites (model.K.In).
+func helper(name string, file uint8, line int) model.Routine {
+	return model.Routine{Name: name, File: file, Line: line}
+}
+
+// A change is one way a revision's routine table differs from the table
+// it derives from (derive).
+type change struct {
+	fn    uint8
+	r     model.Routine // the routine, placed in the new revision
+	moves []model.Move  // moved: the lines that moved inside the routine
+	why   string        // override: how the C differs, citing both sides
+}
+
+// moved places the base revision's routine fn, whose C code is the same,
+// at its definition line in the new revision; moves place lines inside it
+// that moved relative to the definition.
+func moved(fn, file uint8, line int, moves ...model.Move) change {
+	return change{fn: fn, r: model.Routine{File: file, Line: line}, moves: moves}
+}
+
+// override replaces routine fn with r, whose Go code follows the new
+// revision's C; why says how it differs from the base's, citing both.
+func override(fn uint8, r model.Routine, why string) change {
+	return change{fn: fn, r: r, why: why}
+}
+
+// derive builds rev's table from base's: every routine is shared unless
+// a change moves or overrides it. It records in rev the counts of shared,
+// moved and overridden routines and, for each override, the difference.
+func derive(rev, base *model.Revision, t table, changes ...change) table {
+	out := make(table, len(t))
+	for fn, r := range t {
+		out[fn] = r
+	}
+	rev.Base = base.Name
+	for _, c := range changes {
+		b := t[c.fn] // a routine missing from the base stays unnamed: Validate reports it
+		if c.why != "" {
+			out[c.fn] = c.r
+			rev.Overridden++
+			rev.Differences = append(rev.Differences, model.Difference{From: base.Name, Topic: c.r.Name, What: c.why})
+			continue
+		}
+		home := b.Line - b.Place.Shift // the definition line its Go code cites
+		out[c.fn] = model.Routine{Name: b.Name, File: c.r.File, Line: c.r.Line, Run: b.Run,
+			Place: model.Placement{Shift: c.r.Line - home, Moves: c.moves}}
+		rev.Moved++
+	}
+	rev.Shared = len(out) - rev.Moved - rev.Overridden
+	return out
+}
 
 // kernel assembles a model.Kernel from a table.
-func (t table) kernel(name string, files []model.File, ops []model.OpKind) *model.Kernel {
+func (t table) kernel(name string, files []model.File, ops []model.OpKind, userret uint16) *model.Kernel {
 	kn := &model.Kernel{Name: name, Files: files, Routines: make([]model.Routine, numFn), Ops: ops,
 		Syscall: fnSyscall, Trap: fnTrap, Yield: fnYield, Preempt: fnPreempt, Startup: fnStartup, Idle: fnIdle,
-		ClockTimeout: clockTimeout}
+		ClockTimeout: clockTimeout, Userret: userret}
 	for fn, r := range t {
-		kn.Routines[fn] = model.Routine{Name: r.name, File: r.file, Line: r.line, Run: r.run}
+		kn.Routines[fn] = r
 	}
 	for _, e := range []int{model.EnvStop, model.EnvCont, model.EnvExit, model.EnvCore} {
 		kn.Env[e] = fnEnvSignal

@@ -52,11 +52,11 @@ func parseSpec(t *testing.T, text string) *specs.Spec {
 	return sp
 }
 
-// explorePB runs spec on kernel kn with the probe and returns the findings
+// explorePB runs spec on revision rev with the probe and returns the findings
 // by name, each replayed and checked to recur.
-func explorePB(t *testing.T, kn *model.Kernel, sp *specs.Spec, p *probe) map[string]explore.Finding {
+func explorePB(t *testing.T, rev *model.Revision, sp *specs.Spec, p *probe) map[string]explore.Finding {
 	t.Helper()
-	m, err := model.New(kn, sp)
+	m, err := model.New(rev, sp)
 	require.NoError(t, err)
 	p.m = m
 	m.Check = p
@@ -85,12 +85,14 @@ func explorePB(t *testing.T, kn *model.Kernel, sp *specs.Spec, p *probe) map[str
 	return out
 }
 
-// mutant returns a copy of kn with routine fn replaced.
-func mutant(kn *model.Kernel, fn uint8, run func(k *model.K, f *model.Frame)) *model.Kernel {
-	c := *kn
-	c.Routines = append([]model.Routine(nil), kn.Routines...)
+// mutant returns a copy of rev with routine fn replaced.
+func mutant(rev *model.Revision, fn uint8, run func(k *model.K, f *model.Frame)) *model.Revision {
+	c := *rev.Kernel
+	c.Routines = append([]model.Routine(nil), c.Routines...)
 	c.Routines[fn].Run = run
-	return &c
+	r := *rev
+	r.Kernel = &c
+	return &r
 }
 
 // stateWithoutLock reports a state change made without the LWP's lock.
@@ -126,12 +128,12 @@ lwps:
 		}
 		return out
 	}
-	found := explorePB(t, Netbsd2025.Kernel, sp, &probe{step: retried})
+	found := explorePB(t, Netbsd2025, sp, &probe{step: retried})
 	assert.Contains(t, found, "recheck-retry", "the retry path of lwp_lock is exercised")
 	assert.NotContains(t, found, "unlocked-state-change")
 
 	// Mutant: acquire the lock read and return, without the re-check.
-	noRecheck := mutant(Netbsd2025.Kernel, fnLwpLock, func(k *model.K, f *model.Frame) {
+	noRecheck := mutant(Netbsd2025, fnLwpLock, func(k *model.K, f *model.Frame) {
 		switch f.PC {
 		case 0:
 			f.B = k.S.LWPs[f.A].Mutex
@@ -185,13 +187,13 @@ lwps:
 		}
 		return nil
 	}
-	found := explorePB(t, Netbsd2025.Kernel, sp, &probe{step: reclaimRunning, state: spinning})
+	found := explorePB(t, Netbsd2025, sp, &probe{step: reclaimRunning, state: spinning})
 	assert.Contains(t, found, "zombie-still-on-cpu", "lwp_free meets a zombie still on its CPU")
 	assert.NotContains(t, found, "reclaimed-running-zombie")
 	assert.NotContains(t, found, "deadlock")
 
 	// Mutant: lwp_free without the spin.
-	noSpin := mutant(Netbsd2025.Kernel, fnLwpFree, func(k *model.K, f *model.Frame) {
+	noSpin := mutant(Netbsd2025, fnLwpFree, func(k *model.K, f *model.Frame) {
 		if f.PC == 1 {
 			f.PC = 2
 			lwpLockCall(k, f, 2, int(f.A))
@@ -246,7 +248,7 @@ env: {timeout: 1}
 		}
 		return nil
 	}
-	found := explorePB(t, Netbsd2025.Kernel, sp, &probe{step: handoff, state: zomb})
+	found := explorePB(t, Netbsd2025, sp, &probe{step: handoff, state: zomb})
 	assert.Contains(t, found, "handoff", "a detached LWP frees the older detached zombie")
 	assert.NotContains(t, found, "p_zomblwp-not-a-detached-zombie")
 	assert.NotContains(t, found, "deadlock")
@@ -269,7 +271,7 @@ lwps:
   1: [create 2 -> 0, wait 2 -> 0]
   2: [exit]
 `)
-	m, err := model.New(Netbsd2025.Kernel, sp)
+	m, err := model.New(Netbsd2025, sp)
 	require.NoError(t, err)
 	m.POR = true
 	s := m.Init()[0]

@@ -47,7 +47,6 @@ func sysLwpExit(k *model.K, f *model.Frame) {
 	case 0:
 		k.Call(f, 1, fnLwpExit, uint8(k.Cur), 0, 0) // :167
 	case 1:
-		k.In(fSysLWP)
 		k.Assert(false, 168, "lwp_exit returned")
 	}
 }
@@ -86,7 +85,6 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 			return
 		}
 		t := lwpFind(k, lid) // :210
-		k.In(fSysLWP)
 		if t < 0 {
 			k.Exit(model.LockProc, 211)
 			k.Return(uint8(model.ESRCH)) // :212
@@ -120,7 +118,6 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 		case lwpFind(k, lid) < 0:
 			f.C = uint8(model.ESRCH) // :256
 		default:
-			k.In(fSysLWP)
 			if k.S.LWPs[t].Gen != f.B {
 				// lwp_find found the lid again, but t was freed meanwhile
 				// and its structure reused: the C code reads whatever
@@ -153,7 +150,6 @@ func findTarget(k *model.K, enterLine, findLine, errLine int) (int, bool) {
 		return -1, false
 	}
 	t := lwpFind(k, lidOf(k, k.Op().Target))
-	k.In(fSysLWP)
 	if t < 0 {
 		k.Exit(model.LockProc, errLine)
 		k.Return(uint8(model.ESRCH)) // :findLine
@@ -261,7 +257,6 @@ func sysLwpKill(k *model.K, f *model.Frame) {
 			return
 		}
 		lid := lidOf(k, k.Op().Target)
-		k.In(fSysLWP)
 		f.PC = 2
 		switch t := lwpFind(k, lid); {
 		case t < 0:
@@ -468,7 +463,7 @@ func sysLwpCtl(k *model.K, f *model.Frame) {
 			f.PC = 1
 			return
 		}
-		k.In(fKernLWP)
+		k.In(fnLwpCtlAlloc)
 		if !k.Enter(model.LockProc, 1954, "mutex_enter(p->p_lock)") {
 			return
 		}

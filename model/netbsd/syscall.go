@@ -66,7 +66,7 @@ func userret(k *model.K, f *model.Frame) {
 		if !k.Cut(0, "l->l_flag & LW_USERRET (unlocked)") {
 			return
 		}
-		if k.Self().Flag&model.FlagUSERRET != 0 {
+		if k.Self().Flag&k.M.Kernel.Userret != 0 {
 			k.Call(f, 1, fnLwpUserret, 0, 0, 0)
 			return
 		}
@@ -82,7 +82,6 @@ func userret(k *model.K, f *model.Frame) {
 func startLWP(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
-		k.In(fSysLWP)
 		k.At(70, "mi_startlwp(arg)")
 		k.Call(f, 1, fnUserret, 0, 0, 0)
 	case 1:
