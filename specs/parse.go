@@ -114,6 +114,8 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 		Text:  bytes.Clone(p.data),
 		CPUs:  2,
 		Check: []string{"all"},
+
+		HasExpect: true,
 	}
 	var progs []Program
 	err := p.mapping(root, func(k, v *yaml.Node) error {
@@ -137,7 +139,12 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 		case "check":
 			s.Check, err = p.check(v)
 		case "expect":
-			s.Expect, err = p.expect(v)
+			if v.Kind == yaml.MappingNode {
+				s.HasExpect = false
+				s.Overrides, err = p.expectMap(s, v)
+			} else {
+				s.Expect, err = p.expect(v)
+			}
 		default:
 			err = p.errorf(pos(k), "unknown key %q (want name, about, revisions, cpus, lwps, env, check or expect)", k.Value)
 		}
@@ -259,6 +266,31 @@ func (p *parser) check(n *yaml.Node) ([]string, error) {
 		}
 	}
 	return fams, nil
+}
+
+// expectMap converts an expect mapping: `default:` and one key per
+// revision, each with an expect value. The default goes in s.
+func (p *parser) expectMap(s *Spec, n *yaml.Node) ([]Override, error) {
+	var out []Override
+	err := p.mapping(n, func(k, v *yaml.Node) error {
+		e, err := p.expect(v)
+		if err != nil {
+			return err
+		}
+		if k.Value == "default" {
+			s.Expect, s.HasExpect = e, true
+			return nil
+		}
+		if !isName(k.Value) {
+			return p.errorf(pos(k), "expect: want default or a revision name, got %q", k.Value)
+		}
+		out = append(out, Override{Revision: k.Value, Pos: pos(k), Expect: e})
+		return nil
+	})
+	if err == nil && len(out) == 0 && !s.HasExpect {
+		err = p.errorf(pos(n), "expect: an empty mapping (want default and revision names, each with pass, deadlock or violation NAME)")
+	}
+	return out, err
 }
 
 // expect converts the expect value n.

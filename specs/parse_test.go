@@ -56,6 +56,23 @@ func TestParse(t *testing.T) {
 			CPUs:     2,
 			Programs: []Program{{LWP: 1}},
 			Check:    []string{"all"},
+
+			HasExpect: true,
+		},
+	}, {
+		name: "expectations per revision",
+		text: "name: per-rev\nexpect:\n  netbsd-5: pass\n  default: deadlock\n  netbsd-2025: violation p_nlwps\n",
+		want: &Spec{
+			Name:      "per-rev",
+			CPUs:      2,
+			Programs:  []Program{{LWP: 1}},
+			Check:     []string{"all"},
+			Expect:    Expect{Kind: Deadlock, Pos: Pos{4, 12}},
+			HasExpect: true,
+			Overrides: []Override{
+				{Revision: "netbsd-5", Pos: Pos{3, 3}, Expect: Expect{Kind: Pass, Pos: Pos{3, 13}}},
+				{Revision: "netbsd-2025", Pos: Pos{5, 3}, Expect: Expect{Kind: Violation, Name: "p_nlwps", Pos: Pos{5, 26}}},
+			},
 		},
 	}, {
 		name: "every key",
@@ -91,6 +108,8 @@ expect: violation p-nlwps-count
 			Env:    Env{Stop: 1, Cont: 2, Exit: 3, Core: 4, Timeout: 5, Preempt: 6, Migrate: 9},
 			Check:  []string{"counters", "lock-order", "expect"},
 			Expect: Expect{Kind: Violation, Name: "p-nlwps-count", Pos: Pos{11, 19}},
+
+			HasExpect: true,
 		},
 	}, {
 		name: "every op",
@@ -152,6 +171,8 @@ lwps:
 			}}, {LWP: 4}},
 			Check:  []string{"all"},
 			Expect: Expect{Kind: Deadlock, Pos: Pos{2, 9}},
+
+			HasExpect: true,
 		},
 	}}
 	for _, tt := range tests {

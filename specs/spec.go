@@ -39,9 +39,34 @@ type Spec struct {
 	// names. An LWP the spec gives no program runs an empty one.
 	Programs []Program
 
-	Env    Env      // environment events and how often each may happen
-	Check  []string // invariant families, default ["all"]
-	Expect Expect   // the verdict the spec expects, default pass
+	Env   Env      // environment events and how often each may happen
+	Check []string // invariant families, default ["all"]
+	// Expect is the verdict the spec expects on every revision it does
+	// not name in Overrides; default pass. HasExpect is false when the
+	// spec's expect mapping gives no default.
+	Expect    Expect
+	HasExpect bool
+	// Overrides are the expectations of the revisions an expect mapping
+	// names, in file order.
+	Overrides []Override
+}
+
+// An Override is the expectation a spec states for one revision.
+type Override struct {
+	Revision string
+	Pos      Pos // the revision's key
+	Expect   Expect
+}
+
+// ExpectFor returns the expectation of sp on revision rev, and false if
+// the spec states none for it (an expect mapping without default).
+func (sp *Spec) ExpectFor(rev string) (Expect, bool) {
+	for _, o := range sp.Overrides {
+		if o.Revision == rev {
+			return o.Expect, true
+		}
+	}
+	return sp.Expect, sp.HasExpect
 }
 
 // A Pos is a position in a spec file. Line and Col count from 1; Col counts

@@ -29,12 +29,12 @@ type Outcome struct {
 	Partial bool
 }
 
-// Judge compares run r of sp, checked by c, and the whole-run findings
-// rf with sp's expectation. A bitstate search can miss states, so, like a
+// Judge compares run r of job j, checked by c, and the whole-run findings
+// rf with what j's spec expects on j's revision. A bitstate search can miss states, so, like a
 // search a limit stopped, it cannot show that nothing fails: without a
 // finding it is Incomplete, never Pass. What it finds is real.
-func Judge(sp *specs.Spec, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) Outcome {
-	o := Outcome{Expect: expectation(sp), Held: []string{}, Partial: r.Limit != "" || r.Bitstate}
+func Judge(j Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) Outcome {
+	o := Outcome{Expect: expectation(j.Expect), Held: []string{}, Partial: r.Limit != "" || r.Bitstate}
 	var names, failed []string // every finding's invariant; those not known
 	for _, f := range r.Findings {
 		base := invariants.BaseName(f.Name)
@@ -61,7 +61,7 @@ func Judge(sp *specs.Spec, r *explore.Result, c *invariants.Checker, rf []invari
 			o.NotChecked = append(o.NotChecked, inv.Name)
 		}
 	}
-	o.Why = why(wanted(sp), names, failed, r)
+	o.Why = why(wanted(j.Expect), names, failed, r)
 	o.Met = o.Why == ""
 	o.Verdict = r.Verdict
 	if len(rf) > 0 {
@@ -76,21 +76,21 @@ func Judge(sp *specs.Spec, r *explore.Result, c *invariants.Checker, rf []invari
 	return o
 }
 
-// expectation is sp's expect line as the spec writes it.
-func expectation(sp *specs.Spec) string {
-	if sp.Expect.Kind == specs.Violation {
-		return "violation " + sp.Expect.Name
+// expectation is e as a spec writes it.
+func expectation(e specs.Expect) string {
+	if e.Kind == specs.Violation {
+		return "violation " + e.Name
 	}
-	return sp.Expect.Kind.String()
+	return e.Kind.String()
 }
 
-// wanted is the invariant sp expects a finding of, "" for a pass.
-func wanted(sp *specs.Spec) string {
-	switch sp.Expect.Kind {
+// wanted is the invariant e expects a finding of, "" for a pass.
+func wanted(e specs.Expect) string {
+	switch e.Kind {
 	case specs.Deadlock:
 		return "deadlock"
 	case specs.Violation:
-		return sp.Expect.Name
+		return e.Name
 	}
 	return ""
 }

@@ -16,10 +16,12 @@ import (
 	"github.com/lwpcheck/lwpcheck/specs"
 )
 
-// Job is one spec to run on one revision.
+// Job is one spec to run on one revision, with what the spec expects
+// there.
 type Job struct {
-	Spec *specs.Spec
-	Rev  *model.Revision
+	Spec   *specs.Spec
+	Rev    *model.Revision
+	Expect specs.Expect
 }
 
 // Revisions returns the revisions sp runs on, oldest first: those it
@@ -60,8 +62,11 @@ func supportsAll(r *model.Revision, sp *specs.Spec) bool {
 	return true
 }
 
-// Plan pairs each spec with the revisions it runs on, in order; only, if
-// not empty, keeps the revisions it names.
+// Plan pairs each spec with the revisions it runs on, in order, and the
+// expectation it states for each; only, if not empty, keeps the revisions
+// it names. An expectation for a revision that does not exist, or a
+// revision the spec runs on without an expectation, is an error at the
+// spec's expect line.
 func Plan(all []*specs.Spec, only []string) ([]Job, error) {
 	var jobs []Job
 	for _, sp := range all {
@@ -69,55 +74,83 @@ func Plan(all []*specs.Spec, only []string) ([]Job, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range revs {
-			if len(only) == 0 || slices.Contains(only, r.Name) {
-				jobs = append(jobs, Job{sp, r})
+		for _, o := range sp.Overrides {
+			if _, err := revisions.Lookup(o.Revision); err != nil {
+				return nil, &specs.Error{File: sp.File, Line: o.Pos.Line, Col: o.Pos.Col, Msg: "expect: " + err.Error()}
 			}
+		}
+		for _, r := range revs {
+			if len(only) > 0 && !slices.Contains(only, r.Name) {
+				continue
+			}
+			e, ok := sp.ExpectFor(r.Name)
+			if !ok {
+				return nil, &specs.Error{File: sp.File, Line: sp.Expect.Pos.Line, Col: sp.Expect.Pos.Col,
+					Msg: fmt.Sprintf("expect: no expectation for revision %s (give it a key or a default)", r.Name)}
+			}
+			jobs = append(jobs, Job{Spec: sp, Rev: r, Expect: e})
 		}
 	}
 	return jobs, nil
 }
 
-// Validate checks that sp's expectation can be met: the invariant a
-// `violation NAME` names exists, and the families checked include the one
-// the expected finding belongs to. families overrides sp's check line when
-// not nil (check --check), and a conflict with it is reported as such;
-// the other problems are errors at the expect line.
+// Validate checks that each of sp's expectations (its default and one per
+// revision it names) can be met: the invariant a `violation NAME` names
+// exists, and the families checked include the one the expected finding
+// belongs to. families overrides sp's check line when not nil (check
+// --check), and a conflict with it is reported as such; the other problems
+// are errors at the expectation.
 func Validate(sp *specs.Spec, families []string) error {
-	inv, err := expected(sp)
+	all := []specs.Expect{}
+	if sp.HasExpect {
+		all = append(all, sp.Expect)
+	}
+	for _, o := range sp.Overrides {
+		all = append(all, o.Expect)
+	}
+	for _, e := range all {
+		if err := validate(sp, e, families); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validate(sp *specs.Spec, e specs.Expect, families []string) error {
+	inv, err := expected(sp, e)
 	if err != nil || inv == nil {
 		return err
 	}
 	if families != nil {
 		if !covers(families, inv.Family) {
 			return fmt.Errorf("--check %s leaves out %s (family %s), which %s expects at %s:%s",
-				strings.Join(families, ","), inv.Name, inv.Family, sp.Name, sp.File, sp.Expect.Pos)
+				strings.Join(families, ","), inv.Name, inv.Family, sp.Name, sp.File, e.Pos)
 		}
 		return nil
 	}
 	if !covers(sp.Check, inv.Family) {
-		return expectError(sp, "%s is in family %s, which the check line leaves out", inv.Name, inv.Family)
+		return expectError(sp, e, "%s is in family %s, which the check line leaves out", inv.Name, inv.Family)
 	}
 	return nil
 }
 
-// expected returns the invariant whose finding sp expects, nil if it
+// expected returns the invariant whose finding e expects, nil if it
 // expects a pass.
-func expected(sp *specs.Spec) (*invariants.Invariant, error) {
-	name := wanted(sp)
+func expected(sp *specs.Spec, e specs.Expect) (*invariants.Invariant, error) {
+	name := wanted(e)
 	if name == "" {
 		return nil, nil
 	}
 	inv, ok := invariants.Lookup(name)
 	if !ok {
-		return nil, expectError(sp, "no invariant %q (see lwpcheck list invariants)", name)
+		return nil, expectError(sp, e, "no invariant %q (see lwpcheck list invariants)", name)
 	}
 	return inv, nil
 }
 
-// expectError is an error at sp's expect line.
-func expectError(sp *specs.Spec, format string, args ...any) error {
-	return &specs.Error{File: sp.File, Line: sp.Expect.Pos.Line, Col: sp.Expect.Pos.Col,
+// expectError is an error at expectation e of sp.
+func expectError(sp *specs.Spec, e specs.Expect, format string, args ...any) error {
+	return &specs.Error{File: sp.File, Line: e.Pos.Line, Col: e.Pos.Col,
 		Msg: "expect: " + fmt.Sprintf(format, args...)}
 }
 

@@ -137,7 +137,7 @@ func TestJudge(t *testing.T) {
 			sp := parse(t, tt.spec)
 			_, c, err := invariants.Build(rev, sp, nil)
 			require.NoError(t, err)
-			o := Judge(sp, &tt.r, c, tt.rf)
+			o := Judge(Job{Spec: sp, Rev: rev, Expect: sp.Expect}, &tt.r, c, tt.rf)
 			assert.Equal(t, tt.verdict, o.Verdict, "verdict")
 			assert.Equal(t, tt.why, o.Why, "why")
 			assert.Equal(t, tt.why == "", o.Met, "met")
@@ -155,7 +155,7 @@ func TestJudgeHeld(t *testing.T) {
 	sp := parse(t, "name: a\ncheck: [counters, deadlock]\n")
 	_, c, err := invariants.Build(rev, sp, sp.Check)
 	require.NoError(t, err)
-	o := Judge(sp, &explore.Result{Verdict: explore.Fail, Findings: found("p_nlwps")}, c, nil)
+	o := Judge(Job{Spec: sp, Rev: rev, Expect: sp.Expect}, &explore.Result{Verdict: explore.Fail, Findings: found("p_nlwps")}, c, nil)
 	var held, notChecked []string
 	for _, inv := range invariants.Catalog() {
 		switch {
@@ -176,4 +176,30 @@ func TestRevisions(t *testing.T) {
 	revs, err := Revisions(parse(t, "name: a\nlwps: {1: [create 2, wait 2]}\n"))
 	require.NoError(t, err)
 	assert.Equal(t, revisions.All(), revs, "every revision supports the NetBSD ops")
+}
+
+// TestPlanExpectations checks the expectation each job gets from a spec
+// that states them per revision, and the errors of a mapping that names
+// no revision or leaves one out.
+func TestPlanExpectations(t *testing.T) {
+	const rev = "netbsd-2025"
+	sp := parse(t, "name: a\nexpect:\n  default: pass\n  "+rev+": violation p_nlwps\n")
+	jobs, err := Plan([]*specs.Spec{sp}, nil)
+	require.NoError(t, err)
+	for _, j := range jobs {
+		want := specs.Pass
+		if j.Rev.Name == rev {
+			want = specs.Violation
+		}
+		assert.Equal(t, want, j.Expect.Kind, j.Rev.Name)
+	}
+	_, err = Plan([]*specs.Spec{parse(t, "name: a\nexpect:\n  netbsd-1999: pass\n")}, nil)
+	assert.ErrorContains(t, err, `t.yaml:3:3: expect: unknown revision "netbsd-1999"`)
+	others := parse(t, "name: a\nexpect:\n  "+rev+": pass\n")
+	_, err = Plan([]*specs.Spec{others}, nil)
+	if len(revisions.All()) > 1 {
+		assert.ErrorContains(t, err, "expect: no expectation for revision")
+	} else {
+		assert.NoError(t, err)
+	}
 }

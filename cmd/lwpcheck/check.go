@@ -302,7 +302,7 @@ func readSpecs(paths []string) ([]*specs.Spec, error) {
 // result is the outcome of job j: run r checked by c, with the whole-run
 // findings rf, judged against the spec.
 func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) checkResult {
-	o := verdict.Judge(j.Spec, r, c, rf)
+	o := verdict.Judge(j, r, c, rf)
 	res := checkResult{Spec: j.Spec.Name, Revision: j.Rev.Name, Verdict: o.Verdict.String(), Expect: o.Expect,
 		Met: o.Met, Why: o.Why, States: r.States, Transitions: r.Transitions, Depth: r.Depth,
 		Seconds: r.Elapsed.Seconds(), Limit: r.Limit, Bitstate: r.Bitstate, BitstateCoverage: bitstateCoverage(r),
