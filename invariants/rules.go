@@ -24,8 +24,8 @@ type rules struct {
 	before [model.NumClasses][model.NumClasses]bool
 	// forbidden[id] is the set of lock ids whose holder may not acquire
 	// lock id: their class comes after id's in the documented order.
-	forbidden [model.NumLocks]uint16
-	trySites  []model.SrcRef
+	forbidden  [model.NumLocks]uint16
+	trySites   []model.SrcRef
 	stateLock  [maxStat]*model.StateLock
 	procLocked [maxStat]bool // states entered and left only under the process lock
 	trans      [maxStat][maxStat]uint8
