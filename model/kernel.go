@@ -108,6 +108,9 @@ type Kernel struct {
 	// that the clock fires on its own (cv_timedwait), as opposed to a
 	// park timeout, which is an environment event.
 	ClockTimeout func(s *State, slot int) bool
+	// Impl is the revision package's own data (the helpers its shared
+	// routines call), opaque to the machine.
+	Impl any
 }
 
 // Supports reports whether the kernel implements op.

@@ -333,6 +333,10 @@ func (k *K) Call(f *Frame, next uint8, fn uint8, a, b, c uint8) {
 		k.Bug("kernel continuation too deep")
 		return
 	}
+	if k.M.Kernel.Routines[fn].Run == nil {
+		k.Bug("call of " + k.M.Kernel.Routines[fn].Name + ", which the revision does not run")
+		return
+	}
 	k.frames[*k.depth] = Frame{Fn: fn, A: a, B: b, C: c}
 	*k.depth++
 }

@@ -25,7 +25,7 @@ func cvWait(k *model.K, f *model.Frame) {
 		lwpLockCall(k, f, 1, k.Cur) // sleepq_enter: lwp_lock(l), kern_sleepq.c@1.87:240
 	case 1:
 		old := l.Mutex
-		prev := k.In(fnSleepqEnter)
+		prev := k.In(FnSleepqEnter)
 		k.SetLock(k.Cur, model.LockSleepq, 242) // lwp_unlock_to(l, mp)
 		k.Exit(old, 242)
 		k.In(prev)
@@ -38,7 +38,7 @@ func cvWait(k *model.K, f *model.Frame) {
 		case cvTimedwait:
 			flags = blockTimo
 		}
-		k.Call(f, 2, fnSleepqBlock, flags, 0, 0)
+		k.Call(f, 2, FnSleepqBlock, flags, 0, 0)
 	case 2:
 		if !k.Enter(model.LockProc, cvEnterLines[f.A], "mutex_enter(mtx)") {
 			return
@@ -80,6 +80,6 @@ func cvBroadcast(k *model.K, f *model.Frame) {
 		l := k.L(first)
 		k.Assert(l.Mutex == model.LockSleepq, 535, "l->l_mutex == mp")
 		k.Assert(l.WChan == model.WChanLwpcv, 536, "l->l_wchan == cv")
-		k.Call(f, 2, fnSleepqRemove, uint8(first), 1, 0) // :537
+		k.Call(f, 2, FnSleepqRemove, uint8(first), 1, 0) // :537
 	}
 }

@@ -20,7 +20,7 @@ func exit1(k *model.K, f *model.Frame) {
 		p.SFlag |= model.PS_WEXIT // :222
 		f.PC = 1
 		if p.NLWPs > 1 {
-			k.Call(f, 1, fnExitLwps, 0, 0, 0) // :228-229
+			k.Call(f, 1, FnExitLwps, 0, 0, 0) // :228-229
 		}
 	case 1:
 		// Bin remaining signals, mark the process dying. :268-271
@@ -41,7 +41,7 @@ func exit1(k *model.K, f *model.Frame) {
 		if !k.Enter(model.LockProc, 556, "mutex_enter(p->p_lock)") {
 			return
 		}
-		k.Call(f, 4, fnLwpDrainrefs, uint8(me), 0, 0) // :565
+		k.Call(f, 4, FnLwpDrainrefs, uint8(me), 0, 0) // :565
 	case 4:
 		lwpLockCall(k, f, 5, me) // :566
 	case 5:
@@ -93,10 +93,10 @@ func exitLwps(k *model.K, f *model.Frame) {
 		if (l2.Stat == model.LSSLEEP && l2.Flag&model.FlagSINTR != 0) ||
 			l2.Stat == model.LSSUSPENDED || l2.Stat == model.LSSTOP {
 			l2.Flag &^= model.FlagDBGSUSPEND            // :625
-			k.Call(f, 3, fnSetrunnable, uint8(i), 0, 0) // :627
+			k.Call(f, 3, FnSetrunnable, uint8(i), 0, 0) // :627
 			return
 		}
-		lwpNeedUserret(k, i) // :630
+		hooks(k).LwpNeedUserret(k, i) // :630
 		lwpUnlock(k, i, 631)
 		f.C++
 		f.PC = 1
@@ -109,7 +109,7 @@ func exitLwps(k *model.K, f *model.Frame) {
 			k.Return(0)
 			return
 		}
-		k.Call(f, 5, fnLwpWait, 0, waitExiting, 0) // :640
+		k.Call(f, 5, FnLwpWait, 0, waitExiting, 0) // :640
 	case 5:
 		if f.Ret != 0 {
 			f.PC = 0 // goto retry :641

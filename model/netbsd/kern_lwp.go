@@ -7,7 +7,7 @@ import "github.com/lwpcheck/lwpcheck/model"
 
 // lwpLockCall calls lwp_lock(slot); the caller continues at next.
 func lwpLockCall(k *model.K, f *model.Frame, next uint8, slot int) {
-	k.Call(f, next, fnLwpLock, uint8(slot), 0, 0)
+	k.Call(f, next, FnLwpLock, uint8(slot), 0, 0)
 }
 
 // lwpLock mirrors lwp_lock, kern_lwp.c@1.270:1606: read l_mutex, acquire
@@ -47,7 +47,7 @@ func lwpUnsleep(k *model.K, f *model.Frame) {
 		k.At(1598, "lwp_unsleep(l, unlock)")
 		k.Assert(k.Owned(k.S.LWPs[f.A].Mutex), 1598, "mutex_owned(l->l_mutex)")
 		k.Assert(k.S.LWPs[f.A].SyncObj != model.SObjSched, 1599, "l_syncobj->sobj_unsleep != sched_unsleep (which panics)")
-		k.Call(f, 1, fnSleepqUnsleep, f.A, f.B, 0)
+		k.Call(f, 1, FnSleepqUnsleep, f.A, f.B, 0)
 	case 1:
 		k.Return(0)
 	}
@@ -58,7 +58,7 @@ func lwpUnsleep(k *model.K, f *model.Frame) {
 // while a LW_USERRET flag is set, so nothing else changes here.
 func lwpNeedUserret(k *model.K, slot int) {
 	l := &k.S.LWPs[slot]
-	defer k.In(k.In(fnLwpNeedUserret))
+	defer k.In(k.In(FnLwpNeedUserret))
 	k.Assert(k.Owned(l.Mutex) || l.Stat == model.LSIDL, 1795, "lwp_locked(l, NULL) || l->l_stat == LSIDL")
 }
 
@@ -81,7 +81,7 @@ func procFindLwp(k *model.K, lid uint8) int {
 // lwpFind mirrors lwp_find, kern_lwp.c@1.270:1519: a live LWP of the
 // process by lid (not LSIDL, not LSZOMB); -1 if none.
 func lwpFind(k *model.K, lid uint8) int {
-	defer k.In(k.In(fnLwpFind))
+	defer k.In(k.In(FnLwpFind))
 	k.Assert(k.Owned(model.LockProc), 1523, "mutex_owned(p->p_lock)")
 	i := procFindLwp(k, lid)
 	if i >= 0 && (k.S.LWPs[i].Stat == model.LSIDL || k.S.LWPs[i].Stat == model.LSZOMB) {
@@ -114,13 +114,13 @@ func lwpSuspend(k *model.K, f *model.Frame) {
 		switch tl.Stat {
 		case model.LSRUN, model.LSONPROC:
 			tl.Flag |= model.FlagWSUSPEND // :465
-			lwpNeedUserret(k, t)
+			hooks(k).LwpNeedUserret(k, t)
 			lwpUnlock(k, t, 467)
 		case model.LSSLEEP:
 			tl.Flag |= model.FlagWSUSPEND // :471
-			lwpNeedUserret(k, t)
+			hooks(k).LwpNeedUserret(k, t)
 			if tl.Flag&model.FlagSINTR != 0 {
-				k.Call(f, 1, fnSetrunnable, uint8(t), 0, 0) // :480
+				k.Call(f, 1, FnSetrunnable, uint8(t), 0, 0) // :480
 				return
 			}
 			lwpUnlock(k, t, 482)
@@ -128,8 +128,8 @@ func lwpSuspend(k *model.K, f *model.Frame) {
 			lwpUnlock(k, t, 486)
 		case model.LSSTOP:
 			tl.Flag |= model.FlagWSUSPEND // :490
-			lwpNeedUserret(k, t)
-			k.Call(f, 1, fnSetrunnable, uint8(t), 0, 0) // :492
+			hooks(k).LwpNeedUserret(k, t)
+			k.Call(f, 1, FnSetrunnable, uint8(t), 0, 0) // :492
 			return
 		case model.LSIDL, model.LSZOMB:
 			lwpUnlock(k, t, 498)
@@ -163,7 +163,7 @@ func lwpContinue(k *model.K, f *model.Frame) {
 			k.Return(0)
 			return
 		}
-		k.Call(f, 1, fnSetrunnable, uint8(i), 0, 0) // :532
+		k.Call(f, 1, FnSetrunnable, uint8(i), 0, 0) // :532
 	case 1:
 		k.Return(0)
 	}
@@ -196,13 +196,13 @@ func lwpWait(k *model.K, f *model.Frame) {
 		if p.SFlag&model.PS_WCORE != 0 {
 			// Dumping core: suspend in lwp_userret until the deed is done. :606-610
 			k.Exit(model.LockProc, 607)
-			k.Call(f, 9, fnLwpUserret, 0, 0, 0)
+			k.Call(f, 9, FnLwpUserret, 0, 0, 0)
 			return
 		}
 		if p.ZombLWP != 0 {
 			z := p.ZombLWP - 1
 			p.ZombLWP = 0                    // :617
-			k.Call(f, 2, fnLwpFree, z, 0, 0) // :618, releases p_lock
+			k.Call(f, 2, FnLwpFree, z, 0, 0) // :618, releases p_lock
 			return
 		}
 		f.PC = 3
@@ -233,11 +233,11 @@ func lwpWait(k *model.K, f *model.Frame) {
 		p.NLWPWait-- // :762
 		l.Ghost &^= model.GhostWait
 		l.WaitingFor = 0 // :763
-		k.Call(f, 7, fnCvBroadcast, 0, 0, 0)
+		k.Call(f, 7, FnCvBroadcast, 0, 0, 0)
 	case 7:
 		k.Return(f.C) // :766
 	case 8:
-		k.Call(f, 4, fnLwpFree, f.C, 0, 0) // :706, releases p_lock
+		k.Call(f, 4, FnLwpFree, f.C, 0, 0) // :706, releases p_lock
 	case 9:
 		k.Assert(false, 609, "KASSERT(false): lwp_userret returned")
 	}
@@ -306,7 +306,7 @@ func lwpWaitScan(k *model.K, f *model.Frame, me int, lid uint8, exiting bool) {
 			s.LWPs[me].Value = t.Lid // *departed = l2->l_lid :702
 		}
 		f.C = uint8(l2)
-		k.Call(f, 8, fnSchedLwpCollect, 0, 0, 0) // :703
+		k.Call(f, 8, FnSchedLwpCollect, 0, 0, 0) // :703
 		return
 	}
 	if nfound == 0 {
@@ -315,14 +315,14 @@ func lwpWaitScan(k *model.K, f *model.Frame, me int, lid uint8, exiting bool) {
 	}
 	if exiting {
 		k.Assert(p.NLWPs > 1, 723, "p->p_nlwps > 1")
-		k.Call(f, 5, fnCvWait, cvTimedwait, 0, 0) // :724
+		k.Call(f, 5, FnCvWait, cvTimedwait, 0, 0) // :724
 		return
 	}
 	if p.NLWPWait == p.NLWPs {
 		bail(model.EDEADLK) // :733-734
 		return
 	}
-	k.Call(f, 5, fnCvWait, cvWaitSig, 0, 0) // :743
+	k.Call(f, 5, FnCvWait, cvWaitSig, 0, 0) // :743
 }
 
 // lwpCreate mirrors lwp_create, kern_lwp.c@1.270:775, for an LWP of the
@@ -340,7 +340,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 			// Reap a detached zombie and recycle its structure. :812-820
 			f.C = p.ZombLWP - 1
 			p.ZombLWP = 0
-			k.Call(f, 1, fnLwpFree, f.C, 1, 0) // recycle: keeps the structure
+			k.Call(f, 1, FnLwpFree, f.C, 1, 0) // recycle: keeps the structure
 			return
 		}
 		k.Exit(model.LockProc, 822)
@@ -386,7 +386,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		l.PidSlot = 1
 		k.Exit(model.LockProcList, 853)
 		l.Flag = 0                                            // :868
-		l.Depth, l.Frames[0] = 1, model.Frame{Fn: fnStartLWP} // uvm_lwp_fork: starts in lwp_startup
+		l.Depth, l.Frames[0] = 1, model.Frame{Fn: FnStartLWP} // uvm_lwp_fork: starts in lwp_startup
 		f.PC = 3
 	case 3:
 		if !k.Enter(model.LockProc, 925, "mutex_enter(p2->p_lock)") {
@@ -467,7 +467,7 @@ func lwpStart(k *model.K, f *model.Frame) {
 			f.PC = 2
 			return
 		}
-		k.Call(f, 2, fnSetrunnable, uint8(i), 0, 0) // :1016
+		k.Call(f, 2, FnSetrunnable, uint8(i), 0, 0) // :1016
 	case 2:
 		k.Exit(model.LockProc, 1019)
 		k.Return(0)
@@ -492,12 +492,12 @@ func lwpExit(k *model.K, f *model.Frame) {
 		if p.NLWPs-p.NZLWPs == 1 {
 			// The last live LWP: the whole process exits. :1109-1113
 			k.Assert(current, 1110, "current == true")
-			k.Call(f, 20, fnExit1, 0, 0, 0)
+			k.Call(f, 20, FnExit1, 0, 0, 0)
 			return
 		}
 		p.NZLWPs++ // :1115, before it is a zombie, for accounting
 		l.Ghost |= model.GhostZomb
-		prev := k.In(fnLwpThreadCleanup) // :1124
+		prev := k.In(FnLwpThreadCleanup) // :1124
 		k.Exit(model.LockProc, 2181)
 		k.In(prev)
 		f.PC = 1
@@ -513,7 +513,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 		}
 		f.PC = 3
 	case 3: // for (;;) :1181
-		k.Call(f, 4, fnLwpDrainrefs, uint8(i), 0, 0)
+		k.Call(f, 4, FnLwpDrainrefs, uint8(i), 0, 0)
 	case 4:
 		if f.Ret != 0 {
 			f.PC = 3 // :1183
@@ -523,7 +523,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 			if z := p.ZombLWP; z != 0 {
 				// Free the older detached zombie first. :1185-1190
 				p.ZombLWP = 0
-				k.Call(f, 5, fnLwpFree, z-1, 0, 0)
+				k.Call(f, 5, FnLwpFree, z-1, 0, 0)
 				return
 			}
 			p.ZombLWP = uint8(i + 1) // :1192
@@ -556,7 +556,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 		lwpUnlock(k, i, 1221)
 		p.NRLWPs-- // :1222
 		k.Exit(model.LockProc, 1225)
-		k.Call(f, 10, fnCvBroadcast, 0, 0, 0) // :1226
+		k.Call(f, 10, FnCvBroadcast, 0, 0, 0) // :1226
 	case 10:
 		if !current {
 			k.Return(0)
@@ -567,7 +567,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 		if !k.Enter(model.SpcMutex(int(l.CPU)), 1239, "spc_lock(l->l_cpu)") {
 			return
 		}
-		k.Call(f, 12, fnMiSwitch, 0, 0, 0) // :1240
+		k.Call(f, 12, FnMiSwitch, 0, 0, 0) // :1240
 	case 12:
 		k.Assert(false, 1241, "panic(\"lwp_exit\"): a zombie ran again")
 	case 20:
@@ -618,7 +618,7 @@ func lwpFree(k *model.K, f *model.Frame) {
 			p.NDLWPs-- // :1314
 		}
 		k.Exit(model.LockProc, 1315)
-		k.Call(f, 3, fnCvBroadcast, 0, 0, 0) // :1321
+		k.Call(f, 3, FnCvBroadcast, 0, 0, 0) // :1321
 	case 3:
 		if !k.Enter(model.LockProcList, 1324, "mutex_enter(&proc_lock)") {
 			return
@@ -661,7 +661,7 @@ func lwpDrainrefs(k *model.K, f *model.Frame) {
 	case 1:
 		if l.RefCnt > 0 {
 			f.B = 1
-			k.Call(f, 1, fnCvWait, cvWaitPlain, 0, 0) // :1875
+			k.Call(f, 1, FnCvWait, cvWaitPlain, 0, 0) // :1875
 			return
 		}
 		k.Return(f.B)
@@ -691,7 +691,7 @@ func lwpUserret(k *model.K, f *model.Frame) {
 		case fl&model.FlagWSUSPEND != 0:
 			f.PC = 10 // :1747
 		case fl&model.FlagWEXIT != 0:
-			k.Call(f, 20, fnLwpExit, uint8(me), 0, 0) // :1767
+			k.Call(f, 20, FnLwpExit, uint8(me), 0, 0) // :1767
 		default:
 			k.Bug("lwp_userret: unmodelled LW_USERRET flag " + model.FlagNames(fl))
 		}
@@ -701,10 +701,10 @@ func lwpUserret(k *model.K, f *model.Frame) {
 		}
 		f.PC = 2
 	case 2: // while ((sig = issignal(l)) != 0) postsig(sig); :1730-1731
-		k.Call(f, 3, fnIssignal, 0, 0, 0)
+		k.Call(f, 3, FnIssignal, 0, 0, 0)
 	case 3:
 		if f.Ret != 0 {
-			k.Call(f, 2, fnPostsig, f.Ret, 0, 0)
+			k.Call(f, 2, FnPostsig, f.Ret, 0, 0)
 			return
 		}
 		k.Exit(model.LockProc, 1732)
@@ -719,14 +719,14 @@ func lwpUserret(k *model.K, f *model.Frame) {
 		k.SetStat(me, model.LSSUSPENDED, 1752)
 		lwpUnlock(k, me, 1753)
 		k.Exit(model.LockProc, 1754)
-		k.Call(f, 12, fnCvBroadcast, 0, 0, 0) // :1755
+		k.Call(f, 12, FnCvBroadcast, 0, 0, 0) // :1755
 	case 12:
 		lwpLockCall(k, f, 13, me) // :1756
 	case 13:
 		if !k.Enter(model.SpcMutex(int(l.CPU)), 1757, "spc_lock(l->l_cpu)") {
 			return
 		}
-		k.Call(f, 0, fnMiSwitch, 0, 0, 0) // :1758, then continue
+		k.Call(f, 0, FnMiSwitch, 0, 0, 0) // :1758, then continue
 	case 20:
 		k.Assert(false, 1768, "KASSERT(0): lwp_exit returned")
 	}
@@ -736,7 +736,7 @@ func lwpUserret(k *model.K, f *model.Frame) {
 // locked by the caller; unlocks it. i: the LWP; tci: the target CPU.
 func lwpMigrate(k *model.K, i, tci int) {
 	l := k.L(i)
-	defer k.In(k.In(fnLwpMigrate))
+	defer k.In(k.In(FnLwpMigrate))
 	k.At(1373, "lwp_migrate(l, tci)")
 	k.Assert(k.Owned(l.Mutex), 1378, "lwp_locked(l, NULL)")
 	lstat := l.Stat

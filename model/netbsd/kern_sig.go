@@ -49,10 +49,10 @@ func sigispending(k *model.K, slot int) uint8 {
 
 // signotify mirrors signotify, kern_sig.c@1.405:1236: the LWP is locked.
 func signotify(k *model.K, slot int) {
-	defer k.In(k.In(fnSignotify))
+	defer k.In(k.In(FnSignotify))
 	k.Assert(k.Owned(k.S.LWPs[slot].Mutex), 1238, "lwp_locked(l, NULL)")
 	k.L(slot).Flag |= model.FlagPENDSIG // :1240
-	lwpNeedUserret(k, slot)
+	hooks(k).LwpNeedUserret(k, slot)
 }
 
 // kpsignal2 mirrors kpsignal2, kern_sig.c@1.405:1304, with proc_lock and
@@ -83,9 +83,9 @@ func kpsignal2(k *model.K, f *model.Frame) {
 		}
 		if lid != 0 {
 			// LWP-private: post it to that LWP. :1425-1434
-			if t := lwpFind(k, lid); t >= 0 {
+			if t := hooks(k).LwpFind(k, lid); t >= 0 {
 				k.L(t).SigPend |= sig // sigput :1428
-				k.Call(f, 9, fnSigpost, uint8(t), sig, 0)
+				k.Call(f, 9, FnSigpost, uint8(t), sig, 0)
 				return
 			}
 			k.Return(0)
@@ -120,7 +120,7 @@ func kpsignal2(k *model.K, f *model.Frame) {
 			k.Return(0)
 			return
 		}
-		k.Call(f, 2, fnSigpost, p.Lwps[f.C]-1, sig, 0)
+		k.Call(f, 2, FnSigpost, p.Lwps[f.C]-1, sig, 0)
 	case 2:
 		if f.Ret != 0 && prop&saToall == 0 {
 			k.Return(0) // :1516-1517
@@ -158,12 +158,12 @@ func sigpost(k *model.K, f *model.Frame) {
 			rv = 1 // :1180
 		case model.LSSLEEP:
 			if l.Flag&model.FlagSINTR != 0 {
-				k.Call(f, 2, fnSetrunnable, uint8(i), 0, 0) // :1186
+				k.Call(f, 2, FnSetrunnable, uint8(i), 0, 0) // :1186
 				return
 			}
 		case model.LSSUSPENDED:
 			if prop&saKill != 0 && l.Flag&model.FlagWCORE != 0 {
-				k.Call(f, 2, fnLwpContinue, uint8(i), 0, 0) // :1194
+				k.Call(f, 2, FnLwpContinue, uint8(i), 0, 0) // :1194
 				return
 			}
 		case model.LSSTOP:
@@ -176,10 +176,10 @@ func sigpost(k *model.K, f *model.Frame) {
 					rv = 1
 					break
 				}
-				k.Call(f, 2, fnSetrunnable, uint8(i), 0, 0) // :1215
+				k.Call(f, 2, FnSetrunnable, uint8(i), 0, 0) // :1215
 				return
 			case l.WChan == model.WChanNone || l.Flag&model.FlagSINTR != 0:
-				k.Call(f, 2, fnSetrunnable, uint8(i), 0, 0) // :1219
+				k.Call(f, 2, FnSetrunnable, uint8(i), 0, 0) // :1219
 				return
 			}
 		}
@@ -210,7 +210,7 @@ func issignal(k *model.K, f *model.Frame) {
 			f.A = 0
 		}
 		if p.Stat == model.SSTOP || p.SFlag&model.PS_STOPPING != 0 {
-			k.Call(f, 2, fnSigswitchAway, 0, 0, 0) // :1879-1880
+			k.Call(f, 2, FnSigswitchAway, 0, 0, 0) // :1879-1880
 			return
 		}
 		sig, from := firstsig(l.SigPend), uint8(1) // :1897-1904
@@ -227,7 +227,7 @@ func issignal(k *model.K, f *model.Frame) {
 		case sigprop(sig)&saStop != 0:
 			sigget(k, me, sig, from)             // :2032
 			p.XSig = sig                         // :2033
-			k.Call(f, 4, fnSigswitch, sig, 0, 0) // :2035-2036
+			k.Call(f, 4, FnSigswitch, sig, 0, 0) // :2035-2036
 		case sigprop(sig)&saIgnore != 0:
 			f.A, f.B = sig, from // discard and look again :2038-2043
 		default:
@@ -276,7 +276,7 @@ func postsig(k *model.K, f *model.Frame) {
 			sigget(k, me, f.A, 2)
 		}
 		if !caught(f.A) {
-			k.Call(f, 1, fnSigexit, f.A, 0, 0) // :2146
+			k.Call(f, 1, FnSigexit, f.A, 0, 0) // :2146
 			return
 		}
 		k.Return(0) // kpsendsig
@@ -300,12 +300,12 @@ func sigswitch(k *model.K, f *model.Frame) {
 		f.PC = 1
 		if p.Stat == model.SACTIVE && p.SFlag&model.PS_STOPPING == 0 {
 			k.Assert(f.A != 0, 1742, "signo != 0")
-			k.Call(f, 1, fnProcStop, f.A, 0, 0) // :1743
+			k.Call(f, 1, FnProcStop, f.A, 0, 0) // :1743
 		}
 	case 1:
 		k.Assert(p.NRLWPs > 0, 1744, "p->p_nrlwps > 0")
 		if p.SFlag&model.PS_STOPPING == 0 {
-			k.Call(f, 5, fnSigswitchAway, 0, 0, 0) // :1769
+			k.Call(f, 5, FnSigswitchAway, 0, 0, 0) // :1769
 			return
 		}
 		if k.TryEnter(model.LockProcList, 1752, "mutex_tryenter(&proc_lock)") {
@@ -332,7 +332,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 			procStopDone(k, 1763) // :1758-1763
 		}
 		k.Exit(model.LockProcList, 1766)
-		k.Call(f, 5, fnSigswitchAway, 0, 0, 0) // :1769
+		k.Call(f, 5, FnSigswitchAway, 0, 0, 0) // :1769
 	case 5:
 		k.Return(0)
 	}
@@ -344,7 +344,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 func procStopDone(k *model.K, line int) {
 	p := k.P()
 	k.At(line, "proc_stop_done(p, ppmask)")
-	defer k.In(k.In(fnProcStopDone))
+	defer k.In(k.In(FnProcStopDone))
 	k.Assert(k.Owned(model.LockProcList), 1572, "mutex_owned(&proc_lock)")
 	k.Assert(k.Owned(model.LockProc), 1573, "mutex_owned(p->p_lock)")
 	k.Assert(p.SFlag&model.PS_STOPPING != 0, 1574, "(p->p_sflag & PS_STOPPING) != 0")
@@ -386,7 +386,7 @@ func sigswitchAway(k *model.K, f *model.Frame) {
 		if !k.Enter(model.SpcMutex(int(k.Self().CPU)), 1800, "spc_lock(l->l_cpu)") {
 			return
 		}
-		k.Call(f, 4, fnMiSwitch, 0, 0, 0) // :1801
+		k.Call(f, 4, FnMiSwitch, 0, 0, 0) // :1801
 	case 4:
 		k.Return(0)
 	}
@@ -417,7 +417,7 @@ func procStop(k *model.K, f *model.Frame) {
 			k.Return(0) // callout_schedule(&proc_stop_ch, 1) :2436: see the callout
 			return
 		}
-		k.Call(f, 5, fnSigpost, p.Lwps[f.C]-1, f.A, 0)
+		k.Call(f, 5, FnSigpost, p.Lwps[f.C]-1, f.A, 0)
 	case 5:
 		f.C++
 		f.PC = 4
@@ -431,7 +431,7 @@ func stopLwpsCase(k *model.K, f *model.Frame, done uint8) {
 	p := k.P()
 	switch f.PC {
 	case 1:
-		k.In(fnProcStopLwps)
+		k.In(FnProcStopLwps)
 		if f.C == 0 {
 			k.Assert(k.Owned(model.LockProc), 1550, "mutex_owned(p->p_lock)")
 			k.Assert(p.SFlag&model.PS_STOPPING != 0, 1551, "(p->p_sflag & PS_STOPPING) != 0")
@@ -444,7 +444,7 @@ func stopLwpsCase(k *model.K, f *model.Frame, done uint8) {
 	case 2:
 		i := int(p.Lwps[f.C]) - 1
 		l := k.L(i)
-		k.In(fnProcStopLwps)
+		k.In(FnProcStopLwps)
 		if l.Stat == model.LSSLEEP && l.Flag&model.FlagSINTR != 0 {
 			k.SetStat(i, model.LSSTOP, 1556)
 			p.NRLWPs-- // :1557
@@ -498,7 +498,7 @@ func sigexit(k *model.K, f *model.Frame) {
 			lwpLockCall(k, f, 1, me) // :2265-2266
 		case p.SFlag&model.PS_WEXIT != 0:
 			k.Exit(model.LockProc, 2277)
-			k.Call(f, 98, fnLwpExit, uint8(me), 0, 0) // :2278
+			k.Call(f, 98, FnLwpExit, uint8(me), 0, 0) // :2278
 		case docore:
 			p.SFlag |= model.PS_WCORE // :2288
 			f.C, f.PC = 0, 3
@@ -509,7 +509,7 @@ func sigexit(k *model.K, f *model.Frame) {
 		k.Self().Flag |= model.FlagWCORE | model.FlagWEXIT | model.FlagWSUSPEND // :2267
 		lwpUnlock(k, me, 2268)
 		k.Exit(model.LockProc, 2269)
-		k.Call(f, 97, fnLwpUserret, 0, 0, 0) // :2270
+		k.Call(f, 97, FnLwpUserret, 0, 0, 0) // :2270
 	case 3: // LIST_FOREACH(t, &p->p_lwps) :2290
 		if f.C >= p.NList {
 			f.PC = 6
@@ -527,7 +527,7 @@ func sigexit(k *model.K, f *model.Frame) {
 			return
 		}
 		tl.Flag |= model.FlagWCORE | model.FlagWEXIT // :2298
-		k.Call(f, 5, fnLwpSuspend, uint8(t), 0, 0)   // :2299
+		k.Call(f, 5, FnLwpSuspend, uint8(t), 0, 0)   // :2299
 	case 5:
 		f.C++
 		f.PC = 3
@@ -538,9 +538,9 @@ func sigexit(k *model.K, f *model.Frame) {
 		}
 		p.NLWPWait++ // :2309
 		k.Self().Ghost |= model.GhostWait
-		k.Call(f, 7, fnCvBroadcast, 0, 0, 0) // :2310
+		k.Call(f, 7, FnCvBroadcast, 0, 0, 0) // :2310
 	case 7:
-		k.Call(f, 8, fnCvWait, cvWaitPlain, 0, 0) // :2311
+		k.Call(f, 8, FnCvWait, cvWaitPlain, 0, 0) // :2311
 	case 8:
 		p.NLWPWait-- // :2312
 		k.Self().Ghost &^= model.GhostWait
@@ -559,7 +559,7 @@ func sigexit(k *model.K, f *model.Frame) {
 		f.PC = 12
 	case 12:
 		p.SFlag &^= model.PS_WCORE        // :2351
-		k.Call(f, 99, fnExit1, f.A, 0, 0) // :2353
+		k.Call(f, 99, FnExit1, f.A, 0, 0) // :2353
 	case 97:
 		k.Assert(false, 2271, "panic(\"sigexit 1\")")
 	case 98:
@@ -579,7 +579,7 @@ func envSignal(k *model.K, f *model.Frame) {
 		}
 		sig := [...]uint8{model.EnvStop: model.SigSTOP, model.EnvCont: model.SigCONT,
 			model.EnvExit: model.SigKILL, model.EnvCore: model.SigQUIT}[f.C]
-		k.Call(f, 1, fnKpsignal2, sig, 0, 0)
+		k.Call(f, 1, FnKpsignal2, sig, 0, 0)
 	case 1:
 		k.Exit(model.LockProc, 0)
 		k.Exit(model.LockProcList, 0)
@@ -604,7 +604,7 @@ func envTimeout(k *model.K, f *model.Frame) {
 			return
 		}
 		l.Flag |= model.FlagSTIMO                  // :525
-		k.Call(f, 2, fnLwpUnsleep, uint8(i), 1, 0) // :526
+		k.Call(f, 2, FnLwpUnsleep, uint8(i), 1, 0) // :526
 	case 2:
 		k.Return(0)
 	}
@@ -621,7 +621,7 @@ func envMigrate(k *model.K, f *model.Frame) {
 		}
 		lwpLockCall(k, f, 1, i)
 	case 1:
-		lwpMigrate(k, i, int(f.B))
+		hooks(k).LwpMigrate(k, i, int(f.B))
 		k.Exit(model.LockProc, 0)
 		k.Return(0)
 	}

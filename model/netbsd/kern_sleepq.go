@@ -13,7 +13,7 @@ const (
 func sleepqEnqueue(k *model.K, wchan, sobj uint8, catch bool) {
 	i := k.Cur
 	l := k.L(i)
-	defer k.In(k.In(fnSleepqEnqueue))
+	defer k.In(k.In(FnSleepqEnqueue))
 	k.Assert(k.Owned(l.Mutex), 263, "lwp_locked(l, NULL)")
 	k.Assert(l.Stat == model.LSONPROC, 264, "l->l_stat == LSONPROC")
 	k.Assert(l.WChan == model.WChanNone, 265, "l->l_wchan == NULL")
@@ -51,7 +51,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 			l.Flag &^= model.FlagCATCHINTR // :372
 		}
 		if early {
-			k.Call(f, 3, fnLwpUnsleep, uint8(k.Cur), 1, 0) // :376
+			k.Call(f, 3, FnLwpUnsleep, uint8(k.Cur), 1, 0) // :376
 			return
 		}
 		if f.A&blockTimo != 0 {
@@ -63,7 +63,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		if !k.Enter(model.SpcMutex(int(l.CPU)), 390, "spc_lock(l->l_cpu)") {
 			return
 		}
-		k.Call(f, 2, fnMiSwitch, 0, 0, 0) // :391
+		k.Call(f, 2, FnMiSwitch, 0, 0, 0) // :391
 	case 2:
 		// Back on a CPU: the LWP and the sleep queue are unlocked.
 		k.At(403, "awoken: callout_halt")
@@ -99,7 +99,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 			k.Return(f.B)
 			return
 		}
-		k.Call(f, 5, fnIssignal, 0, 0, 0) // :437
+		k.Call(f, 5, FnIssignal, 0, 0, 0) // :437
 	case 5:
 		if f.Ret != 0 {
 			f.B = uint8(sigtoerror(f.Ret)) // :438
@@ -125,7 +125,7 @@ func sleepqUnsleep(k *model.K, f *model.Frame) {
 		f.C = l.Mutex // :487
 		k.Assert(k.Owned(l.Mutex), 489, "lwp_locked(l, mp)")
 		k.Assert(l.WChan != model.WChanNone, 490, "l->l_wchan != NULL")
-		k.Call(f, 1, fnSleepqRemove, uint8(i), 0, 0) // :492
+		k.Call(f, 1, FnSleepqRemove, uint8(i), 0, 0) // :492
 	case 1:
 		if f.B != 0 {
 			k.Exit(f.C, 494)

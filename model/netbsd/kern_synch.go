@@ -9,7 +9,7 @@ func nextlwp(k *model.K, c int) int {
 	if cpu.NRun == 0 {
 		return -1
 	}
-	defer k.In(k.In(fnNextlwp))
+	defer k.In(k.In(FnNextlwp))
 	n := int(cpu.Runq[0]) - 1
 	k.RunqRemove(c, n) // sched_dequeue :564
 	l := k.L(n)
@@ -73,11 +73,11 @@ func startup(k *model.K, f *model.Frame) {
 	cpu := &k.S.CPUs[c]
 	prev := int(cpu.Prev) - 1
 	pl := k.L(prev)
-	first := k.Cur >= 0 && k.S.LWPs[k.Cur].Depth == 1 && k.S.LWPs[k.Cur].Frames[0].Fn == fnStartLWP &&
+	first := k.Cur >= 0 && k.S.LWPs[k.Cur].Depth == 1 && k.S.LWPs[k.Cur].Frames[0].Fn == FnStartLWP &&
 		k.S.LWPs[k.Cur].Frames[0].PC == 0
 	assertLine, clearLine, exitLine := 833, 839, 841
 	if first {
-		k.In(fnLwpStartup)
+		k.In(FnLwpStartup)
 		assertLine, clearLine, exitLine = 1035, 1050, 1052
 	}
 	k.At(clearLine, "prevlwp->l_pflag &= ~LP_RUNNING; mutex_spin_exit(prevlwp->l_mutex)")
@@ -123,7 +123,7 @@ func preempt(k *model.K, f *model.Frame) {
 		if !k.Enter(model.SpcMutex(int(k.Self().CPU)), 325, "spc_lock(l->l_cpu)") {
 			return
 		}
-		k.Call(f, 3, fnMiSwitch, 0, 0, 0)
+		k.Call(f, 3, FnMiSwitch, 0, 0, 0)
 	case 3:
 		k.Return(0)
 	}
@@ -150,7 +150,7 @@ func setrunnable(k *model.K, f *model.Frame) {
 			k.Assert(l.Mutex == model.SpcLwplock(int(l.CPU)), 908, "lwp_locked(l, l->l_cpu->ci_schedstate.spc_lwplock)")
 			l.Flag &^= model.FlagWSUSPEND        // :909
 			p.NRLWPs++                           // :910
-			k.Call(f, 1, fnCvBroadcast, 0, 0, 0) // :911
+			k.Call(f, 1, FnCvBroadcast, 0, 0, 0) // :911
 		case model.LSSLEEP:
 			k.Assert(l.WChan != model.WChanNone, 914, "l->l_wchan != NULL")
 		case model.LSIDL:
@@ -162,7 +162,7 @@ func setrunnable(k *model.K, f *model.Frame) {
 		// If the LWP was sleeping, start it again.
 		if l.WChan != model.WChanNone {
 			k.SetStat(i, model.LSSLEEP, 927)
-			k.Call(f, 4, fnLwpUnsleep, uint8(i), 1, 0) // :929
+			k.Call(f, 4, FnLwpUnsleep, uint8(i), 1, 0) // :929
 			return
 		}
 		// Still on the CPU: mark it LSONPROC; it may be about to switch.

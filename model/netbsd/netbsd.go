@@ -2,184 +2,230 @@
 // Go function named after its C counterpart (lwp_exit → lwpExit), cut into
 // steps at the points where another CPU can interfere, and citing its
 // source lines. A revision is a table of routines: the current kernel
-// (netbsd-2025) defines them all; an older revision derives its table from
-// it, overriding only the routines whose C differs and placing the others
-// at their lines in its own sources (derive).
+// (netbsd-2025) defines them all; an older revision, in a package of its
+// own, derives its table from it (Derive), overriding only the routines
+// whose C differs and placing the others at their lines in its sources.
 package netbsd
 
 import "github.com/lwpcheck/lwpcheck/model"
 
 // Source files, as indexes into the revision's Files.
 const (
-	fKernLWP uint8 = iota
-	fSysLWP
-	fSynch
-	fSleepq
-	fCondvar
-	fSig
-	fExit
-	fModel // the model's own glue: syscall entry, traps, the environment
+	FKernLWP uint8 = iota
+	FSysLWP
+	FSynch
+	FSleepq
+	FCondvar
+	FSig
+	FExit
+	FModel // the model's own glue: syscall entry, traps, the environment
 )
 
 // Routine numbers (model.Frame.Fn). The table of a revision maps each to
 // its implementation.
 const (
 	_ uint8 = iota
-	fnSyscall
-	fnTrap
-	fnYield
-	fnUserret
-	fnStartLWP
-	fnLwpUserret
-	fnLwpLock
-	fnMiSwitch
-	fnStartup
-	fnIdle
-	fnPreempt
-	fnSetrunnable
-	fnLwpUnsleep
-	fnSleepqUnsleep
-	fnSleepqRemove
-	fnSleepqBlock
-	fnCvWait
-	fnCvBroadcast
-	fnLwpCreate
-	fnLwpStart
-	fnLwpExit
-	fnLwpFree
-	fnLwpWait
-	fnLwpSuspend
-	fnLwpContinue
-	fnLwpDrainrefs
-	fnExit1
-	fnExitLwps
-	fnIssignal
-	fnPostsig
-	fnSigexit
-	fnSigswitch
-	fnSigswitchAway
-	fnProcStop
-	fnKpsignal2
-	fnSigpost
-	fnSysCreate
-	fnSysExit
-	fnSysSelf
-	fnSysWait
-	fnSysSuspend
-	fnSysContinue
-	fnSysWakeup
-	fnSysDetach
-	fnSysKill
-	fnSysPark
-	fnLwpPark
-	fnLwpUnpark
-	fnSysUnpark
-	fnSysUnparkAll
-	fnSysSetname
-	fnSysGetname
-	fnSysCtl
-	fnEnvSignal
-	fnEnvTimeout
-	fnEnvMigrate
-	fnProcStopCO
-	fnSchedLwpCollect
+	FnSyscall
+	FnTrap
+	FnYield
+	FnUserret
+	FnStartLWP
+	FnLwpUserret
+	FnLwpLock
+	FnMiSwitch
+	FnStartup
+	FnIdle
+	FnPreempt
+	FnSetrunnable
+	FnLwpUnsleep
+	FnSleepqUnsleep
+	FnSleepqRemove
+	FnSleepqBlock
+	FnCvWait
+	FnCvBroadcast
+	FnLwpCreate
+	FnLwpStart
+	FnLwpExit
+	FnLwpFree
+	FnLwpWait
+	FnLwpSuspend
+	FnLwpContinue
+	FnLwpDrainrefs
+	FnExit1
+	FnExitLwps
+	FnIssignal
+	FnPostsig
+	FnSigexit
+	FnSigswitch
+	FnSigswitchAway
+	FnProcStop
+	FnKpsignal2
+	FnSigpost
+	FnSysCreate
+	FnSysExit
+	FnSysSelf
+	FnSysWait
+	FnSysSuspend
+	FnSysContinue
+	FnSysWakeup
+	FnSysDetach
+	FnSysKill
+	FnSysPark
+	FnLwpPark
+	FnLwpUnpark
+	FnSysUnpark
+	FnSysUnparkAll
+	FnSysSetname
+	FnSysGetname
+	FnSysCtl
+	FnEnvSignal
+	FnEnvTimeout
+	FnEnvMigrate
+	FnProcStopCO
+	FnSchedLwpCollect
 
 	// Helpers: C functions run inside their callers' steps.
-	fnLwpNeedUserret
-	fnLwpFind
-	fnLwpMigrate
-	fnLwpStartup
-	fnLwpThreadCleanup
-	fnLwpCtlAlloc
-	fnNextlwp
-	fnSleepqEnter
-	fnSleepqEnqueue
-	fnSignotify
-	fnProcStopDone
-	fnProcStopLwps
-	numFn
+	FnLwpNeedUserret
+	FnLwpFind
+	FnLwpMigrate
+	FnLwpStartup
+	FnLwpThreadCleanup
+	FnLwpCtlAlloc
+	FnNextlwp
+	FnSleepqEnter
+	FnSleepqEnqueue
+	FnSignotify
+	FnProcStopDone
+	FnProcStopLwps
+	NumFn
 )
 
-// table is the set of routines of a revision, by routine number, each
+// Table is the set of routines of a revision, by routine number, each
 // placed at its lines in that revision.
-type table map[uint8]model.Routine
+type Table map[uint8]model.Routine
 
-// rt is a routine of the revision its Go code was written from: the lines
+// RT is a routine of the revision its Go code was written from: the lines
 // it cites are that revision's.
-func rt(name string, file uint8, line int, run func(k *model.K, f *model.Frame)) model.Routine {
+func RT(name string, file uint8, line int, run func(k *model.K, f *model.Frame)) model.Routine {
 	return model.Routine{Name: name, File: file, Line: line, Run: run}
 }
 
-// helper is a C function the model runs inside its callers' steps (no
+// Helper is a C function the model runs inside its callers' steps (no
 // frame of its own): its entry places the lines it cites (model.K.In).
-func helper(name string, file uint8, line int) model.Routine {
+func Helper(name string, file uint8, line int) model.Routine {
 	return model.Routine{Name: name, File: file, Line: line}
 }
 
-// A change is one way a revision's routine table differs from the table
-// it derives from (derive).
-type change struct {
-	fn    uint8
-	r     model.Routine // the routine, placed in the new revision
-	moves []model.Move  // moved: the lines that moved inside the routine
-	why   string        // override: how the C differs, citing both sides
+// A Change is one way a revision's routine table differs from the table
+// it derives from (Derive).
+type Change struct {
+	fn      uint8
+	r       model.Routine // the routine, placed in the new revision
+	moves   []model.Move  // Moved: the lines that moved inside the routine
+	why     string        // Override, Removed: how the C differs, citing both sides
+	removed bool
+	note    string // Moved: a difference that does not change what the model does
 }
 
-// moved places the base revision's routine fn, whose C code is the same,
-// at its definition line in the new revision; moves place lines inside it
-// that moved relative to the definition.
-func moved(fn, file uint8, line int, moves ...model.Move) change {
-	return change{fn: fn, r: model.Routine{File: file, Line: line}, moves: moves}
+// Moved places the base revision's routine fn, whose C code does the same,
+// at its definition line in the new revision; moves place the lines inside
+// it that moved relative to the definition.
+func Moved(fn, file uint8, line int, moves ...model.Move) Change {
+	return Change{fn: fn, r: model.Routine{File: file, Line: line}, moves: moves}
 }
 
-// override replaces routine fn with r, whose Go code follows the new
+// Note records, for a Moved routine, a difference in its C that the model
+// does not see (dead code in the model, a renamed argument), citing both
+// sides.
+func (c Change) Note(why string) Change {
+	c.note = why
+	return c
+}
+
+// Override replaces routine fn with r, whose Go code follows the new
 // revision's C; why says how it differs from the base's, citing both.
-func override(fn uint8, r model.Routine, why string) change {
-	return change{fn: fn, r: r, why: why}
+func Override(fn uint8, r model.Routine, why string) Change {
+	return Change{fn: fn, r: r, why: why}
 }
 
-// derive builds rev's table from base's: every routine is shared unless
-// a change moves or overrides it. It records in rev the counts of shared,
-// moved and overridden routines and, for each override, the difference.
-func derive(rev, base *model.Revision, t table, changes ...change) table {
-	out := make(table, len(t))
+// Removed drops routine fn, which the new revision does not have; why says
+// where its work is done instead.
+func Removed(fn uint8, name, why string) Change {
+	return Change{fn: fn, r: model.Routine{Name: name}, why: why, removed: true}
+}
+
+// Derive builds rev's table from base's table t: every routine is shared
+// unless a change moves, overrides or removes it. It records in rev its
+// base, the counts of shared, moved and overridden routines and, for each
+// change that alters the C, the difference.
+func Derive(rev, base *model.Revision, t Table, changes ...Change) Table {
+	out := make(Table, len(t))
 	for fn, r := range t {
 		out[fn] = r
 	}
 	rev.Base = base.Name
+	diff := func(topic, what string) {
+		rev.Differences = append(rev.Differences, model.Difference{From: base.Name, Topic: topic, What: what})
+	}
 	for _, c := range changes {
 		b := t[c.fn] // a routine missing from the base stays unnamed: Validate reports it
-		if c.why != "" {
+		switch {
+		case c.removed:
+			delete(out, c.fn)
+			diff(c.r.Name, c.why)
+		case c.why != "":
 			out[c.fn] = c.r
 			rev.Overridden++
-			rev.Differences = append(rev.Differences, model.Difference{From: base.Name, Topic: c.r.Name, What: c.why})
-			continue
+			diff(c.r.Name, c.why)
+		default:
+			home := b.Line - b.Place.Shift // the definition line its Go code cites
+			out[c.fn] = model.Routine{Name: b.Name, File: c.r.File, Line: c.r.Line, Run: b.Run,
+				Place: model.Placement{Shift: c.r.Line - home, Moves: c.moves}}
+			rev.Moved++
+			if c.note != "" {
+				diff(b.Name, c.note)
+			}
 		}
-		home := b.Line - b.Place.Shift // the definition line its Go code cites
-		out[c.fn] = model.Routine{Name: b.Name, File: c.r.File, Line: c.r.Line, Run: b.Run,
-			Place: model.Placement{Shift: c.r.Line - home, Moves: c.moves}}
-		rev.Moved++
 	}
 	rev.Shared = len(out) - rev.Moved - rev.Overridden
 	return out
 }
 
-// kernel assembles a model.Kernel from a table.
-func (t table) kernel(name string, files []model.File, ops []model.OpKind, userret uint16) *model.Kernel {
-	kn := &model.Kernel{Name: name, Files: files, Routines: make([]model.Routine, numFn), Ops: ops,
-		Syscall: fnSyscall, Trap: fnTrap, Yield: fnYield, Preempt: fnPreempt, Startup: fnStartup, Idle: fnIdle,
-		ClockTimeout: clockTimeout, Userret: userret}
+// Hooks are the C functions that routines call directly, not through a
+// frame, whose code differs between revisions: shared routines reach the
+// revision's own through the kernel (hooks).
+type Hooks struct {
+	// LwpFind looks up a live LWP of the process by lid, with the process
+	// lock held: its slot, or -1.
+	LwpFind func(k *model.K, lid uint8) int
+	// LwpNeedUserret sends an LWP through lwp_userret.
+	LwpNeedUserret func(k *model.K, slot int)
+	// LwpMigrate moves a locked LWP to CPU tci and unlocks it.
+	LwpMigrate func(k *model.K, slot, tci int)
+}
+
+// hooks returns the running revision's hooks.
+func hooks(k *model.K) *Hooks { return k.M.Kernel.Impl.(*Hooks) }
+
+// Kernel assembles a model.Kernel from a table: the revision's name,
+// files, ops, LW_USERRET flags and hooks.
+func (t Table) Kernel(name string, files []model.File, ops []model.OpKind, userret uint16, h *Hooks) *model.Kernel {
+	kn := &model.Kernel{Name: name, Files: files, Routines: make([]model.Routine, NumFn), Ops: ops,
+		Syscall: FnSyscall, Trap: FnTrap, Yield: FnYield, Preempt: FnPreempt, Startup: FnStartup, Idle: FnIdle,
+		ClockTimeout: clockTimeout, Userret: userret, Impl: h}
 	for fn, r := range t {
 		kn.Routines[fn] = r
 	}
 	for _, e := range []int{model.EnvStop, model.EnvCont, model.EnvExit, model.EnvCore} {
-		kn.Env[e] = fnEnvSignal
+		kn.Env[e] = FnEnvSignal
 	}
-	kn.Env[model.EnvTimeout] = fnEnvTimeout
-	kn.Env[model.EnvPreempt] = fnPreempt
-	kn.Env[model.EnvMigrate] = fnEnvMigrate
-	if _, ok := t[fnProcStopCO]; ok {
-		kn.Callout, kn.CalloutPending = fnProcStopCO, stopping
+	kn.Env[model.EnvTimeout] = FnEnvTimeout
+	kn.Env[model.EnvPreempt] = FnPreempt
+	if _, ok := t[FnEnvMigrate]; ok {
+		kn.Env[model.EnvMigrate] = FnEnvMigrate
+	}
+	if _, ok := t[FnProcStopCO]; ok {
+		kn.Callout, kn.CalloutPending = FnProcStopCO, stopping
 	}
 	return kn
 }

@@ -133,7 +133,7 @@ lwps:
 	assert.NotContains(t, found, "unlocked-state-change")
 
 	// Mutant: acquire the lock read and return, without the re-check.
-	noRecheck := mutant(Netbsd2025, fnLwpLock, func(k *model.K, f *model.Frame) {
+	noRecheck := mutant(Netbsd2025, FnLwpLock, func(k *model.K, f *model.Frame) {
 		switch f.PC {
 		case 0:
 			f.B = k.S.LWPs[f.A].Mutex
@@ -181,7 +181,7 @@ lwps:
 				continue
 			}
 			top := l.Frames[l.Depth-1]
-			if top.Fn == fnLwpFree && top.PC == 1 && s.LWPs[top.A].PFlag&model.LP_RUNNING != 0 {
+			if top.Fn == FnLwpFree && top.PC == 1 && s.LWPs[top.A].PFlag&model.LP_RUNNING != 0 {
 				return []string{"zombie-still-on-cpu"}
 			}
 		}
@@ -193,7 +193,7 @@ lwps:
 	assert.NotContains(t, found, "deadlock")
 
 	// Mutant: lwp_free without the spin.
-	noSpin := mutant(Netbsd2025, fnLwpFree, func(k *model.K, f *model.Frame) {
+	noSpin := mutant(Netbsd2025, FnLwpFree, func(k *model.K, f *model.Frame) {
 		if f.PC == 1 {
 			f.PC = 2
 			lwpLockCall(k, f, 2, int(f.A))
@@ -228,7 +228,7 @@ env: {timeout: 1}
 		l := &pre.LWPs[k.Cur]
 		inExit := false
 		for _, f := range l.Frames[:l.Depth] {
-			inExit = inExit || f.Fn == fnLwpExit
+			inExit = inExit || f.Fn == FnLwpExit
 		}
 		for _, e := range k.Events {
 			if inExit && e.Kind == model.EvStat && e.From == model.LSZOMB && e.To == model.LSIDL && int(e.LWP) != k.Cur {

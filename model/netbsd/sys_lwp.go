@@ -18,13 +18,13 @@ func sysLwpCreate(k *model.K, f *model.Frame) {
 		if op.Detached {
 			detached = 1
 		}
-		k.Call(f, 1, fnLwpCreate, detached, op.Target, 0) // do_lwp_create :147, sys_lwp.c:107
+		k.Call(f, 1, FnLwpCreate, detached, op.Target, 0) // do_lwp_create :147, sys_lwp.c:107
 	case 1:
 		f.A = f.Ret
 		l2 := &k.S.LWPs[f.A]
 		if op.BadPtr {
 			// copyout(&l2->l_lid) faults: the LWP is torn down unstarted. :152, :157
-			k.Call(f, 3, fnLwpExit, f.A, 0, 0)
+			k.Call(f, 3, FnLwpExit, f.A, 0, 0)
 			return
 		}
 		k.S.NameLid[op.Target] = l2.Lid // the program learns the lid :152
@@ -33,7 +33,7 @@ func sysLwpCreate(k *model.K, f *model.Frame) {
 		if op.Suspended {
 			suspended = 1
 		}
-		k.Call(f, 2, fnLwpStart, f.A, suspended, 0) // :154
+		k.Call(f, 2, FnLwpStart, f.A, suspended, 0) // :154
 	case 2:
 		k.Return(uint8(model.OK)) // :155
 	case 3:
@@ -45,7 +45,7 @@ func sysLwpCreate(k *model.K, f *model.Frame) {
 func sysLwpExit(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
-		k.Call(f, 1, fnLwpExit, uint8(k.Cur), 0, 0) // :167
+		k.Call(f, 1, FnLwpExit, uint8(k.Cur), 0, 0) // :167
 	case 1:
 		k.Assert(false, 168, "lwp_exit returned")
 	}
@@ -65,7 +65,7 @@ func sysLwpWait(k *model.K, f *model.Frame) {
 		if !k.Enter(model.LockProc, 349, "mutex_enter(p->p_lock)") {
 			return
 		}
-		k.Call(f, 1, fnLwpWait, lidOf(k, k.Op().Target), waitDeparted, 0) // :350
+		k.Call(f, 1, FnLwpWait, lidOf(k, k.Op().Target), waitDeparted, 0) // :350
 	case 1:
 		k.Exit(model.LockProc, 351)
 		k.Return(f.Ret) // copyout of the departed lid :353-355
@@ -84,7 +84,7 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 		if !k.Enter(model.LockProc, 209, "mutex_enter(p->p_lock)") {
 			return
 		}
-		t := lwpFind(k, lid) // :210
+		t := hooks(k).LwpFind(k, lid) // :210
 		if t < 0 {
 			k.Exit(model.LockProc, 211)
 			k.Return(uint8(model.ESRCH)) // :212
@@ -100,7 +100,7 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 			k.Return(uint8(model.EDEADLK)) // :227
 			return
 		}
-		k.Call(f, 2, fnLwpSuspend, f.A, 0, 0) // :236
+		k.Call(f, 2, FnLwpSuspend, f.A, 0, 0) // :236
 	case 2:
 		if f.Ret != 0 {
 			k.Exit(model.LockProc, 238)
@@ -109,13 +109,13 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 		}
 		f.PC = 3
 	case 3: // for (;;) :249
-		k.Call(f, 4, fnCvWait, cvWaitSig, 0, 0) // :250
+		k.Call(f, 4, FnCvWait, cvWaitSig, 0, 0) // :250
 	case 4:
 		t := int(f.A)
 		switch {
 		case f.Ret != 0:
 			f.C = uint8(model.ERESTART) // :252
-		case lwpFind(k, lid) < 0:
+		case hooks(k).LwpFind(k, lid) < 0:
 			f.C = uint8(model.ESRCH) // :256
 		default:
 			if k.S.LWPs[t].Gen != f.B {
@@ -149,7 +149,7 @@ func findTarget(k *model.K, enterLine, findLine, errLine int) (int, bool) {
 	if !k.Enter(model.LockProc, enterLine, "mutex_enter(p->p_lock)") {
 		return -1, false
 	}
-	t := lwpFind(k, lidOf(k, k.Op().Target))
+	t := hooks(k).LwpFind(k, lidOf(k, k.Op().Target))
 	if t < 0 {
 		k.Exit(model.LockProc, errLine)
 		k.Return(uint8(model.ESRCH)) // :findLine
@@ -167,7 +167,7 @@ func sysLwpContinue(k *model.K, f *model.Frame) {
 			lwpLockCall(k, f, 1, t) // :291
 		}
 	case 1:
-		k.Call(f, 2, fnLwpContinue, f.A, 0, 0) // :292
+		k.Call(f, 2, FnLwpContinue, f.A, 0, 0) // :292
 	case 2:
 		k.Exit(model.LockProc, 293)
 		k.Return(uint8(model.OK))
@@ -197,7 +197,7 @@ func sysLwpWakeup(k *model.K, f *model.Frame) {
 			f.C = uint8(model.EBUSY) // :325
 		default:
 			f.C = uint8(model.OK)
-			k.Call(f, 2, fnLwpUnsleep, f.A, 1, 0) // :328
+			k.Call(f, 2, FnLwpUnsleep, f.A, 1, 0) // :328
 			return
 		}
 		f.PC = 2
@@ -230,11 +230,11 @@ func sysLwpDetach(k *model.K, f *model.Frame) {
 			p.NDLWPs++                          // :435
 			k.L(t).PRFlag |= model.LPR_DETACHED // :436
 			if k.S.LWPs[t].Stat == model.LSZOMB {
-				k.Call(f, 2, fnLwpFree, uint8(t), 0, 0) // :439, releases p_lock
+				k.Call(f, 2, FnLwpFree, uint8(t), 0, 0) // :439, releases p_lock
 				return
 			}
 			f.C = uint8(model.OK)
-			k.Call(f, 1, fnCvBroadcast, 0, 0, 0) // :448
+			k.Call(f, 1, FnCvBroadcast, 0, 0, 0) // :448
 		}
 	case 1:
 		k.Exit(model.LockProc, 454)
@@ -258,11 +258,11 @@ func sysLwpKill(k *model.K, f *model.Frame) {
 		}
 		lid := lidOf(k, k.Op().Target)
 		f.PC = 2
-		switch t := lwpFind(k, lid); {
+		switch t := hooks(k).LwpFind(k, lid); {
 		case t < 0:
 			f.C = uint8(model.ESRCH) // :387
 		case k.Op().Signal != 0:
-			k.Call(f, 2, fnKpsignal2, k.Op().Signal, lid, 0) // :389
+			k.Call(f, 2, FnKpsignal2, k.Op().Signal, lid, 0) // :389
 		}
 	case 2:
 		k.Exit(model.LockProc, 390)
@@ -323,7 +323,7 @@ func lwpUnpark(k *model.K, f *model.Frame) {
 		k.Assert(k.Owned(tl.Mutex), 478, "lwp_locked(t, NULL)")
 		switch {
 		case tl.SyncObj == model.SObjPark:
-			k.Call(f, 2, fnLwpUnsleep, uint8(t), 1, 0) // :485
+			k.Call(f, 2, FnLwpUnsleep, uint8(t), 1, 0) // :485
 			return
 		case tl.Stat == model.LSZOMB:
 			lwpUnlock(k, t, 487)
@@ -346,7 +346,7 @@ func sysLwpPark(k *model.K, f *model.Frame) {
 	case 0:
 		k.At(575, "sys____lwp_park60")
 		if op.Unpark != 0 {
-			k.Call(f, 1, fnLwpUnpark, 0, 0, 0) // :584-585
+			k.Call(f, 1, FnLwpUnpark, 0, 0, 0) // :584-585
 			return
 		}
 		f.PC = 2
@@ -361,7 +361,7 @@ func sysLwpPark(k *model.K, f *model.Frame) {
 		if op.Timeout {
 			timo = 1
 		}
-		k.Call(f, 3, fnLwpPark, timo, 0, 0) // :590
+		k.Call(f, 3, FnLwpPark, timo, 0, 0) // :590
 	case 3:
 		k.Return(f.Ret) // :593
 	}
@@ -389,7 +389,7 @@ func lwpPark(k *model.K, f *model.Frame) {
 		if f.A != 0 {
 			flags |= blockTimo
 		}
-		k.Call(f, 2, fnSleepqBlock, flags, 0, 0) // :537
+		k.Call(f, 2, FnSleepqBlock, flags, 0, 0) // :537
 	case 2:
 		switch model.Errno(f.Ret) {
 		case model.EWOULDBLOCK:
@@ -408,7 +408,7 @@ func sysLwpUnpark(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(605, "lwp_unpark(targets, ntargets)")
-		k.Call(f, 1, fnLwpUnpark, 0, 0, 0)
+		k.Call(f, 1, FnLwpUnpark, 0, 0, 0)
 	case 1:
 		k.Return(f.Ret)
 	}
@@ -463,7 +463,7 @@ func sysLwpCtl(k *model.K, f *model.Frame) {
 			f.PC = 1
 			return
 		}
-		k.In(fnLwpCtlAlloc)
+		k.In(FnLwpCtlAlloc)
 		if !k.Enter(model.LockProc, 1954, "mutex_enter(p->p_lock)") {
 			return
 		}

@@ -8,11 +8,11 @@ import "github.com/lwpcheck/lwpcheck/model"
 
 // sysFns maps each op to the routine of its system call.
 var sysFns = [...]uint8{
-	model.OpCreate: fnSysCreate, model.OpExit: fnSysExit, model.OpSelf: fnSysSelf,
-	model.OpWait: fnSysWait, model.OpSuspend: fnSysSuspend, model.OpContinue: fnSysContinue,
-	model.OpWakeup: fnSysWakeup, model.OpDetach: fnSysDetach, model.OpKill: fnSysKill,
-	model.OpPark: fnSysPark, model.OpUnpark: fnSysUnpark, model.OpUnparkAll: fnSysUnparkAll,
-	model.OpSetname: fnSysSetname, model.OpGetname: fnSysGetname, model.OpCtl: fnSysCtl,
+	model.OpCreate: FnSysCreate, model.OpExit: FnSysExit, model.OpSelf: FnSysSelf,
+	model.OpWait: FnSysWait, model.OpSuspend: FnSysSuspend, model.OpContinue: FnSysContinue,
+	model.OpWakeup: FnSysWakeup, model.OpDetach: FnSysDetach, model.OpKill: FnSysKill,
+	model.OpPark: FnSysPark, model.OpUnpark: FnSysUnpark, model.OpUnparkAll: FnSysUnparkAll,
+	model.OpSetname: FnSysSetname, model.OpGetname: FnSysGetname, model.OpCtl: FnSysCtl,
 }
 
 // syscallEntry is a system call from its trap to its return to user space:
@@ -26,7 +26,7 @@ func syscallEntry(k *model.K, f *model.Frame) {
 		k.Call(f, 1, sysFns[op.Kind], 0, 0, 0)
 	case 1:
 		k.Self().Result = f.Ret
-		k.Call(f, 2, fnUserret, 0, 0, 0)
+		k.Call(f, 2, FnUserret, 0, 0, 0)
 	case 2:
 		k.Deliver(0)
 		k.Return(0)
@@ -38,7 +38,7 @@ func trap(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(0, "userret")
-		k.Call(f, 1, fnUserret, 0, 0, 0)
+		k.Call(f, 1, FnUserret, 0, 0, 0)
 	case 1:
 		k.Return(0)
 	}
@@ -50,9 +50,9 @@ func yieldTick(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(0, "clock tick: preempt")
-		k.Call(f, 1, fnPreempt, 0, 0, 0)
+		k.Call(f, 1, FnPreempt, 0, 0, 0)
 	case 1:
-		k.Call(f, 2, fnUserret, 0, 0, 0)
+		k.Call(f, 2, FnUserret, 0, 0, 0)
 	case 2:
 		k.Return(0)
 	}
@@ -67,7 +67,7 @@ func userret(k *model.K, f *model.Frame) {
 			return
 		}
 		if k.Self().Flag&k.M.Kernel.Userret != 0 {
-			k.Call(f, 1, fnLwpUserret, 0, 0, 0)
+			k.Call(f, 1, FnLwpUserret, 0, 0, 0)
 			return
 		}
 		k.Return(0)
@@ -83,7 +83,7 @@ func startLWP(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(70, "mi_startlwp(arg)")
-		k.Call(f, 1, fnUserret, 0, 0, 0)
+		k.Call(f, 1, FnUserret, 0, 0, 0)
 	case 1:
 		k.Return(0)
 	}
