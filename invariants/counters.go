@@ -32,11 +32,11 @@ func counterInvariant(ctr model.Counter) *Invariant {
 		Name: ctr.String(), Family: Counters,
 		Doc:    ctr.String() + " equals the number of LWPs on p_lwps that the revision's definition of it counts",
 		Source: "the revision's counter table (lwpcheck list revisions --long), from its kern_lwp.c comments and code",
-		State: func(c *Checker, s *model.State) (string, bool) {
+		State: func(c *Checker, s *model.State) (Fail, bool) {
 			p := &s.Proc
 			rule := c.rules.counters[ctr]
 			if rule == nil || s.Locks[model.LockProc] != 0 || p.Stat == model.SZOMB {
-				return "", false
+				return Fail{}, false
 			}
 			n := 0
 			for _, x := range p.Lwps[:p.NList] {
@@ -45,17 +45,17 @@ func counterInvariant(ctr model.Counter) *Invariant {
 				}
 			}
 			if int(ctr.Value(p)) == n {
-				return "", false
+				return Fail{}, false
 			}
-			return fmt.Sprintf("%s is %d, the LWPs it counts (%s) are %d", ctr, ctr.Value(p), rule.Doc, n), true
+			return Fail{Msg: fmt.Sprintf("%s is %d, the LWPs it counts (%s) are %d", ctr, ctr.Value(p), rule.Doc, n)}, true
 		},
 	}
 }
 
-func zomblwp(c *Checker, s *model.State) (string, bool) {
+func zomblwp(c *Checker, s *model.State) (Fail, bool) {
 	p := &s.Proc
 	if s.Locks[model.LockProc] != 0 || p.ZombLWP == 0 {
-		return "", false
+		return Fail{}, false
 	}
 	l := &s.LWPs[p.ZombLWP-1]
 	onList := false
@@ -63,8 +63,8 @@ func zomblwp(c *Checker, s *model.State) (string, bool) {
 		onList = onList || x == p.ZombLWP
 	}
 	if l.Stat == model.LSZOMB && l.PRFlag&model.LPR_DETACHED != 0 && onList {
-		return "", false
+		return Fail{}, false
 	}
-	return fmt.Sprintf("p_zomblwp is LWP %d, %s, detached=%v, on p_lwps=%v", l.Name, model.StatName(l.Stat),
-		l.PRFlag&model.LPR_DETACHED != 0, onList), true
+	return Fail{Msg: fmt.Sprintf("p_zomblwp is LWP %d, %s, detached=%v, on p_lwps=%v", l.Name, model.StatName(l.Stat),
+		l.PRFlag&model.LPR_DETACHED != 0, onList)}, true
 }

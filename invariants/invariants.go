@@ -36,13 +36,14 @@ type Invariant struct {
 	// Docs.Sources cites where its own sources state it.
 	Source string
 
-	// State checks a reachable state.
-	State func(c *Checker, s *model.State) (msg string, bad bool)
+	// State checks a reachable state. A Keyed one names its finding
+	// Name/key in Fail.Name.
+	State func(c *Checker, s *model.State) (Fail, bool)
 	// Step checks one step from pre to post; k holds its events. It
 	// reports the first offending event it meets.
 	Step func(c *Checker, k *model.K, pre, post *model.State) (Fail, bool)
-	// Keyed marks a Step whose findings a key tells apart (a transition
-	// edge, a syscall and its result): each key is a finding of its own,
+	// Keyed marks a check whose findings a key tells apart (a transition
+	// edge, a syscall and its result, a state): each key is a finding of its own,
 	// named Name/key, with its own counterexample, so that one cannot hide
 	// another.
 	Keyed bool
@@ -177,8 +178,11 @@ func (c *Checker) Enabled() []*Invariant { return c.enabled }
 // State implements model.Checker.
 func (c *Checker) State(s *model.State, vs []explore.Violation) []explore.Violation {
 	for _, inv := range c.state {
-		if msg, bad := inv.State(c, s); bad {
-			vs = append(vs, explore.Violation{Name: inv.Name, Message: msg})
+		if f, bad := inv.State(c, s); bad {
+			if f.Name == "" {
+				f.Name = inv.Name
+			}
+			vs = append(vs, explore.Violation{Name: f.Name, Message: f.Msg})
 		}
 	}
 	return vs
@@ -233,7 +237,7 @@ func (c *Checker) record(k *model.K) {
 		switch e.Kind {
 		case model.EvAcquire:
 			if c.graph != nil && e.Held != 0 && !c.rules.try(e.Src) {
-				c.graph.add(e)
+				c.graph.add(e, &c.rules)
 			}
 		case model.EvStat:
 			if c.cover != nil && e.From != e.To {

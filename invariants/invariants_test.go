@@ -20,7 +20,7 @@ func TestCatalogValid(t *testing.T) {
 }
 
 func TestValidateRejects(t *testing.T) {
-	check := func(*Checker, *model.State) (string, bool) { return "", false }
+	check := func(*Checker, *model.State) (Fail, bool) { return Fail{}, false }
 	step := func(*Checker, *model.K, *model.State, *model.State) (Fail, bool) { return Fail{}, false }
 	ok := Invariant{Name: "x", Family: Counters, Doc: "d", Source: "s"}
 	tests := []struct {

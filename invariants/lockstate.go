@@ -12,7 +12,7 @@ var lockStateInvariants = []*Invariant{
 		Doc: "an LWP's l_mutex is the lock the revision's table gives its state (checked where that lock is free: " +
 			"under it, a state may be mid-transition)",
 		Source: "the revision's state-to-lock table (its kern_lwp.c overview comment)",
-		State:  mutexMatchesState,
+		State:  mutexMatchesState, Keyed: true,
 	},
 	{
 		Name: "l_stat-locked", Family: LockState,
@@ -78,10 +78,10 @@ var fieldNames = func() []string {
 }()
 
 // mutexMatchesState checks each LWP whose lock is free against the
-// state-to-lock table. While the lock is held, its holder may be midway
-// through changing the state and l_mutex, which only have to agree again
-// once it lets go.
-func mutexMatchesState(c *Checker, s *model.State) (string, bool) {
+// state-to-lock table; the key is the state. While the lock is held, its
+// holder may be midway through changing the state and l_mutex, which only
+// have to agree again once it lets go.
+func mutexMatchesState(c *Checker, s *model.State) (Fail, bool) {
 	for i := range s.LWPs {
 		l := &s.LWPs[i]
 		if l.Stat == 0 || l.Stat >= maxStat || s.Locks[l.Mutex] != 0 {
@@ -91,11 +91,19 @@ func mutexMatchesState(c *Checker, s *model.State) (string, bool) {
 		if sl == nil || sl.Rule.Holds(l) {
 			continue
 		}
-		return fmt.Sprintf("%s is %s with l_mutex %s; the table wants %s (%s)", lwpName(l, i), model.StatName(l.Stat),
-			model.LockName(l.Mutex), sl.Rule.Describe(l), sl.Source), true
+		return Fail{Name: stateLockNames[l.Stat], Msg: fmt.Sprintf("%s is %s with l_mutex %s; the table wants %s (%s)",
+			lwpName(l, i), model.StatName(l.Stat), model.LockName(l.Mutex), sl.Rule.Describe(l), sl.Source)}, true
 	}
-	return "", false
+	return Fail{}, false
 }
+
+// stateLockNames names the l_mutex-state finding of each state.
+var stateLockNames = func() (n [maxStat]string) {
+	for st := range n {
+		n[st] = "l_mutex-state/" + model.StatName(uint8(st))
+	}
+	return n
+}()
 
 // lwpName names the LWP in slot i for a message.
 func lwpName(l *model.LWP, i int) string {

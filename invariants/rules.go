@@ -25,6 +25,7 @@ type rules struct {
 	// forbidden[id] is the set of lock ids whose holder may not acquire
 	// lock id: their class comes after id's in the documented order.
 	forbidden  [model.NumLocks]uint16
+	byAddress  [model.NumClasses]*model.ClassRule
 	trySites   []model.SrcRef
 	stateLock  [maxStat]*model.StateLock
 	procLocked [maxStat]bool // states entered and left only under the process lock
@@ -45,6 +46,10 @@ func compile(t *model.Docs, kn *model.Kernel) (rules, error) {
 				r.forbidden[acq] |= 1 << h
 			}
 		}
+	}
+	for i := range t.LockOrder.ByAddress {
+		cr := &t.LockOrder.ByAddress[i]
+		r.byAddress[cr.Class] = cr
 	}
 	for _, s := range t.LockOrder.TrySites {
 		ref, err := resolve(kn, s.At)

@@ -45,10 +45,20 @@ type Order struct {
 	// classes after it. The order is their transitive closure; classes no
 	// chain relates are unordered.
 	Chains []LockChain
+	// ByAddress lists the classes whose locks are taken together only in
+	// address order (the model's lock ids are in that order), so that
+	// holding two of them cannot deadlock; another order is a finding.
+	ByAddress []ClassRule
 	// TrySites are the acquisitions made with mutex_tryenter, as
 	// "file@rev:line". A try-acquire never waits, so it cannot take part
 	// in a deadlock: it is exempt from the order and adds no graph edge.
 	TrySites []Site
+}
+
+// ClassRule is a rule about one lock class, with its source.
+type ClassRule struct {
+	Class  LockClass
+	Source string
 }
 
 // LockChain is one documented order, first-taken first.

@@ -108,6 +108,9 @@ type Kernel struct {
 	// that the clock fires on its own (cv_timedwait), as opposed to a
 	// park timeout, which is an environment event.
 	ClockTimeout func(s *State, slot int) bool
+	// Init, if set, adjusts the initial state to the revision's
+	// representation (e.g. where it marks an LWP running).
+	Init func(s *State)
 	// Impl is the revision package's own data (the helpers its shared
 	// routines call), opaque to the machine.
 	Impl any

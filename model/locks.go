@@ -31,12 +31,13 @@ const (
 	ClassProcList
 	ClassProc
 	ClassSleepq
+	ClassParkSleepq // lwp_park_tab's sleep queues (netbsd-5 and older), a sleep table of their own
 	ClassLwplock
 	ClassSpcMutex
 	NumClasses
 )
 
-var classNames = [...]string{"none", "proc_lock", "p_lock", "sleepq", "spc_lwplock", "spc_mutex"}
+var classNames = [...]string{"none", "proc_lock", "p_lock", "sleepq", "park_sleepq", "spc_lwplock", "spc_mutex"}
 
 func (c LockClass) String() string {
 	if int(c) < len(classNames) {
@@ -52,8 +53,10 @@ func ClassOf(id uint8) LockClass {
 		return ClassProcList
 	case id == LockProc:
 		return ClassProc
-	case id == LockSleepq, id == LockParkq:
+	case id == LockSleepq:
 		return ClassSleepq
+	case id == LockParkq:
+		return ClassParkSleepq
 	case id >= lockLwplock0 && id < lockMutex0:
 		return ClassLwplock
 	case id >= lockMutex0 && id < NumLocks:
@@ -70,10 +73,9 @@ func LockName(id uint8) string {
 	case ClassProc:
 		return "p_lock"
 	case ClassSleepq:
-		if id == LockParkq {
-			return "sleepq(lwp_park_tab)"
-		}
 		return "sleepq(p_lwpcv)"
+	case ClassParkSleepq:
+		return "sleepq(lwp_park_tab)"
 	case ClassLwplock:
 		return fmt.Sprintf("cpu%d.spc_lwplock", id-lockLwplock0)
 	case ClassSpcMutex:

@@ -106,6 +106,9 @@ func New(rev *Revision, spec *specs.Spec) (*Machine, error) {
 	m.init.LWPs[0] = LWP{Gen: 1, Name: 1, Lid: 1, PidSlot: 1, Stat: LSONPROC, PFlag: LP_RUNNING, Mutex: SpcLwplock(0)}
 	m.init.CPUs[0].Cur = 1
 	m.init.NameLid[1] = 1
+	if kn.Init != nil {
+		kn.Init(&m.init)
+	}
 	return m, nil
 }
 
@@ -217,7 +220,7 @@ func (m *Machine) expandEnv(s *State, out *explore.Successors[State]) {
 	}
 	for i := range s.LWPs {
 		l := &s.LWPs[i]
-		if l.Name == 0 || l.Timo == 0 {
+		if l.Name == 0 || l.Timo != 1 { // armed, not fired
 			continue
 		}
 		if e.Timeout > 0 || (m.Kernel.ClockTimeout != nil && m.Kernel.ClockTimeout(s, i)) {

@@ -90,7 +90,7 @@ type LWP struct {
 	WaitingFor uint8  // l_waitingfor: lid waited for
 	RefCnt     uint8  // l_refcnt
 	SigPend    uint8  // l_sigpend: LWP-directed pending signals (Sig* bits)
-	Timo       uint8  // a sleep timeout is armed (callout pending)
+	Timo       uint8  // a sleep timeout: 1 armed (callout pending), 2 fired (callout_halt reports it expired)
 	Named      uint8  // l_name is set
 	Ctl        uint8  // l_lwpctl is allocated
 	PidSlot    uint8  // l_lid is allocated in the PID table
@@ -134,17 +134,20 @@ const (
 	FlagLWPCTL                        // LW_LWPCTL
 	FlagCACHECRED                     // LW_CACHECRED
 	FlagWUSERRET                      // LW_WUSERRET (2007)
+	FlagRUNNING                       // LW_RUNNING (2007-2008: in l_flag, later LP_RUNNING in l_pflag)
 )
 
 var flagNames = []string{"LW_WSUSPEND", "LW_WEXIT", "LW_WCORE", "LW_PENDSIG", "LW_CANCELLED", "LW_UNPARKED",
-	"LW_SINTR", "LW_STIMO", "LW_CATCHINTR", "LW_DBGSUSPEND", "LW_WREBOOT", "LW_LWPCTL", "LW_CACHECRED", "LW_WUSERRET"}
+	"LW_SINTR", "LW_STIMO", "LW_CATCHINTR", "LW_DBGSUSPEND", "LW_WREBOOT", "LW_LWPCTL", "LW_CACHECRED", "LW_WUSERRET", "LW_RUNNING"}
 
 // FlagNames renders model l_flag bits with their C names.
 func FlagNames(f uint16) string { return bitNames(uint64(f), flagNames) }
 
-// l_pflag and l_prflag bits.
+// l_pflag and l_prflag bits. LP_CTXSWTCH is l_ctxswtch, which netbsd-5's
+// mi_switch sets while an LWP's context is being switched away.
 const (
 	LP_RUNNING   = 1
+	LP_CTXSWTCH  = 2
 	LPR_DETACHED = 1
 	LPR_DRAINING = 2
 )
@@ -209,6 +212,10 @@ type Proc struct {
 	// Cv is the sleep queue of p_lwpcv: slot+1 of each sleeper, in order.
 	NCv uint8
 	Cv  [MaxLWPs]uint8
+	// Pq is the sleep queue of lwp_park_tab that the process's park wait
+	// channels hash to (netbsd-5 and older): slot+1 of each parked LWP.
+	NPq uint8
+	Pq  [MaxLWPs]uint8
 }
 
 // CPU is one processor: what it runs and its run queue.

@@ -384,6 +384,21 @@ func (k *K) CvAppend(i int) {
 	p.NCv++
 }
 
+// PqInsertHead puts the LWP in slot i at the head of the park sleep queue
+// (SOBJ_SLEEPQ_LIFO).
+func (k *K) PqInsertHead(i int) {
+	p := &k.S.Proc
+	copy(p.Pq[1:], p.Pq[:p.NPq])
+	p.Pq[0] = uint8(i + 1)
+	p.NPq++
+}
+
+// PqRemove takes the LWP in slot i off the park sleep queue and reports
+// whether it was there.
+func (k *K) PqRemove(i int) bool {
+	return remove(k.S.Proc.Pq[:], &k.S.Proc.NPq, i)
+}
+
 // CvRemove takes the LWP in slot i off p_lwpcv's sleep queue.
 func (k *K) CvRemove(i int) bool {
 	return remove(k.S.Proc.Cv[:], &k.S.Proc.NCv, i)

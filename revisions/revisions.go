@@ -7,11 +7,12 @@ import (
 
 	"github.com/lwpcheck/lwpcheck/model"
 	"github.com/lwpcheck/lwpcheck/model/netbsd"
+	"github.com/lwpcheck/lwpcheck/model/netbsd/netbsd5"
 )
 
 // All returns every modelled revision, oldest first.
 func All() []*model.Revision {
-	return []*model.Revision{netbsd.Netbsd2025}
+	return []*model.Revision{netbsd5.Netbsd5, netbsd.Netbsd2025}
 }
 
 // Names returns the names of all revisions.

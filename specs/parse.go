@@ -293,8 +293,40 @@ func (p *parser) expectMap(s *Spec, n *yaml.Node) ([]Override, error) {
 	return out, err
 }
 
-// expect converts the expect value n.
+// expect converts the expect value n: one expectation, or a list of
+// findings.
 func (p *parser) expect(n *yaml.Node) (Expect, error) {
+	if n.Kind != yaml.SequenceNode {
+		return p.expectOne(n)
+	}
+	if len(n.Content) == 0 {
+		return Expect{}, p.errorf(pos(n), "expect: an empty list (want deadlock or violation NAME, one or more)")
+	}
+	var out Expect
+	for i, c := range n.Content {
+		e, err := p.expectOne(c)
+		if err != nil {
+			return Expect{}, err
+		}
+		if e.Kind == Pass {
+			return Expect{}, p.errorf(e.Pos, "expect: pass cannot be listed with findings")
+		}
+		for _, prev := range out.All()[:i] {
+			if prev.Kind == e.Kind && prev.Name == e.Name {
+				return Expect{}, p.errorf(e.Pos, "expect: %s listed twice", c.Value)
+			}
+		}
+		if i == 0 {
+			out = e
+		} else {
+			out.Also = append(out.Also, e)
+		}
+	}
+	return out, nil
+}
+
+// expectOne converts one expectation: pass, deadlock or violation NAME.
+func (p *parser) expectOne(n *yaml.Node) (Expect, error) {
 	if _, err := p.str(n, "expect"); err != nil {
 		return Expect{}, err
 	}

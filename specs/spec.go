@@ -142,6 +142,15 @@ type Expect struct {
 	Kind ExpectKind
 	Name string // the invariant, for Violation
 	Pos  Pos    // the invariant's name for Violation, else the value; zero when absent
+	// Also lists the further findings a list of expectations names
+	// (`[deadlock, violation expect]`): a regression spec that pins
+	// several bugs of one revision expects each of them.
+	Also []Expect
+}
+
+// All returns e and the findings it also expects.
+func (e Expect) All() []Expect {
+	return append([]Expect{{Kind: e.Kind, Name: e.Name, Pos: e.Pos}}, e.Also...)
 }
 
 // An Error is a problem in a spec, at a position in its file.

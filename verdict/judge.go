@@ -2,6 +2,7 @@ package verdict
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
@@ -78,44 +79,63 @@ func Judge(j Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunF
 
 // expectation is e as a spec writes it.
 func expectation(e specs.Expect) string {
-	if e.Kind == specs.Violation {
-		return "violation " + e.Name
+	var parts []string
+	for _, x := range e.All() {
+		if x.Kind == specs.Violation {
+			parts = append(parts, "violation "+x.Name)
+		} else {
+			parts = append(parts, x.Kind.String())
+		}
 	}
-	return e.Kind.String()
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// wanted is the invariant e expects a finding of, "" for a pass.
-func wanted(e specs.Expect) string {
-	switch e.Kind {
-	case specs.Deadlock:
-		return "deadlock"
-	case specs.Violation:
-		return e.Name
+// wanted lists the invariants e expects findings of, none for a pass.
+func wanted(e specs.Expect) []string {
+	var out []string
+	for _, x := range e.All() {
+		switch x.Kind {
+		case specs.Deadlock:
+			out = append(out, "deadlock")
+		case specs.Violation:
+			out = append(out, x.Name)
+		}
 	}
-	return ""
+	return out
 }
 
-// why says why a run does not meet the expectation of a finding of want
-// ("" for a pass), given the invariants of its findings (names) and of
+// why says why a run does not meet the expectation of findings of want
+// (none for a pass), given the invariants of its findings (names) and of
 // those not known (failed); "" if it does.
-func why(want string, names, failed []string, r *explore.Result) string {
-	others := slices.DeleteFunc(slices.Clone(failed), func(n string) bool { return n == want })
+func why(want, names, failed []string, r *explore.Result) string {
+	others := slices.DeleteFunc(slices.Clone(failed), func(n string) bool { return slices.Contains(want, n) })
+	var missing []string
+	for _, w := range want {
+		if !slices.Contains(names, w) {
+			missing = append(missing, w)
+		}
+	}
+	all := strings.Join(want, ", ")
 	switch {
-	case want == "" && len(failed) > 0:
+	case len(want) == 0 && len(failed) > 0:
 		return "unexpected finding"
-	case want != "" && !slices.Contains(names, want):
+	case len(missing) > 0:
+		m := strings.Join(missing, ", ")
 		switch {
 		case r.Limit != "":
-			return "incomplete before " + want + " was found"
+			return "incomplete before " + m + " was found"
 		case r.Bitstate:
-			return "bitstate search did not find " + want + ", and it may miss states"
+			return "bitstate search did not find " + m + ", and it may miss states"
 		}
-		return want + " expected, not found"
-	case want != "" && len(others) > 0:
-		return "findings besides the expected " + want
-	case want == "" && r.Limit != "":
+		return m + " expected, not found"
+	case len(want) > 0 && len(others) > 0:
+		return "findings besides the expected " + all
+	case len(want) == 0 && r.Limit != "":
 		return "incomplete"
-	case want == "" && r.Bitstate:
+	case len(want) == 0 && r.Bitstate:
 		return "incomplete: a bitstate search may miss states, so it cannot show that nothing fails"
 	}
 	return ""

@@ -117,6 +117,15 @@ func Validate(sp *specs.Spec, families []string) error {
 }
 
 func validate(sp *specs.Spec, e specs.Expect, families []string) error {
+	for _, x := range e.All() {
+		if err := validateOne(sp, x, families); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validateOne(sp *specs.Spec, e specs.Expect, families []string) error {
 	inv, err := expected(sp, e)
 	if err != nil || inv == nil {
 		return err
@@ -137,10 +146,10 @@ func validate(sp *specs.Spec, e specs.Expect, families []string) error {
 // expected returns the invariant whose finding e expects, nil if it
 // expects a pass.
 func expected(sp *specs.Spec, e specs.Expect) (*invariants.Invariant, error) {
-	name := wanted(e)
-	if name == "" {
+	if e.Kind == specs.Pass {
 		return nil, nil
 	}
+	name := wanted(e)[0]
 	inv, ok := invariants.Lookup(name)
 	if !ok {
 		return nil, expectError(sp, e, "no invariant %q (see lwpcheck list invariants)", name)

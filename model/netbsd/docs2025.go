@@ -51,10 +51,10 @@ var docs2025 = &model.Docs{
 	ManPages: []model.ManPage{
 		{Op: model.OpCreate, Page: "_lwp_create.2 1.7", Source: "NetBSD/src@014a98250c33", Results: []model.DocResult{
 			{Errno: model.OK, When: "success"},
-			{Errno: model.EAGAIN, When: "the limit on LWPs would be exceeded; no LWP is created", Holds: noLWPCreated},
-			{Errno: model.EFAULT, When: "context or new_lwp is outside the address space; no LWP is created", Holds: noLWPCreated},
-			{Errno: model.EINVAL, When: "the ucontext is invalid; no LWP is created", Holds: noLWPCreated},
-			{Errno: model.ENOMEM, When: "insufficient swap space; no LWP is created", Holds: noLWPCreated},
+			{Errno: model.EAGAIN, When: "the limit on LWPs would be exceeded; no LWP is created", Holds: NoLWPCreated},
+			{Errno: model.EFAULT, When: "context or new_lwp is outside the address space; no LWP is created", Holds: NoLWPCreated},
+			{Errno: model.EINVAL, When: "the ucontext is invalid; no LWP is created", Holds: NoLWPCreated},
+			{Errno: model.ENOMEM, When: "insufficient swap space; no LWP is created", Holds: NoLWPCreated},
 		}},
 		{Op: model.OpSelf, Page: "_lwp_self.2 1.3", Source: "NetBSD/src@54eeeaff835b", Results: []model.DocResult{
 			{Errno: model.OK, When: "always successful"},
@@ -62,14 +62,14 @@ var docs2025 = &model.Docs{
 		{Op: model.OpWait, Page: "_lwp_wait.2 1.4.8.2, with 1.7 (2022-12-04: EINVAL for a detached wlwp)", Source: "NetBSD/src@81b249ad1db0", Results: []model.DocResult{
 			{Errno: model.OK, When: "success"},
 			{Errno: model.EINVAL, When: "wlwp is a detached LWP (1.7)"},
-			{Errno: model.ESRCH, When: "no undetached LWP corresponds to wlwp (not when the caller is the only LWP: EDEADLK)", Holds: notOnlyLWP},
-			{Errno: model.EDEADLK, When: "the caller is the only LWP, or wlwp is the caller", Holds: onlyLWPOrSelf},
+			{Errno: model.ESRCH, When: "no undetached LWP corresponds to wlwp (not when the caller is the only LWP: EDEADLK)", Holds: NotOnlyLWP},
+			{Errno: model.EDEADLK, When: "the caller is the only LWP, or wlwp is the caller", Holds: OnlyLWPOrSelf},
 			{Errno: model.EINTR, When: "interrupted by a caught signal"},
 		}},
 		{Op: model.OpSuspend, Page: "_lwp_suspend.2 1.4.8.2", Source: "NetBSD/src@01160edf4b31", Results: []model.DocResult{
 			{Errno: model.OK, When: "success"},
 			{Errno: model.ESRCH, When: "no LWP corresponds to lwp"},
-			{Errno: model.EDEADLK, When: "lwp is the only LWP in the process", Holds: targetOnlyLiveLWP},
+			{Errno: model.EDEADLK, When: "lwp is the only LWP in the process", Holds: TargetOnlyLiveLWP},
 		}},
 		{Op: model.OpContinue, Page: "_lwp_suspend.2 1.4.8.2 (_lwp_continue)", Source: "NetBSD/src@01160edf4b31", Results: []model.DocResult{
 			{Errno: model.OK, When: "success"},
@@ -197,20 +197,20 @@ var fields2025 = [model.NumGuarded]model.Mark{
 	model.MarkProc, // l_lwpctl
 }
 
-// noLWPCreated: "no LWP will be created" (_lwp_create.2): no LWP carrying
+// NoLWPCreated: "no LWP will be created" (_lwp_create.2): no LWP carrying
 // the name the create gives exists.
-func noLWPCreated(s *model.State, slot int, op *model.Op) bool { return s.LWPByName(op.Target) < 0 }
+func NoLWPCreated(s *model.State, slot int, op *model.Op) bool { return s.LWPByName(op.Target) < 0 }
 
-// notOnlyLWP: the caller is not the only LWP on p_lwps.
-func notOnlyLWP(s *model.State, slot int, op *model.Op) bool { return s.Proc.NLWPs > 1 }
+// NotOnlyLWP: the caller is not the only LWP on p_lwps.
+func NotOnlyLWP(s *model.State, slot int, op *model.Op) bool { return s.Proc.NLWPs > 1 }
 
-// onlyLWPOrSelf: the caller is the only LWP on p_lwps, or waits for itself.
-func onlyLWPOrSelf(s *model.State, slot int, op *model.Op) bool {
+// OnlyLWPOrSelf: the caller is the only LWP on p_lwps, or waits for itself.
+func OnlyLWPOrSelf(s *model.State, slot int, op *model.Op) bool {
 	return s.Proc.NLWPs == 1 || op.Target == s.LWPs[slot].Name
 }
 
-// targetOnlyLiveLWP: the target is the caller and no other LWP is alive
+// TargetOnlyLiveLWP: the target is the caller and no other LWP is alive
 // (zombies, which lwp_exit does not count as live either, aside).
-func targetOnlyLiveLWP(s *model.State, slot int, op *model.Op) bool {
+func TargetOnlyLiveLWP(s *model.State, slot int, op *model.Op) bool {
 	return op.Target == s.LWPs[slot].Name && s.Proc.NLWPs-s.Proc.NZLWPs == 1
 }

@@ -4,9 +4,9 @@ import "github.com/lwpcheck/lwpcheck/model"
 
 // Kinds of condition-variable wait (frame local A of cvWait).
 const (
-	cvWaitPlain = iota // cv_wait
-	cvWaitSig          // cv_wait_sig
-	cvTimedwait        // cv_timedwait (one tick: the clock fires on its own)
+	CvWaitPlain = iota // cv_wait
+	CvWaitSig          // cv_wait_sig
+	CvTimedwait        // cv_timedwait (one tick: the clock fires on its own)
 )
 
 var cvEnterLines = [...]int{175, 196, 219}
@@ -22,21 +22,21 @@ func cvWait(k *model.K, f *model.Frame) {
 		if !k.Enter(model.LockSleepq, 130, "mp = sleepq_hashlock(cv)") {
 			return
 		}
-		lwpLockCall(k, f, 1, k.Cur) // sleepq_enter: lwp_lock(l), kern_sleepq.c@1.87:240
+		LwpLockCall(k, f, 1, k.Cur) // sleepq_enter: lwp_lock(l), kern_sleepq.c@1.87:240
 	case 1:
 		old := l.Mutex
 		prev := k.In(FnSleepqEnter)
 		k.SetLock(k.Cur, model.LockSleepq, 242) // lwp_unlock_to(l, mp)
 		k.Exit(old, 242)
 		k.In(prev)
-		sleepqEnqueue(k, model.WChanLwpcv, model.SObjCV, f.A == cvWaitSig) // :133
+		sleepqEnqueue(k, model.WChanLwpcv, model.SObjCV, f.A == CvWaitSig) // :133
 		k.Exit(model.LockProc, 134)
 		var flags uint8
 		switch f.A {
-		case cvWaitSig:
-			flags = blockCatch
-		case cvTimedwait:
-			flags = blockTimo
+		case CvWaitSig:
+			flags = BlockCatch
+		case CvTimedwait:
+			flags = BlockTimo
 		}
 		k.Call(f, 2, FnSleepqBlock, flags, 0, 0)
 	case 2:

@@ -43,11 +43,11 @@ func exit1(k *model.K, f *model.Frame) {
 		}
 		k.Call(f, 4, FnLwpDrainrefs, uint8(me), 0, 0) // :565
 	case 4:
-		lwpLockCall(k, f, 5, me) // :566
+		LwpLockCall(k, f, 5, me) // :566
 	case 5:
 		k.Self().PRFlag &^= model.LPR_DETACHED // :567
 		k.SetStat(me, model.LSZOMB, 568)
-		lwpUnlock(k, me, 569)
+		LwpUnlock(k, me, 569)
 		k.Assert(p.NRLWPs == 1, 571, "p->p_nrlwps == 1")
 		k.Assert(p.NLWPs == 1, 572, "p->p_nlwps == 1")
 		p.Stat = model.SZOMB // :573
@@ -85,7 +85,7 @@ func exitLwps(k *model.K, f *model.Frame) {
 			f.C++ // :619-620
 			return
 		}
-		lwpLockCall(k, f, 2, int(p.Lwps[f.C])-1) // :621
+		LwpLockCall(k, f, 2, int(p.Lwps[f.C])-1) // :621
 	case 2:
 		i := int(p.Lwps[f.C]) - 1
 		l2 := k.L(i)
@@ -97,7 +97,7 @@ func exitLwps(k *model.K, f *model.Frame) {
 			return
 		}
 		hooks(k).LwpNeedUserret(k, i) // :630
-		lwpUnlock(k, i, 631)
+		LwpUnlock(k, i, 631)
 		f.C++
 		f.PC = 1
 	case 3:
@@ -109,7 +109,7 @@ func exitLwps(k *model.K, f *model.Frame) {
 			k.Return(0)
 			return
 		}
-		k.Call(f, 5, FnLwpWait, 0, waitExiting, 0) // :640
+		k.Call(f, 5, FnLwpWait, 0, WaitExiting, 0) // :640
 	case 5:
 		if f.Ret != 0 {
 			f.PC = 0 // goto retry :641

@@ -5,8 +5,8 @@ import "github.com/lwpcheck/lwpcheck/model"
 // Routines of kern_lwp.c 1.270. Frame locals are documented per
 // routine; slots are LWP structure indexes.
 
-// lwpLockCall calls lwp_lock(slot); the caller continues at next.
-func lwpLockCall(k *model.K, f *model.Frame, next uint8, slot int) {
+// LwpLockCall calls lwp_lock(slot); the caller continues at next.
+func LwpLockCall(k *model.K, f *model.Frame, next uint8, slot int) {
 	k.Call(f, next, FnLwpLock, uint8(slot), 0, 0)
 }
 
@@ -35,8 +35,8 @@ func lwpLock(k *model.K, f *model.Frame) {
 	}
 }
 
-// lwpUnlock mirrors lwp_unlock, kern_lwp.c@1.270:1626.
-func lwpUnlock(k *model.K, slot int, line int) { k.Exit(k.S.LWPs[slot].Mutex, line) }
+// LwpUnlock mirrors lwp_unlock, kern_lwp.c@1.270:1626.
+func LwpUnlock(k *model.K, slot int, line int) { k.Exit(k.S.LWPs[slot].Mutex, line) }
 
 // lwpUnsleep mirrors lwp_unsleep, kern_lwp.c@1.270:1595: dispatch to the
 // sync object's unsleep (cv_unsleep and the park object both use
@@ -62,9 +62,9 @@ func lwpNeedUserret(k *model.K, slot int) {
 	k.Assert(k.Owned(l.Mutex) || l.Stat == model.LSIDL, 1795, "lwp_locked(l, NULL) || l->l_stat == LSIDL")
 }
 
-// procFindLwp mirrors proc_find_lwp (kern_proc.c): the LWP holding lid in
+// ProcFindLwp mirrors proc_find_lwp (kern_proc.c): the LWP holding lid in
 // the PID table, unless it is LSIDL; -1 if none.
-func procFindLwp(k *model.K, lid uint8) int {
+func ProcFindLwp(k *model.K, lid uint8) int {
 	s := k.S
 	for i := range s.LWPs {
 		l := &s.LWPs[i]
@@ -83,7 +83,7 @@ func procFindLwp(k *model.K, lid uint8) int {
 func lwpFind(k *model.K, lid uint8) int {
 	defer k.In(k.In(FnLwpFind))
 	k.Assert(k.Owned(model.LockProc), 1523, "mutex_owned(p->p_lock)")
-	i := procFindLwp(k, lid)
+	i := ProcFindLwp(k, lid)
 	if i >= 0 && (k.S.LWPs[i].Stat == model.LSIDL || k.S.LWPs[i].Stat == model.LSZOMB) {
 		return -1 // :1532
 	}
@@ -102,12 +102,12 @@ func lwpSuspend(k *model.K, f *model.Frame) {
 		k.Assert(k.Owned(tl.Mutex), 442, "lwp_locked(t, NULL)")
 		k.Assert(k.Cur != t || k.Self().Stat == model.LSONPROC, 444, "curl != t || curl->l_stat == LSONPROC")
 		if k.Self().Flag&(model.FlagWEXIT|model.FlagWCORE) != 0 {
-			lwpUnlock(k, t, 451)
+			LwpUnlock(k, t, 451)
 			k.Return(uint8(model.EDEADLK)) // :452
 			return
 		}
 		if tl.Flag&model.FlagDBGSUSPEND != 0 {
-			lwpUnlock(k, t, 456)
+			LwpUnlock(k, t, 456)
 			k.Return(0)
 			return
 		}
@@ -115,7 +115,7 @@ func lwpSuspend(k *model.K, f *model.Frame) {
 		case model.LSRUN, model.LSONPROC:
 			tl.Flag |= model.FlagWSUSPEND // :465
 			hooks(k).LwpNeedUserret(k, t)
-			lwpUnlock(k, t, 467)
+			LwpUnlock(k, t, 467)
 		case model.LSSLEEP:
 			tl.Flag |= model.FlagWSUSPEND // :471
 			hooks(k).LwpNeedUserret(k, t)
@@ -123,16 +123,16 @@ func lwpSuspend(k *model.K, f *model.Frame) {
 				k.Call(f, 1, FnSetrunnable, uint8(t), 0, 0) // :480
 				return
 			}
-			lwpUnlock(k, t, 482)
+			LwpUnlock(k, t, 482)
 		case model.LSSUSPENDED:
-			lwpUnlock(k, t, 486)
+			LwpUnlock(k, t, 486)
 		case model.LSSTOP:
 			tl.Flag |= model.FlagWSUSPEND // :490
 			hooks(k).LwpNeedUserret(k, t)
 			k.Call(f, 1, FnSetrunnable, uint8(t), 0, 0) // :492
 			return
 		case model.LSIDL, model.LSZOMB:
-			lwpUnlock(k, t, 498)
+			LwpUnlock(k, t, 498)
 			k.Return(uint8(model.EINTR)) // :497 "It's what Solaris does"
 			return
 		}
@@ -153,13 +153,13 @@ func lwpContinue(k *model.K, f *model.Frame) {
 		k.Assert(k.Owned(model.LockProc), 515, "mutex_owned(l->l_proc->p_lock)")
 		k.Assert(k.Owned(l.Mutex), 516, "lwp_locked(l, NULL)")
 		if l.Flag&model.FlagWREBOOT != 0 {
-			lwpUnlock(k, i, 520)
+			LwpUnlock(k, i, 520)
 			k.Return(0)
 			return
 		}
 		l.Flag &^= model.FlagWSUSPEND // :524
 		if l.Stat != model.LSSUSPENDED || l.Flag&model.FlagDBGSUSPEND != 0 {
-			lwpUnlock(k, i, 527)
+			LwpUnlock(k, i, 527)
 			k.Return(0)
 			return
 		}
@@ -171,8 +171,8 @@ func lwpContinue(k *model.K, f *model.Frame) {
 
 // lwp_wait's flags (frame local B).
 const (
-	waitExiting  = 1 // exiting: called from exit_lwps
-	waitDeparted = 2 // the caller wants the departed lid (in the LWP's Value)
+	WaitExiting  = 1 // exiting: called from exit_lwps
+	WaitDeparted = 2 // the caller wants the departed lid (in the LWP's Value)
 )
 
 // lwpWait mirrors lwp_wait, kern_lwp.c@1.270:585. Called with p_lock held;
@@ -183,7 +183,7 @@ func lwpWait(k *model.K, f *model.Frame) {
 	l := k.L(me)
 	p := k.P()
 	lid := f.A
-	exiting := f.B&waitExiting != 0
+	exiting := f.B&WaitExiting != 0
 	switch f.PC {
 	case 0:
 		k.At(585, "lwp_wait(l, lid, departed, exiting)")
@@ -226,7 +226,7 @@ func lwpWait(k *model.K, f *model.Frame) {
 		f.PC = 1
 	case 6: // bail out :755-765
 		if lid != 0 {
-			if l2 := procFindLwp(k, lid); l2 >= 0 && k.S.LWPs[l2].Waiter == l.Lid {
+			if l2 := ProcFindLwp(k, lid); l2 >= 0 && k.S.LWPs[l2].Waiter == l.Lid {
 				k.L(l2).Waiter = 0 // :760
 			}
 		}
@@ -253,7 +253,7 @@ func lwpWaitScan(k *model.K, f *model.Frame, me int, lid uint8, exiting bool) {
 	var cand [model.MaxLWPs]int
 	n := 0
 	if lid != 0 {
-		l2 := procFindLwp(k, lid) // :636
+		l2 := ProcFindLwp(k, lid) // :636
 		if l2 < 0 {
 			bail(model.ESRCH) // :638
 			return
@@ -302,7 +302,7 @@ func lwpWaitScan(k *model.K, f *model.Frame, me int, lid uint8, exiting bool) {
 		t.Waiter = 0
 		p.NLWPWait--
 		s.LWPs[me].Ghost &^= model.GhostWait
-		if f.B&waitDeparted != 0 {
+		if f.B&WaitDeparted != 0 {
 			s.LWPs[me].Value = t.Lid // *departed = l2->l_lid :702
 		}
 		f.C = uint8(l2)
@@ -315,14 +315,14 @@ func lwpWaitScan(k *model.K, f *model.Frame, me int, lid uint8, exiting bool) {
 	}
 	if exiting {
 		k.Assert(p.NLWPs > 1, 723, "p->p_nlwps > 1")
-		k.Call(f, 5, FnCvWait, cvTimedwait, 0, 0) // :724
+		k.Call(f, 5, FnCvWait, CvTimedwait, 0, 0) // :724
 		return
 	}
 	if p.NLWPWait == p.NLWPs {
 		bail(model.EDEADLK) // :733-734
 		return
 	}
-	k.Call(f, 5, FnCvWait, cvWaitSig, 0, 0) // :743
+	k.Call(f, 5, FnCvWait, CvWaitSig, 0, 0) // :743
 }
 
 // lwpCreate mirrors lwp_create, kern_lwp.c@1.270:775, for an LWP of the
@@ -344,7 +344,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 			return
 		}
 		k.Exit(model.LockProc, 822)
-		i := freeSlot(k.S)
+		i := FreeSlot(k.S)
 		if i < 0 {
 			k.Bug("more LWP structures than the model holds")
 			return
@@ -432,7 +432,7 @@ func procFindPid(s *model.State) bool {
 	return false
 }
 
-func freeSlot(s *model.State) int {
+func FreeSlot(s *model.State) int {
 	for i := range s.LWPs {
 		if s.LWPs[i].Name == 0 && s.LWPs[i].Stat == 0 {
 			return i
@@ -450,7 +450,7 @@ func lwpStart(k *model.K, f *model.Frame) {
 		if !k.Enter(model.LockProc, 1002, "mutex_enter(p->p_lock)") {
 			return
 		}
-		lwpLockCall(k, f, 1, i) // :1003
+		LwpLockCall(k, f, 1, i) // :1003
 	case 1:
 		l := k.L(i)
 		p := k.P()
@@ -463,7 +463,7 @@ func lwpStart(k *model.K, f *model.Frame) {
 			k.Assert(l.WChan == model.WChanNone, 1011, "l->l_wchan == NULL")
 			k.SetStat(i, model.LSSTOP, 1012)
 			p.NRLWPs-- // :1013
-			lwpUnlock(k, i, 1014)
+			LwpUnlock(k, i, 1014)
 			f.PC = 2
 			return
 		}
@@ -542,18 +542,18 @@ func lwpExit(k *model.K, f *model.Frame) {
 			f.PC = 6
 			return
 		}
-		lwpLockCall(k, f, 8, int(p.Lwps[f.C])-1)
+		LwpLockCall(k, f, 8, int(p.Lwps[f.C])-1)
 	case 8:
 		l2 := int(p.Lwps[f.C]) - 1
 		signotify(k, l2)
-		lwpUnlock(k, l2, 1207)
+		LwpUnlock(k, l2, 1207)
 		f.C++
 		f.PC = 7
 	case 6:
-		lwpLockCall(k, f, 9, i) // :1216
+		LwpLockCall(k, f, 9, i) // :1216
 	case 9:
 		k.SetStat(i, model.LSZOMB, 1217)
-		lwpUnlock(k, i, 1221)
+		LwpUnlock(k, i, 1221)
 		p.NRLWPs-- // :1222
 		k.Exit(model.LockProc, 1225)
 		k.Call(f, 10, FnCvBroadcast, 0, 0, 0) // :1226
@@ -562,7 +562,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 			k.Return(0)
 			return
 		}
-		lwpLockCall(k, f, 11, i) // :1238
+		LwpLockCall(k, f, 11, i) // :1238
 	case 11:
 		if !k.Enter(model.SpcMutex(int(l.CPU)), 1239, "spc_lock(l->l_cpu)") {
 			return
@@ -592,7 +592,7 @@ func lwpFree(k *model.K, f *model.Frame) {
 		if !k.Await(l.PFlag&model.LP_RUNNING == 0, 1276, "while (l->l_pflag & LP_RUNNING) spin") {
 			return
 		}
-		lwpLockCall(k, f, 2, i) // :1292
+		LwpLockCall(k, f, 2, i) // :1292
 	case 2:
 		k.SetStat(i, model.LSIDL, 1293)
 		l.CPU = uint8(k.CPU) // :1294
@@ -640,9 +640,9 @@ func schedLwpCollect(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(703, "sched_lwp_collect(l2)")
-		lwpLockCall(k, f, 1, k.Cur)
+		LwpLockCall(k, f, 1, k.Cur)
 	case 1:
-		lwpUnlock(k, k.Cur, 703) // l->l_estcpu += t->l_estcpu
+		LwpUnlock(k, k.Cur, 703) // l->l_estcpu += t->l_estcpu
 		k.Return(0)
 	}
 }
@@ -661,7 +661,7 @@ func lwpDrainrefs(k *model.K, f *model.Frame) {
 	case 1:
 		if l.RefCnt > 0 {
 			f.B = 1
-			k.Call(f, 1, FnCvWait, cvWaitPlain, 0, 0) // :1875
+			k.Call(f, 1, FnCvWait, CvWaitPlain, 0, 0) // :1875
 			return
 		}
 		k.Return(f.B)
@@ -714,14 +714,14 @@ func lwpUserret(k *model.K, f *model.Frame) {
 			return
 		}
 		p.NRLWPs-- // :1750
-		lwpLockCall(k, f, 11, me)
+		LwpLockCall(k, f, 11, me)
 	case 11:
 		k.SetStat(me, model.LSSUSPENDED, 1752)
-		lwpUnlock(k, me, 1753)
+		LwpUnlock(k, me, 1753)
 		k.Exit(model.LockProc, 1754)
 		k.Call(f, 12, FnCvBroadcast, 0, 0, 0) // :1755
 	case 12:
-		lwpLockCall(k, f, 13, me) // :1756
+		LwpLockCall(k, f, 13, me) // :1756
 	case 13:
 		if !k.Enter(model.SpcMutex(int(l.CPU)), 1757, "spc_lock(l->l_cpu)") {
 			return
@@ -745,11 +745,11 @@ func lwpMigrate(k *model.K, i, tci int) {
 	}
 	if l.TargetCPU != 0 {
 		l.TargetCPU = uint8(tci + 1) // :1391
-		lwpUnlock(k, i, 1392)
+		LwpUnlock(k, i, 1392)
 		return
 	}
 	if int(l.CPU) == tci {
-		lwpUnlock(k, i, 1398)
+		LwpUnlock(k, i, 1398)
 		return
 	}
 	switch lstat {
@@ -773,5 +773,5 @@ func lwpMigrate(k *model.K, i, tci int) {
 		}
 		k.Exit(model.SpcMutex(int(l.CPU)), 1423)
 	}
-	lwpUnlock(k, i, 1427)
+	LwpUnlock(k, i, 1427)
 }

@@ -4,35 +4,35 @@ import "github.com/lwpcheck/lwpcheck/model"
 
 // Signal properties (sigprop, sys/signalvar.h) of the modelled signals.
 const (
-	saKill = 1 << iota
-	saCore
-	saStop
-	saCont
-	saIgnore
-	saToall
+	SaKill = 1 << iota
+	SaCore
+	SaStop
+	SaCont
+	SaIgnore
+	SaToall
 )
 
-func sigprop(sig uint8) int {
+func Sigprop(sig uint8) int {
 	switch sig {
 	case model.SigKILL:
-		return saKill | saToall
+		return SaKill | SaToall
 	case model.SigSTOP:
-		return saStop | saToall
+		return SaStop | SaToall
 	case model.SigCONT:
-		return saIgnore | saCont | saToall
+		return SaIgnore | SaCont | SaToall
 	case model.SigQUIT:
-		return saKill | saCore
+		return SaKill | SaCore
 	}
-	return saKill // SIGUSR1
+	return SaKill // SIGUSR1
 }
 
 // caught reports whether the program has a handler for sig (SIG_CATCH);
 // every other modelled signal takes its default action.
-func caught(sig uint8) bool { return sig == model.SigUSR1 }
+func Caught(sig uint8) bool { return sig == model.SigUSR1 }
 
 // firstsig returns the lowest-numbered signal in set (SIGQUIT 3, SIGKILL 9,
 // SIGSTOP 17, SIGCONT 19, SIGUSR1 30), or 0.
-func firstsig(set uint8) uint8 {
+func Firstsig(set uint8) uint8 {
 	for _, s := range [...]uint8{model.SigQUIT, model.SigKILL, model.SigSTOP, model.SigCONT, model.SigUSR1} {
 		if set&s != 0 {
 			return s
@@ -41,10 +41,10 @@ func firstsig(set uint8) uint8 {
 	return 0
 }
 
-// sigispending mirrors sigispending(l, 0): the first signal pending for
+// Sigispending mirrors Sigispending(l, 0): the first signal pending for
 // the LWP or its process (no signal is masked or ignored in the model).
-func sigispending(k *model.K, slot int) uint8 {
-	return firstsig(k.S.LWPs[slot].SigPend | k.S.Proc.SigPend)
+func Sigispending(k *model.K, slot int) uint8 {
+	return Firstsig(k.S.LWPs[slot].SigPend | k.S.Proc.SigPend)
 }
 
 // signotify mirrors signotify, kern_sig.c@1.405:1236: the LWP is locked.
@@ -61,7 +61,7 @@ func signotify(k *model.K, slot int) {
 func kpsignal2(k *model.K, f *model.Frame) {
 	p := k.P()
 	sig := f.A
-	prop := sigprop(sig)
+	prop := Sigprop(sig)
 	switch f.PC {
 	case 0:
 		k.At(1304, "kpsignal2(p, ksi)")
@@ -72,13 +72,13 @@ func kpsignal2(k *model.K, f *model.Frame) {
 			return
 		}
 		lid := f.B
-		if prop&saToall != 0 {
+		if prop&SaToall != 0 {
 			lid = 0 // :1340
 		}
-		if prop&saCont != 0 {
+		if prop&SaCont != 0 {
 			p.SigPend &^= model.SigSTOP // sigclear(stopsigmask) :1398
 		}
-		if prop&saStop != 0 {
+		if prop&SaStop != 0 {
 			p.SigPend &^= model.SigCONT // :1400
 		}
 		if lid != 0 {
@@ -93,20 +93,20 @@ func kpsignal2(k *model.K, f *model.Frame) {
 		}
 		deliver := false
 		if p.Stat == model.SACTIVE && p.SFlag&model.PS_STOPPING == 0 {
-			if prop&saCont != 0 && !caught(sig) {
+			if prop&SaCont != 0 && !Caught(sig) {
 				k.Return(0) // :1450-1451
 				return
 			}
 		} else {
 			switch {
-			case prop&saCont != 0 || sig == model.SigKILL:
+			case prop&SaCont != 0 || sig == model.SigKILL:
 				p.Stat = model.SACTIVE        // :1468
 				p.SFlag &^= model.PS_STOPPING // :1469
-				if prop&saCont != 0 {
+				if prop&SaCont != 0 {
 					p.XSig = model.SigCONT // :1482
-					deliver = !caught(sig) // :1485-1487
+					deliver = !Caught(sig) // :1485-1487
 				}
-			case prop&saStop != 0:
+			case prop&SaStop != 0:
 				k.Return(0) // already stopped :1490-1495
 				return
 			}
@@ -122,7 +122,7 @@ func kpsignal2(k *model.K, f *model.Frame) {
 		}
 		k.Call(f, 2, FnSigpost, p.Lwps[f.C]-1, sig, 0)
 	case 2:
-		if f.Ret != 0 && prop&saToall == 0 {
+		if f.Ret != 0 && prop&SaToall == 0 {
 			k.Return(0) // :1516-1517
 			return
 		}
@@ -139,7 +139,7 @@ func kpsignal2(k *model.K, f *model.Frame) {
 func sigpost(k *model.K, f *model.Frame) {
 	i := int(f.A)
 	l := k.L(i)
-	prop := sigprop(f.B)
+	prop := Sigprop(f.B)
 	switch f.PC {
 	case 0:
 		k.Assert(k.Owned(model.LockProc), 1121, "mutex_owned(p->p_lock)")
@@ -148,7 +148,7 @@ func sigpost(k *model.K, f *model.Frame) {
 			k.Return(0) // :1127-1128
 			return
 		}
-		lwpLockCall(k, f, 1, i) // :1132
+		LwpLockCall(k, f, 1, i) // :1132
 	case 1:
 		p := k.P()
 		signotify(k, i) // :1146
@@ -162,14 +162,14 @@ func sigpost(k *model.K, f *model.Frame) {
 				return
 			}
 		case model.LSSUSPENDED:
-			if prop&saKill != 0 && l.Flag&model.FlagWCORE != 0 {
+			if prop&SaKill != 0 && l.Flag&model.FlagWCORE != 0 {
 				k.Call(f, 2, FnLwpContinue, uint8(i), 0, 0) // :1194
 				return
 			}
 		case model.LSSTOP:
 			switch {
-			case prop&saStop != 0: // :1200-1201
-			case prop&saCont != 0:
+			case prop&SaStop != 0: // :1200-1201
+			case prop&SaCont != 0:
 				if l.WChan != model.WChanNone {
 					k.SetStat(i, model.LSSLEEP, 1209)
 					p.NRLWPs++ // :1210
@@ -183,7 +183,7 @@ func sigpost(k *model.K, f *model.Frame) {
 				return
 			}
 		}
-		lwpUnlock(k, i, 1228)
+		LwpUnlock(k, i, 1228)
 		k.Return(rv)
 	case 2:
 		k.Return(1)
@@ -206,29 +206,29 @@ func issignal(k *model.K, f *model.Frame) {
 		f.A, f.PC = 0, 1
 	case 1: // for (;;) :1868
 		if f.A != 0 {
-			sigget(k, me, f.A, f.B) // :1870-1871
+			Sigget(k, me, f.A, f.B) // :1870-1871
 			f.A = 0
 		}
 		if p.Stat == model.SSTOP || p.SFlag&model.PS_STOPPING != 0 {
 			k.Call(f, 2, FnSigswitchAway, 0, 0, 0) // :1879-1880
 			return
 		}
-		sig, from := firstsig(l.SigPend), uint8(1) // :1897-1904
+		sig, from := Firstsig(l.SigPend), uint8(1) // :1897-1904
 		if sig == 0 {
-			sig, from = firstsig(p.SigPend), 2 // :1905-1912
+			sig, from = Firstsig(p.SigPend), 2 // :1905-1912
 		}
 		if sig == 0 {
-			lwpLockCall(k, f, 3, me) // no signal: clear the indicator :1917
+			LwpLockCall(k, f, 3, me) // no signal: clear the indicator :1917
 			return
 		}
 		switch {
-		case caught(sig):
+		case Caught(sig):
 			k.Return(sig) // postsig will run the handler :2045
-		case sigprop(sig)&saStop != 0:
-			sigget(k, me, sig, from)             // :2032
+		case Sigprop(sig)&SaStop != 0:
+			Sigget(k, me, sig, from)             // :2032
 			p.XSig = sig                         // :2033
 			k.Call(f, 4, FnSigswitch, sig, 0, 0) // :2035-2036
-		case sigprop(sig)&saIgnore != 0:
+		case Sigprop(sig)&SaIgnore != 0:
 			f.A, f.B = sig, from // discard and look again :2038-2043
 		default:
 			k.Return(sig) // default action kills: postsig calls sigexit
@@ -240,7 +240,7 @@ func issignal(k *model.K, f *model.Frame) {
 		f.PC = 1
 	case 3:
 		l.Flag &^= model.FlagPENDSIG // :1918
-		lwpUnlock(k, me, 1919)
+		LwpUnlock(k, me, 1919)
 		k.Return(0)
 	case 4:
 		// Back from the stop: signo was set to 0 (:2035) and the loop is
@@ -253,7 +253,7 @@ func issignal(k *model.K, f *model.Frame) {
 }
 
 // sigget removes sig from the LWP's (from 1) or the process's (2) pending set.
-func sigget(k *model.K, slot int, sig, from uint8) {
+func Sigget(k *model.K, slot int, sig, from uint8) {
 	if from == 1 {
 		k.L(slot).SigPend &^= sig
 	} else {
@@ -271,11 +271,11 @@ func postsig(k *model.K, f *model.Frame) {
 		k.At(2092, "postsig(signo)")
 		k.Assert(k.Owned(model.LockProc), 2092, "mutex_owned(p->p_lock)")
 		if k.S.LWPs[me].SigPend&f.A != 0 {
-			sigget(k, me, f.A, 1) // :2127
+			Sigget(k, me, f.A, 1) // :2127
 		} else {
-			sigget(k, me, f.A, 2)
+			Sigget(k, me, f.A, 2)
 		}
-		if !caught(f.A) {
+		if !Caught(f.A) {
 			k.Call(f, 1, FnSigexit, f.A, 0, 0) // :2146
 			return
 		}
@@ -369,7 +369,7 @@ func sigswitchAway(k *model.K, f *model.Frame) {
 		k.Assert(p.NRLWPs > 0, 1787, "p->p_nrlwps > 0")
 		if p.Stat == model.SSTOP || p.SFlag&model.PS_STOPPING != 0 {
 			p.NRLWPs--               // :1791
-			lwpLockCall(k, f, 1, me) // :1792
+			LwpLockCall(k, f, 1, me) // :1792
 			return
 		}
 		f.PC = 2
@@ -377,11 +377,11 @@ func sigswitchAway(k *model.K, f *model.Frame) {
 		st := k.Self().Stat
 		k.Assert(st == model.LSONPROC || st == model.LSSLEEP, 1793, "l->l_stat == LSONPROC || l->l_stat == LSSLEEP")
 		k.SetStat(me, model.LSSTOP, 1794)
-		lwpUnlock(k, me, 1795)
+		LwpUnlock(k, me, 1795)
 		f.PC = 2
 	case 2:
 		k.Exit(model.LockProc, 1798)
-		lwpLockCall(k, f, 3, me) // :1799
+		LwpLockCall(k, f, 3, me) // :1799
 	case 3:
 		if !k.Enter(model.SpcMutex(int(k.Self().CPU)), 1800, "spc_lock(l->l_cpu)") {
 			return
@@ -440,7 +440,7 @@ func stopLwpsCase(k *model.K, f *model.Frame, done uint8) {
 			f.PC = done
 			return
 		}
-		lwpLockCall(k, f, 2, int(p.Lwps[f.C])-1) // :1554
+		LwpLockCall(k, f, 2, int(p.Lwps[f.C])-1) // :1554
 	case 2:
 		i := int(p.Lwps[f.C]) - 1
 		l := k.L(i)
@@ -449,7 +449,7 @@ func stopLwpsCase(k *model.K, f *model.Frame, done uint8) {
 			k.SetStat(i, model.LSSTOP, 1556)
 			p.NRLWPs-- // :1557
 		}
-		lwpUnlock(k, i, 1559)
+		LwpUnlock(k, i, 1559)
 		f.C++
 		f.PC = 1
 	}
@@ -488,14 +488,14 @@ func stopping(s *model.State) bool { return s.Proc.SFlag&model.PS_STOPPING != 0 
 func sigexit(k *model.K, f *model.Frame) {
 	me := k.Cur
 	p := k.P()
-	docore := sigprop(f.A)&saCore != 0
+	docore := Sigprop(f.A)&SaCore != 0
 	switch f.PC {
 	case 0:
 		k.At(2248, "sigexit(l, signo)")
 		k.Assert(k.Owned(model.LockProc), 2256, "mutex_owned(p->p_lock)")
 		switch {
 		case p.SFlag&model.PS_WCORE != 0:
-			lwpLockCall(k, f, 1, me) // :2265-2266
+			LwpLockCall(k, f, 1, me) // :2265-2266
 		case p.SFlag&model.PS_WEXIT != 0:
 			k.Exit(model.LockProc, 2277)
 			k.Call(f, 98, FnLwpExit, uint8(me), 0, 0) // :2278
@@ -507,7 +507,7 @@ func sigexit(k *model.K, f *model.Frame) {
 		}
 	case 1:
 		k.Self().Flag |= model.FlagWCORE | model.FlagWEXIT | model.FlagWSUSPEND // :2267
-		lwpUnlock(k, me, 2268)
+		LwpUnlock(k, me, 2268)
 		k.Exit(model.LockProc, 2269)
 		k.Call(f, 97, FnLwpUserret, 0, 0, 0) // :2270
 	case 3: // LIST_FOREACH(t, &p->p_lwps) :2290
@@ -515,13 +515,13 @@ func sigexit(k *model.K, f *model.Frame) {
 			f.PC = 6
 			return
 		}
-		lwpLockCall(k, f, 4, int(p.Lwps[f.C])-1) // :2291
+		LwpLockCall(k, f, 4, int(p.Lwps[f.C])-1) // :2291
 	case 4:
 		t := int(p.Lwps[f.C]) - 1
 		tl := k.L(t)
 		if t == me {
 			tl.Flag &^= model.FlagWSUSPEND | model.FlagDBGSUSPEND // :2293
-			lwpUnlock(k, t, 2295)
+			LwpUnlock(k, t, 2295)
 			f.C++
 			f.PC = 3
 			return
@@ -540,7 +540,7 @@ func sigexit(k *model.K, f *model.Frame) {
 		k.Self().Ghost |= model.GhostWait
 		k.Call(f, 7, FnCvBroadcast, 0, 0, 0) // :2310
 	case 7:
-		k.Call(f, 8, FnCvWait, cvWaitPlain, 0, 0) // :2311
+		k.Call(f, 8, FnCvWait, CvWaitPlain, 0, 0) // :2311
 	case 8:
 		p.NLWPWait-- // :2312
 		k.Self().Ghost &^= model.GhostWait
@@ -596,7 +596,7 @@ func envTimeout(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(505, "sleepq_timeout(l)")
-		lwpLockCall(k, f, 1, i) // :513
+		LwpLockCall(k, f, 1, i) // :513
 	case 1:
 		l := k.L(i)
 		if l.WChan == model.WChanNone {
@@ -619,7 +619,7 @@ func envMigrate(k *model.K, f *model.Frame) {
 		if !k.Enter(model.LockProc, 0, "sched_setaffinity: mutex_enter(p->p_lock)") {
 			return
 		}
-		lwpLockCall(k, f, 1, i)
+		LwpLockCall(k, f, 1, i)
 	case 1:
 		hooks(k).LwpMigrate(k, i, int(f.B))
 		k.Exit(model.LockProc, 0)

@@ -4,8 +4,8 @@ import "github.com/lwpcheck/lwpcheck/model"
 
 // sleepq_block's flags (frame local A).
 const (
-	blockTimo  = 1 // a timeout is armed (timo != 0)
-	blockCatch = 2 // catch_p: the sleep is interruptible
+	BlockTimo  = 1 // a timeout is armed (timo != 0)
+	BlockCatch = 2 // catch_p: the sleep is interruptible
 )
 
 // sleepqEnqueue mirrors sleepq_enqueue, kern_sleepq.c@1.87:258: the
@@ -30,21 +30,21 @@ func sleepqEnqueue(k *model.K, wchan, sobj uint8, catch bool) {
 
 // sleepqBlock mirrors sleepq_block, kern_sleepq.c@1.87:344. The LWP is
 // locked (by the sleep queue's lock, or spc_lwplock for a park) and on its
-// sleep queue. A: blockTimo|blockCatch; B: the error. Returns the error.
+// sleep queue. A: BlockTimo|BlockCatch; B: the error. Returns the error.
 func sleepqBlock(k *model.K, f *model.Frame) {
 	l := k.Self()
 	switch f.PC {
 	case 0:
 		k.At(363, "sleepq_block: check for early wakeup")
 		early := false
-		if f.A&blockCatch != 0 {
+		if f.A&BlockCatch != 0 {
 			if l.Flag&(model.FlagCANCELLED|model.FlagWEXIT|model.FlagWCORE) != 0 {
 				l.Flag &^= model.FlagCANCELLED // :365
 				f.B = uint8(model.EINTR)       // :366
 				early = true
 			} else if l.Flag&model.FlagPENDSIG != 0 {
-				k.Unlocked()                        // sigispending reads the pending sets without p_lock
-				early = sigispending(k, k.Cur) != 0 // :368-369
+				k.Unlocked()                        // Sigispending reads the pending sets without p_lock
+				early = Sigispending(k, k.Cur) != 0 // :368-369
 			}
 			l.Flag |= model.FlagCATCHINTR // :370
 		} else {
@@ -54,7 +54,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 			k.Call(f, 3, FnLwpUnsleep, uint8(k.Cur), 1, 0) // :376
 			return
 		}
-		if f.A&blockTimo != 0 {
+		if f.A&BlockTimo != 0 {
 			l.Flag &^= model.FlagSTIMO // :386
 			l.Timo = 1                 // callout_schedule :387
 		}
@@ -67,7 +67,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 	case 2:
 		// Back on a CPU: the LWP and the sleep queue are unlocked.
 		k.At(403, "awoken: callout_halt")
-		if f.A&blockTimo != 0 {
+		if f.A&BlockTimo != 0 {
 			l.Timo = 0 // callout_halt :403
 			if l.Flag&model.FlagSTIMO != 0 {
 				f.B = uint8(model.EWOULDBLOCK) // :404
@@ -93,8 +93,8 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		if !k.Enter(model.LockProc, 434, "mutex_enter(p->p_lock)") {
 			return
 		}
-		if sig := sigispending(k, k.Cur); sig != 0 && sig != model.SigSTOP { // :435-436
-			f.B = uint8(sigtoerror(sig))
+		if sig := Sigispending(k, k.Cur); sig != 0 && sig != model.SigSTOP { // :435-436
+			f.B = uint8(Sigtoerror(sig))
 			k.Exit(model.LockProc, 439)
 			k.Return(f.B)
 			return
@@ -102,17 +102,17 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		k.Call(f, 5, FnIssignal, 0, 0, 0) // :437
 	case 5:
 		if f.Ret != 0 {
-			f.B = uint8(sigtoerror(f.Ret)) // :438
+			f.B = uint8(Sigtoerror(f.Ret)) // :438
 		}
 		k.Exit(model.LockProc, 439)
 		k.Return(f.B)
 	}
 }
 
-// sigtoerror mirrors sleepq_sigtoerror: ERESTART if the handler has
+// Sigtoerror mirrors sleepq_sigtoerror: ERESTART if the handler has
 // SA_RESTART, else EINTR. The model's handlers are installed without
 // SA_RESTART, and default actions have no flags.
-func sigtoerror(sig uint8) model.Errno { return model.EINTR }
+func Sigtoerror(sig uint8) model.Errno { return model.EINTR }
 
 // sleepqUnsleep mirrors sleepq_unsleep, kern_sleepq.c@1.87:484: A, locked,
 // leaves its sleep queue; B: release the lock. C keeps the lock.

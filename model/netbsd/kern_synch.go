@@ -113,7 +113,7 @@ func preempt(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(320, "preempt: lwp_lock(l)")
-		lwpLockCall(k, f, 1, k.Cur)
+		LwpLockCall(k, f, 1, k.Cur)
 	case 1:
 		l := k.Self()
 		k.Assert(l.Mutex == model.SpcLwplock(int(l.CPU)), 322, "lwp_locked(l, l->l_cpu->ci_schedstate.spc_lwplock)")

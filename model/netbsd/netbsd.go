@@ -18,7 +18,9 @@ const (
 	FCondvar
 	FSig
 	FExit
-	FModel // the model's own glue: syscall entry, traps, the environment
+	FModel   // the model's own glue: syscall entry, traps, the environment
+	FLwpH    // sys/lwp.h, where older revisions have lwp_lock inline
+	FSleepqH // sys/sleepq.h, where older revisions have sleepq_enter inline
 )
 
 // Routine numbers (model.Frame.Fn). The table of a revision maps each to
@@ -97,6 +99,8 @@ const (
 	FnSignotify
 	FnProcStopDone
 	FnProcStopLwps
+	FnSleepqWake
+	FnLwpExitSwitchaway
 	NumFn
 )
 
@@ -132,6 +136,13 @@ type Change struct {
 // it that moved relative to the definition.
 func Moved(fn, file uint8, line int, moves ...model.Move) Change {
 	return Change{fn: fn, r: model.Routine{File: file, Line: line}, moves: moves}
+}
+
+// Named gives a Moved routine the name of the C function that does its
+// work in the new revision.
+func (c Change) Named(name string) Change {
+	c.r.Name = name
+	return c
 }
 
 // Note records, for a Moved routine, a difference in its C that the model
@@ -179,11 +190,15 @@ func Derive(rev, base *model.Revision, t Table, changes ...Change) Table {
 			diff(c.r.Name, c.why)
 		default:
 			home := b.Line - b.Place.Shift // the definition line its Go code cites
-			out[c.fn] = model.Routine{Name: b.Name, File: c.r.File, Line: c.r.Line, Run: b.Run,
+			name := b.Name
+			if c.r.Name != "" {
+				name = c.r.Name
+			}
+			out[c.fn] = model.Routine{Name: name, File: c.r.File, Line: c.r.Line, Run: b.Run,
 				Place: model.Placement{Shift: c.r.Line - home, Moves: c.moves}}
 			rev.Moved++
 			if c.note != "" {
-				diff(b.Name, c.note)
+				diff(name, c.note)
 			}
 		}
 	}

@@ -196,7 +196,7 @@ lwps:
 	noSpin := mutant(Netbsd2025, FnLwpFree, func(k *model.K, f *model.Frame) {
 		if f.PC == 1 {
 			f.PC = 2
-			lwpLockCall(k, f, 2, int(f.A))
+			LwpLockCall(k, f, 2, int(f.A))
 			return
 		}
 		lwpFree(k, f)

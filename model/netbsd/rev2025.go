@@ -14,8 +14,8 @@ var files2025 = []model.File{
 	FModel:   {Name: "model"},
 }
 
-// table2025 holds every routine of the current kernel.
-var table2025 = Table{
+// Table2025 holds every routine of the current kernel.
+var Table2025 = Table{
 	FnSyscall:         RT("syscall", FModel, 0, syscallEntry),
 	FnTrap:            RT("trap", FModel, 0, trap),
 	FnYield:           RT("clock tick", FModel, 0, yieldTick),
@@ -97,8 +97,8 @@ var hooks2025 = &Hooks{LwpFind: lwpFind, LwpNeedUserret: lwpNeedUserret, LwpMigr
 const lwUserret2025 = model.FlagWEXIT | model.FlagPENDSIG | model.FlagWREBOOT | model.FlagWSUSPEND |
 	model.FlagWCORE | model.FlagLWPCTL | model.FlagCACHECRED
 
-// allOps are the ops of the NetBSD LWP syscalls.
-var allOps = []model.OpKind{model.OpCreate, model.OpExit, model.OpSelf, model.OpWait, model.OpSuspend,
+// AllOps are the ops of the NetBSD LWP syscalls.
+var AllOps = []model.OpKind{model.OpCreate, model.OpExit, model.OpSelf, model.OpWait, model.OpSuspend,
 	model.OpContinue, model.OpWakeup, model.OpDetach, model.OpKill, model.OpPark, model.OpUnpark,
 	model.OpUnparkAll, model.OpSetname, model.OpGetname, model.OpCtl}
 
@@ -135,6 +135,6 @@ var Netbsd2025 = &model.Revision{
 		"Hangs are found in terminal states only: a hang that keeps something moving (exit_lwps retrying on its one-tick timed wait, the proc_stop callout) is a cycle, not a terminal state, and is not reported.",
 		"Partial-order reduction (check --por on, the default): an LWP's steps that only acquire locks and touch what those locks cover run in one transition with its next step, and a context switch runs with its handover (Lipton's reduction: acquires are right movers, the handover a left mover); unlocked reads end a transition. Verdicts and findings are the same with --por off (a test runs every bundled spec both ways).",
 	},
-	Kernel: table2025.Kernel("netbsd-2025", files2025, allOps, lwUserret2025, hooks2025),
+	Kernel: Table2025.Kernel("netbsd-2025", files2025, AllOps, lwUserret2025, hooks2025),
 	Docs:   docs2025,
 }

@@ -65,7 +65,7 @@ func sysLwpWait(k *model.K, f *model.Frame) {
 		if !k.Enter(model.LockProc, 349, "mutex_enter(p->p_lock)") {
 			return
 		}
-		k.Call(f, 1, FnLwpWait, lidOf(k, k.Op().Target), waitDeparted, 0) // :350
+		k.Call(f, 1, FnLwpWait, LidOf(k, k.Op().Target), WaitDeparted, 0) // :350
 	case 1:
 		k.Exit(model.LockProc, 351)
 		k.Return(f.Ret) // copyout of the departed lid :353-355
@@ -78,7 +78,7 @@ func sysLwpWait(k *model.K, f *model.Frame) {
 func sysLwpSuspend(k *model.K, f *model.Frame) {
 	me := k.Cur
 	p := k.P()
-	lid := lidOf(k, k.Op().Target)
+	lid := LidOf(k, k.Op().Target)
 	switch f.PC {
 	case 0:
 		if !k.Enter(model.LockProc, 209, "mutex_enter(p->p_lock)") {
@@ -91,11 +91,11 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 			return
 		}
 		f.A, f.B = uint8(t), k.S.LWPs[t].Gen
-		lwpLockCall(k, f, 1, t) // :222
+		LwpLockCall(k, f, 1, t) // :222
 	case 1:
 		t := int(f.A)
 		if (t == me && p.NRLWPs == 1) || k.Self().Flag&(model.FlagWCORE|model.FlagWEXIT) != 0 {
-			lwpUnlock(k, t, 225)
+			LwpUnlock(k, t, 225)
 			k.Exit(model.LockProc, 226)
 			k.Return(uint8(model.EDEADLK)) // :227
 			return
@@ -109,7 +109,7 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 		}
 		f.PC = 3
 	case 3: // for (;;) :249
-		k.Call(f, 4, FnCvWait, cvWaitSig, 0, 0) // :250
+		k.Call(f, 4, FnCvWait, CvWaitSig, 0, 0) // :250
 	case 4:
 		t := int(f.A)
 		switch {
@@ -122,7 +122,7 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 				// lwp_find found the lid again, but t was freed meanwhile
 				// and its structure reused: the C code reads whatever
 				// occupies it now.
-				k.Report("stale-lwp", "sys__lwp_suspend reads t->l_flag and t->l_stat of a freed LWP (:259-264)")
+				k.Report("stale-lwp", "sys__lwp_suspend reads t->l_flag and t->l_stat of a freed LWP")
 			}
 			tl := k.L(t)
 			switch {
@@ -149,7 +149,7 @@ func findTarget(k *model.K, enterLine, findLine, errLine int) (int, bool) {
 	if !k.Enter(model.LockProc, enterLine, "mutex_enter(p->p_lock)") {
 		return -1, false
 	}
-	t := hooks(k).LwpFind(k, lidOf(k, k.Op().Target))
+	t := hooks(k).LwpFind(k, LidOf(k, k.Op().Target))
 	if t < 0 {
 		k.Exit(model.LockProc, errLine)
 		k.Return(uint8(model.ESRCH)) // :findLine
@@ -164,7 +164,7 @@ func sysLwpContinue(k *model.K, f *model.Frame) {
 		t, ok := findTarget(k, 285, 286, 287)
 		if ok && t >= 0 {
 			f.A = uint8(t)
-			lwpLockCall(k, f, 1, t) // :291
+			LwpLockCall(k, f, 1, t) // :291
 		}
 	case 1:
 		k.Call(f, 2, FnLwpContinue, f.A, 0, 0) // :292
@@ -182,7 +182,7 @@ func sysLwpWakeup(k *model.K, f *model.Frame) {
 		t, ok := findTarget(k, 310, 312, 313)
 		if ok && t >= 0 {
 			f.A = uint8(t)
-			lwpLockCall(k, f, 1, t) // :317
+			LwpLockCall(k, f, 1, t) // :317
 		}
 	case 1:
 		t := int(f.A)
@@ -190,10 +190,10 @@ func sysLwpWakeup(k *model.K, f *model.Frame) {
 		tl.Flag |= model.FlagCANCELLED | model.FlagUNPARKED // :318, even if it fails
 		switch {
 		case tl.Stat != model.LSSLEEP:
-			lwpUnlock(k, t, 321)
+			LwpUnlock(k, t, 321)
 			f.C = uint8(model.ENODEV) // :322
 		case tl.Flag&model.FlagSINTR == 0:
-			lwpUnlock(k, t, 324)
+			LwpUnlock(k, t, 324)
 			f.C = uint8(model.EBUSY) // :325
 		default:
 			f.C = uint8(model.OK)
@@ -215,10 +215,10 @@ func sysLwpDetach(k *model.K, f *model.Frame) {
 		if !k.Enter(model.LockProc, 411, "mutex_enter(p->p_lock)") {
 			return
 		}
-		target := lidOf(k, k.Op().Target)
+		target := LidOf(k, k.Op().Target)
 		t := k.Cur // :413-414
 		if k.Self().Lid != target {
-			t = procFindLwp(k, target) // :420 (zombies too)
+			t = ProcFindLwp(k, target) // :420 (zombies too)
 		}
 		f.PC = 1
 		switch {
@@ -256,7 +256,7 @@ func sysLwpKill(k *model.K, f *model.Frame) {
 		if !k.Enter(model.LockProc, 385, "mutex_enter(p->p_lock)") {
 			return
 		}
-		lid := lidOf(k, k.Op().Target)
+		lid := LidOf(k, k.Op().Target)
 		f.PC = 2
 		switch t := hooks(k).LwpFind(k, lid); {
 		case t < 0:
@@ -271,8 +271,8 @@ func sysLwpKill(k *model.K, f *model.Frame) {
 	}
 }
 
-// unparkTargets lists the LWP names an op unparks.
-func unparkTargets(op *model.Op) []uint8 {
+// UnparkTargets lists the LWP names an op unparks.
+func UnparkTargets(op *model.Op) []uint8 {
 	switch op.Kind {
 	case model.OpPark:
 		return []uint8{op.Unpark}
@@ -285,7 +285,7 @@ func unparkTargets(op *model.Op) []uint8 {
 // lwpUnpark mirrors lwp_unpark, sys_lwp.c@1.84:460. A: index of the
 // target; B: the target's slot while it is locked; C: the error.
 func lwpUnpark(k *model.K, f *model.Frame) {
-	targets := unparkTargets(k.Op())
+	targets := UnparkTargets(k.Op())
 	switch f.PC {
 	case 0: // for (target = 0; target < ntargets; target++) :471
 		if int(f.A) >= len(targets) {
@@ -296,7 +296,7 @@ func lwpUnpark(k *model.K, f *model.Frame) {
 		// The PID table is read without a lock; the LWP found is then locked.
 		k.Unlocked()
 		t := -1
-		lid := lidOf(k, targets[f.A])
+		lid := LidOf(k, targets[f.A])
 		for i := range k.S.LWPs {
 			if l := &k.S.LWPs[i]; l.Name != 0 && l.PidSlot != 0 && l.Lid == lid {
 				t = i
@@ -308,14 +308,14 @@ func lwpUnpark(k *model.K, f *model.Frame) {
 			return
 		}
 		f.B = uint8(t)
-		lwpLockCall(k, f, 1, t)
+		LwpLockCall(k, f, 1, t)
 	case 1:
 		t := int(f.B)
 		tl := k.L(t)
-		lid := lidOf(k, targets[f.A])
+		lid := LidOf(k, targets[f.A])
 		if tl.Stat == model.LSIDL || tl.Lid != lid {
 			// proc_find_lwp_unlocked: embryonic, reaped or reused.
-			lwpUnlock(k, t, 472)
+			LwpUnlock(k, t, 472)
 			f.C = uint8(model.ESRCH)
 			f.A, f.PC = f.A+1, 0
 			return
@@ -326,11 +326,11 @@ func lwpUnpark(k *model.K, f *model.Frame) {
 			k.Call(f, 2, FnLwpUnsleep, uint8(t), 1, 0) // :485
 			return
 		case tl.Stat == model.LSZOMB:
-			lwpUnlock(k, t, 487)
+			LwpUnlock(k, t, 487)
 			f.C = uint8(model.ESRCH) // :488
 		default:
 			tl.Flag |= model.FlagUNPARKED // :498, its next park returns at once
-			lwpUnlock(k, t, 499)
+			LwpUnlock(k, t, 499)
 		}
 		f.A, f.PC = f.A+1, 0
 	case 2:
@@ -376,18 +376,18 @@ func lwpPark(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(529, "lwp_park: lwp_lock(l)")
-		lwpLockCall(k, f, 1, me) // :529
+		LwpLockCall(k, f, 1, me) // :529
 	case 1:
 		if l.Flag&(model.FlagCANCELLED|model.FlagUNPARKED) != 0 {
 			l.Flag &^= model.FlagCANCELLED | model.FlagUNPARKED // :531
-			lwpUnlock(k, me, 532)
+			LwpUnlock(k, me, 532)
 			k.Return(uint8(model.EALREADY)) // :533
 			return
 		}
 		sleepqEnqueue(k, model.WChanPark, model.SObjPark, true) // :536
-		flags := uint8(blockCatch)
+		flags := uint8(BlockCatch)
 		if f.A != 0 {
-			flags |= blockTimo
+			flags |= BlockTimo
 		}
 		k.Call(f, 2, FnSleepqBlock, flags, 0, 0) // :537
 	case 2:
@@ -422,11 +422,11 @@ func sysLwpSetname(k *model.K, f *model.Frame) {
 		t, ok := findTarget(k, 686, 687, 688)
 		if ok && t >= 0 {
 			f.A = uint8(t)
-			lwpLockCall(k, f, 1, t) // :692
+			LwpLockCall(k, f, 1, t) // :692
 		}
 	case 1:
 		k.L(int(f.A)).Named = 1 // :694
-		lwpUnlock(k, int(f.A), 695)
+		LwpUnlock(k, int(f.A), 695)
 		k.Exit(model.LockProc, 696)
 		k.Return(uint8(model.OK))
 	}
@@ -439,10 +439,10 @@ func sysLwpGetname(k *model.K, f *model.Frame) {
 		t, ok := findTarget(k, 723, 724, 725)
 		if ok && t >= 0 {
 			f.A = uint8(t)
-			lwpLockCall(k, f, 1, t) // :728
+			LwpLockCall(k, f, 1, t) // :728
 		}
 	case 1:
-		lwpUnlock(k, int(f.A), 733)
+		LwpUnlock(k, int(f.A), 733)
 		k.Exit(model.LockProc, 734)
 		k.Return(uint8(model.OK)) // copyoutstr :738
 	}

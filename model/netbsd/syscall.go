@@ -89,10 +89,10 @@ func startLWP(k *model.K, f *model.Frame) {
 	}
 }
 
-// lidOf is the lid the program passes for the LWP it names n: its own lid,
+// LidOf is the lid the program passes for the LWP it names n: its own lid,
 // the lid a create returned for n, or a lid no LWP ever had if n has not
 // been created (yet). Name 0 is lid 0 (wait for any).
-func lidOf(k *model.K, n uint8) uint8 {
+func LidOf(k *model.K, n uint8) uint8 {
 	switch {
 	case n == 0:
 		return 0
@@ -101,8 +101,8 @@ func lidOf(k *model.K, n uint8) uint8 {
 	case k.S.NameLid[n] != 0:
 		return k.S.NameLid[n]
 	}
-	return unknownLid
+	return UnknownLid
 }
 
-// unknownLid is a lid never allocated.
-const unknownLid = 0xfe
+// UnknownLid is a lid never allocated.
+const UnknownLid = 0xfe
