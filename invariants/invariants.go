@@ -84,6 +84,10 @@ type RunFinding struct {
 	Name      string
 	Message   string
 	Witnesses []Witness
+	// Gate, if not "", names the lock held at every edge of a lock-order
+	// cycle: the cycle cannot deadlock, and the finding is reported
+	// without failing the spec.
+	Gate string
 }
 
 // Witness is a schedule that shows one part of a RunFinding: a shortest

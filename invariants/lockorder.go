@@ -233,7 +233,8 @@ func lockCycles(ctx context.Context, c *Checker, opt explore.Options) ([]RunFind
 		if common == 0 {
 			f.Message += "no lock is held at every edge: a potential deadlock"
 		} else {
-			f.Message += "every edge was taken holding " + lockNames(common) + " (a gate lock): a false deadlock"
+			f.Gate = lockNames(common)
+			f.Message += "every edge was taken holding " + f.Gate + " (a gate lock): a false deadlock"
 		}
 		out = append(out, f)
 	}

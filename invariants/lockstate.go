@@ -43,7 +43,11 @@ func fieldLocked(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 		if e.Kind != model.EvField {
 			continue
 		}
-		return fail(k, fieldNames[e.From], e.Since, func() string {
+		at := e.Since // where the interval it was written in begins: the step's start if nothing does
+		if at.Line == 0 {
+			at = k.Src
+		}
+		return fail(k, fieldNames[e.From], at, func() string {
 			whose := "the process's"
 			if e.LWP >= 0 {
 				whose = lwpName(&pre.LWPs[e.LWP], int(e.LWP)) + "'s"

@@ -50,7 +50,9 @@ func Judge(j Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunF
 	}
 	for _, f := range rf {
 		names = append(names, f.Name)
-		failed = append(failed, f.Name)
+		if f.Gate == "" {
+			failed = append(failed, f.Name)
+		}
 	}
 	for _, inv := range c.Enabled() {
 		if !slices.Contains(names, inv.Name) {
@@ -66,7 +68,7 @@ func Judge(j Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunF
 	o.Met = o.Why == ""
 	o.Verdict = r.Verdict
 	if len(rf) > 0 {
-		o.Verdict = explore.Fail
+		o.Verdict = explore.Fail // downgraded below if all are gated cycles and known findings
 	}
 	if o.Verdict == explore.Fail && len(failed) == 0 {
 		o.Verdict = explore.Pass // known disagreements alone pass

@@ -69,7 +69,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"unknown expected invariant", []string{"check", noInvariant}, exitUsage,
 			`spec\.yaml:3:19: expect: no invariant "nosuch-invariant"`},
 		{"--check leaves out the expected family", []string{"check", "--check", "counters", "suspend-running"}, exitUsage,
-			`--check counters leaves out deadlock \(family deadlock\), which suspend-running expects at suspend-running\.yaml:17:9`},
+			`--check counters leaves out deadlock \(family deadlock\), which suspend-running expects at suspend-running\.yaml:22:12`},
 		{"more LWPs than slots", []string{"check", tooMany}, exitUsage, `spec\.yaml:3:47: create 6: too many LWPs`},
 		{"bitstate, nothing found", []string{"check", "--bitstate", "1048576", "create-wait"}, exitIncomplete, ""},
 		{"bitstate, a real finding", []string{"check", "--bitstate", "1048576", hang}, exitFinding, ""},
@@ -91,19 +91,24 @@ func TestCheckFormats(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	var results []checkResult
 	require.NoError(t, json.Unmarshal([]byte(out), &results))
-	require.Len(t, results, 2)
-	assert.Equal(t, "pass", results[0].Verdict, "known disagreements alone pass")
-	assert.Equal(t, "deadlock", results[1].Expect)
-	assert.True(t, results[1].Met)
+	var got []string
+	for _, r := range results {
+		got = append(got, r.Spec+"@"+r.Revision+" "+r.Expect)
+		assert.True(t, r.Met, r.Spec+"@"+r.Revision)
+	}
+	assert.Equal(t, []string{"create-wait@netbsd-5 pass", "create-wait@netbsd-2025 pass",
+		"suspend-running@netbsd-5 [deadlock, violation expect]", "suspend-running@netbsd-2025 deadlock"}, got,
+		"each spec on every revision, with the revision's expectation")
+	assert.Equal(t, "pass", results[1].Verdict, "known disagreements alone pass")
 
 	out, _, code = runCLI(t, "check", "--format", "junit", "create-wait", "suspend-running")
 	require.Equal(t, exitOK, code)
 	var suites junitSuites
 	require.NoError(t, xml.Unmarshal([]byte(out), &suites))
-	assert.Equal(t, 2, suites.Tests)
+	assert.Equal(t, 4, suites.Tests)
 	assert.Equal(t, 0, suites.Failures)
 
-	out, _, code = runCLI(t, "check", "--format", "sarif", "suspend-running")
+	out, _, code = runCLI(t, "check", "--format", "sarif", "--revision", "netbsd-2025", "suspend-running")
 	require.Equal(t, exitOK, code)
 	var log sarifLog
 	require.NoError(t, json.Unmarshal([]byte(out), &log))
@@ -194,7 +199,7 @@ func TestCheckText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, _ := runCLI(t, append([]string{"check"}, tt.args...)...)
+			stdout, stderr, _ := runCLI(t, append([]string{"check", "--revision", "netbsd-2025"}, tt.args...)...)
 			assert.Empty(t, stderr)
 			for _, re := range tt.want {
 				assert.Regexp(t, re, stdout)
