@@ -16,8 +16,9 @@ import (
 var listVerb = &verb{
 	name:  "list",
 	usage: "lwpcheck list revisions|invariants|specs|ops [--long] [--revision R]",
-	doc: `List the modelled revisions (--long: their sources and what the model
-abstracts, and why), the invariant catalog (name, family, description,
+	doc: `List the modelled revisions (--long: their sources, what the model
+abstracts and why, and how each differs from the revision it derives
+from, citing both sides' lines), the invariant catalog (name, family, description,
 source), the bundled specs, or the spec ops (of one revision with
 --revision).`,
 	run:   runList,
@@ -62,6 +63,13 @@ func runList(args []string, stdout, stderr io.Writer) (int, error) {
 				fmt.Fprintln(stdout, "  abstractions:")
 				for _, n := range r.Notes {
 					fmt.Fprintf(stdout, "    - %s\n", n)
+				}
+				if r.Base != "" {
+					fmt.Fprintf(stdout, "  differences from %s (routines: %d shared, %d placed at new lines, %d overridden):\n",
+						r.Base, r.Shared, r.Moved, r.Overridden)
+					for _, d := range r.Differences {
+						fmt.Fprintf(stdout, "    - %s: %s\n", d.Topic, d.What)
+					}
 				}
 			}
 		}

@@ -10,7 +10,11 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/revisions"
 )
 
 // Exit codes (DESIGN.md "CLI").
@@ -57,8 +61,23 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// validRevisions checks once, at start-up, that every built-in revision
+// is put together consistently (invariants.ValidateRevision), as
+// go/analysis validates its analyzers.
+var validRevisions = sync.OnceValue(func() error {
+	var errs []error
+	for _, r := range revisions.All() {
+		errs = append(errs, invariants.ValidateRevision(r))
+	}
+	return errors.Join(errs...)
+})
+
 // run executes a command line and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
+	if err := validRevisions(); err != nil {
+		fmt.Fprintf(stderr, "lwpcheck: this build's revisions are inconsistent: %s\n", oneLine(err))
+		return exitUsage
+	}
 	if len(args) == 0 {
 		printVerbs(stderr)
 		return exitUsage

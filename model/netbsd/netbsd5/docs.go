@@ -161,7 +161,7 @@ var docs = &model.Docs{
 	},
 	Known: []model.Known{
 		{Name: "lock-order/sleepq->spc_lwplock",
-			Why:    "cv_enter takes the sleep queue's lock, then sleepq_enter locks the sleeping LWP (its spc_lwplock): the code's order is sq_mutex -> spc_lwplock, the 2025 comment's",
+			Why:    "cv_enter takes the sleep queue's lock, then sleepq_enter locks the sleeping LWP (its spc_lwplock): the code takes sq_mutex before spc_lwplock, the order kern_lwp.c@1.270:195-197 later documents",
 			Source: "kern_condvar.c@1.16.2.1:109-111, sleepq.h@1.10.2.1:131-132; the comment kern_lwp.c@1.101.2.1:176-181 puts spc_lwplock first"},
 		{Name: "lock-order/park_sleepq->spc_lwplock",
 			Why:    "lwp_park locks lwp_park_tab's queue, then the parking LWP",
