@@ -2,7 +2,7 @@
 // which system calls, on how many CPUs, under which environment events, and
 // what the checker should find. It also embeds the bundled specs.
 //
-// The format is described in DESIGN.md, "Spec format". A step is
+// The format is described in docs/specs.md. A step is
 // `OP [ARG...] [-> RESULT[|RESULT...]]`; Ops lists the ops and their
 // arguments. A result is 0, an errno name such as ESRCH, or any.
 //

@@ -2,7 +2,7 @@
 // search: which revisions a spec runs on, whether a spec's expectation can
 // be checked at all, and what a run means for the spec (known
 // disagreements, expected findings, incomplete searches). The CLI only
-// wires and prints (DESIGN.md "Layout").
+// wires and prints.
 package verdict
 
 import (

@@ -24,10 +24,10 @@ var checkVerb = &verb{
 	usage: "lwpcheck check [--revision R]... [--por on|off] [--search bfs|dfs] [--workers N] [--max-states N] [--max-memory B] [--time-limit D] [--bitstate BYTES] [--format text|json|junit|sarif] [--check FAMILY,...] [--cex-dir DIR] [--progress] [SPEC...]",
 	doc: `Explore every interleaving of each spec (default: every bundled spec) on each
 revision that supports its ops, check the invariants, and compare the outcome
-with the spec's expect line. Prints, per spec and revision, the verdict, the
-states, transitions and depth explored, the time taken, each finding
-(unexpected ones first), how many of the invariants checked held (--format
-json lists them) and the transition coverage. A "known" finding is a
+with what the spec expects on that revision. Prints, per spec and revision,
+the verdict, the states, transitions and depth explored, the time taken, each
+finding (unexpected ones first), how many of the invariants checked held
+(--format json lists them) and the transition coverage. A "known" finding is a
 disagreement between the revision's code and its documentation that the
 revision's table records with its evidence: it is reported but does not fail
 the spec.

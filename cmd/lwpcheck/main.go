@@ -17,7 +17,7 @@ import (
 	"github.com/lwpcheck/lwpcheck/revisions"
 )
 
-// Exit codes (DESIGN.md "CLI").
+// Exit codes (README.md "Usage").
 const (
 	exitOK         = 0 // everything holds
 	exitFinding    = 1 // a violation, a deadlock, a counterexample that no longer replays
