@@ -214,7 +214,9 @@ func lwpFree(k *model.K, f *model.Frame) {
 	case 0:
 		k.At(857, "lwp_free(l, recycle, last)")
 		k.Assert(i != k.Cur, 863, "l != curlwp")
-		k.Assert(k.Owned(model.LockProc), 880, "mutex_owned(p->p_lock): LIST_REMOVE(l, l_sibling)")
+		if !k.Owned(model.LockProc) {
+			k.Bug("lwp_free called without p_lock")
+		}
 		remove := -1
 		for j, x := range p.Lwps[:p.NList] {
 			if int(x) == i+1 {
@@ -399,7 +401,9 @@ func lwpUserret(k *model.K, f *model.Frame) {
 	p := k.P()
 	switch f.PC {
 	case 0:
-		k.Assert(l.Stat == model.LSONPROC, 1324, "l->l_stat == LSONPROC")
+		if l.Stat != model.LSONPROC {
+			k.Bug("lwp_userret entered by an LWP not LSONPROC")
+		}
 		if !k.Cut(1324, "while (l->l_flag & LW_USERRET) (unlocked)") {
 			return
 		}

@@ -72,7 +72,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		f.PC = 3
 	case 3:
 		if !catch || f.B != 0 {
-			k.Return(f.B) // :276
+			k.Return(f.B) // :291
 			return
 		}
 		if !k.Cut(278, "l->l_flag & (LW_CANCELLED | LW_WEXIT | LW_WCORE) (unlocked)") {
@@ -130,10 +130,10 @@ func sleepqRemove(k *model.K, f *model.Frame) {
 	case 0:
 		k.At(99, "sleepq_remove(sq, l)")
 		k.Assert(l.Mutex == model.SleepqLock(l.WChan) && k.Owned(l.Mutex), 104, "lwp_locked(l, sq->sq_mutex)")
-		if l.WChan == model.WChanParkq {
-			k.Assert(k.PqRemove(i), 105, "sq->sq_waiters > 0: TAILQ_REMOVE(&sq->sq_queue, l)")
-		} else {
-			k.Assert(k.CvRemove(i), 105, "sq->sq_waiters > 0: TAILQ_REMOVE(&sq->sq_queue, l)")
+		p, park := k.P(), l.WChan == model.WChanParkq
+		k.Assert(park && p.NPq > 0 || !park && p.NCv > 0, 105, "sq->sq_waiters > 0")
+		if park && !k.PqRemove(i) || !park && !k.CvRemove(i) { // :107-108
+			k.Bug("sleepq_remove: the LWP is not on its sleep queue")
 		}
 		l.SyncObj, l.WChan = model.SObjSched, model.WChanNone // :117-118
 		l.Flag &^= model.FlagSINTR                            // :120
@@ -152,7 +152,8 @@ func sleepqRemove(k *model.K, f *model.Frame) {
 			k.Return(0)
 			return
 		}
-		l.CPU = uint8(k.Choose(k.M.NCPU)) // sched_wakeup :150
+		// sched_wakeup (:150) is empty in SCHED_4BSD: the LWP is made
+		// runnable on the CPU it last ran on.
 		f.PC = 1
 	case 1:
 		c := int(l.CPU)

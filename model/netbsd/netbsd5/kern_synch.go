@@ -162,7 +162,7 @@ func startup(k *model.K, f *model.Frame) {
 // l_ctxswtch is clear.
 func idle(k *model.K, f *model.Frame) {
 	c := k.CPU
-	if !k.Enter(model.SpcLwplock(c), 0, "idle_loop: lwp_lock(idlelwp)") || !k.Enter(model.SpcMutex(c), 621, "spc_lock(ci)") {
+	if !k.Enter(model.SpcLwplock(c), 0, "idle_loop: lwp_lock(idlelwp)") || !k.Enter(model.SpcMutex(c), 597, "spc_lock(ci)") {
 		return
 	}
 	k.At(632, "mi_switch picks the head of the run queue")
