@@ -391,15 +391,21 @@ func lwpPark(k *model.K, f *model.Frame) {
 		}
 		k.Call(f, 2, FnSleepqBlock, flags, 0, 0) // :537
 	case 2:
-		switch model.Errno(f.Ret) {
-		case model.EWOULDBLOCK:
-			k.Return(uint8(model.ETIMEDOUT)) // :540
-		case model.ERESTART:
-			k.Return(uint8(model.EINTR)) // :545
-		default:
-			k.Return(f.Ret)
-		}
+		k.Return(ParkError(f.Ret)) // :540, 545
 	}
+}
+
+// ParkError is what lwp_park returns for sleepq_block's result: a timeout
+// is ETIMEDOUT and a restart EINTR (sys_lwp.c@1.84:540, 545, and
+// sys_lwp.c@1.43.4.1:580-585 before it).
+func ParkError(e uint8) uint8 {
+	switch model.Errno(e) {
+	case model.EWOULDBLOCK:
+		return uint8(model.ETIMEDOUT)
+	case model.ERESTART:
+		return uint8(model.EINTR)
+	}
+	return e
 }
 
 // sysLwpUnpark mirrors sys__lwp_unpark (sys_lwp.c@1.84:597) and

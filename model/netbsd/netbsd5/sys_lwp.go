@@ -164,14 +164,7 @@ func lwpPark(k *model.K, f *model.Frame) {
 		}
 		k.Call(f, 2, nb.FnSleepqBlock, flags, 0, 0) // :578
 	case 2:
-		switch model.Errno(f.Ret) {
-		case model.EWOULDBLOCK:
-			k.Return(uint8(model.ETIMEDOUT)) // :581
-		case model.ERESTART:
-			k.Return(uint8(model.EINTR)) // :584
-		default:
-			k.Return(f.Ret)
-		}
+		k.Return(nb.ParkError(f.Ret)) // :580-585
 	}
 }
 
