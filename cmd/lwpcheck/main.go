@@ -118,6 +118,10 @@ func printVerbs(w io.Writer) {
 	for _, v := range verbs {
 		fmt.Fprintf(w, "  %s\n", v.usage)
 	}
+	fmt.Fprintln(w, "\nRevisions (lwpcheck list revisions --long):")
+	for _, r := range revisions.All() {
+		fmt.Fprintf(w, "  %-12s %s\n", r.Name, r.About)
+	}
 	fmt.Fprintln(w, "\nExit codes: 0 everything holds, 1 a finding, 2 usage or input error, 3 incomplete.")
 }
 

@@ -41,7 +41,7 @@ var Netbsd5 = build()
 func build() *model.Revision {
 	rev := &model.Revision{
 		Name:  "netbsd-5",
-		About: "netbsd-5: sys_lwp.c 1.43.4.1 on the kernel of 2008 (kern_lwp.c 1.101.2.1, kern_sig.c 1.256.2.2)",
+		About: "the netbsd-5 branch: sys_lwp.c 1.43.4.1 on the kernel of 2008 (kern_lwp.c 1.101.2.1, kern_sig.c 1.256.2.2)",
 		Sources: []string{
 			"sys_lwp.c 1.43.4.1 (2010-11-21, the netbsd-5 branch: trunk 1.43 with 1.50's locking fix for a stopping process)",
 			"kern_lwp.c 1.101.2.1 (2008-05-18), the newest stored revision before the netbsd-5 branch (whose 1.126 is not stored) " +
