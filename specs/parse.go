@@ -140,7 +140,9 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 			s.Check, err = p.check(v)
 		case "expect":
 			if v.Kind == yaml.MappingNode {
-				s.HasExpect = false
+				// Without a default, errors about a revision the
+				// mapping leaves out point at the expect key.
+				s.Expect, s.HasExpect = Expect{Pos: pos(k)}, false
 				s.Overrides, err = p.expectMap(s, v)
 			} else {
 				s.Expect, err = p.expect(v)

@@ -198,7 +198,7 @@ func TestPlanExpectations(t *testing.T) {
 	others := parse(t, "name: a\nexpect:\n  "+rev+": pass\n")
 	_, err = Plan([]*specs.Spec{others}, nil)
 	if len(revisions.All()) > 1 {
-		assert.ErrorContains(t, err, "expect: no expectation for revision")
+		assert.ErrorContains(t, err, "t.yaml:2:1: expect: no expectation for revision")
 	} else {
 		assert.NoError(t, err)
 	}
