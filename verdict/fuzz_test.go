@@ -1,0 +1,50 @@
+package verdict
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/specs"
+)
+
+// planError is the form of every error of a spec that parses: a position
+// in the file, counted from 1, and one line.
+var planError = regexp.MustCompile(`^fuzz\.yaml:[1-9]\d*:[1-9]\d*: [^\n]+$`)
+
+// FuzzPlan runs what check does with a spec before searching: plan its
+// jobs, validate its expectations and build each job's model. A spec that
+// parses either plans or fails with one line at a position in its file.
+func FuzzPlan(f *testing.F) {
+	all, err := specs.Bundled()
+	require.NoError(f, err)
+	for _, sp := range all {
+		f.Add(sp.Text)
+	}
+	for _, s := range []string{
+		"name: a\nlwps: {1: [self]}\nexpect:\n  netbsd-5: pass\n",
+		"name: a\nexpect:\n  default: pass\n  netbsd-7: deadlock\n",
+		"name: a\nrevisions: [netbsd-9]\n",
+		"name: a\ncheck: [counters]\nexpect: {default: pass, netbsd-5: [deadlock, violation expect]}\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sp, err := specs.Parse("fuzz.yaml", data)
+		if err != nil {
+			return // the parser's own fuzz test covers its errors
+		}
+		jobs, err := Plan([]*specs.Spec{sp}, nil)
+		if err == nil {
+			err = Validate(sp, nil)
+		}
+		for i := 0; err == nil && i < len(jobs); i++ {
+			_, _, err = invariants.Build(jobs[i].Rev, sp, nil)
+		}
+		if err != nil {
+			require.Regexp(t, planError, err.Error())
+		}
+	})
+}
