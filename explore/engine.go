@@ -214,7 +214,7 @@ func newExpander[S any](m Model[S], seen func(uint64) bool) *expander[S] {
 
 func (e *expander[S]) fingerprint(s *S) uint64 {
 	e.enc = e.m.Encode(s, e.enc[:0])
-	return fingerprint(e.enc)
+	return Fingerprint(e.enc)
 }
 
 // same reports whether s encodes as the state fingerprinted last: a

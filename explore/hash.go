@@ -19,8 +19,10 @@ func mum(a, b uint64) uint64 {
 	return hi ^ lo
 }
 
-// fingerprint returns a 64-bit hash of b; never 0 (0 marks an empty slot).
-func fingerprint(b []byte) uint64 {
+// Fingerprint returns a 64-bit hash of b; never 0 (0 marks an empty slot).
+// States with equal encodings have equal fingerprints; the engine, and
+// other explicit-state tools, store states by it (hash compaction).
+func Fingerprint(b []byte) uint64 {
 	h := uint64(len(b)) ^ fpK0
 	for len(b) >= 16 {
 		h = mum(binary.LittleEndian.Uint64(b)^fpK1, binary.LittleEndian.Uint64(b[8:])^h)

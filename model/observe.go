@@ -1,0 +1,83 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+)
+
+// An Observation is what user space sees of a run: a syscall of an LWP
+// returning a result, a hang (LWPs stuck in the kernel for good, in a
+// terminal state) or a panic. Kernel steps, scheduling, environment events
+// and restarted calls are hidden.
+type Observation struct {
+	Kind   ObsKind
+	LWP    uint8  // ObsReturn: the spec's name of the LWP
+	Call   string // ObsReturn: the syscall, e.g. "_lwp_wait"
+	Result Errno  // ObsReturn
+	// Stuck lists, for ObsHang, each stuck LWP as "LWP n in CALL", where
+	// CALL is its syscall or "(kernel)" for a path an event started.
+	Stuck []string
+}
+
+// ObsKind is the kind of an Observation.
+type ObsKind uint8
+
+// Kinds of observation.
+const (
+	ObsReturn ObsKind = iota
+	ObsHang
+	ObsPanic
+)
+
+// String renders o as one label: "LWP 1: _lwp_wait -> EDEADLK",
+// "hang: LWP 1 in _lwp_wait, LWP 2 in _lwp_park" or "panic". Two runs
+// are observably the same iff their labels are.
+func (o Observation) String() string {
+	switch o.Kind {
+	case ObsHang:
+		return "hang: " + strings.Join(o.Stuck, ", ")
+	case ObsPanic:
+		return "panic"
+	}
+	return fmt.Sprintf("LWP %d: %s -> %s", o.LWP, o.Call, o.Result)
+}
+
+// Observe returns what user space sees of a step: the syscall returns its
+// events record, in order (a restarted call is not seen), or a panic if
+// the step is fatal. post is the state after the step.
+func (m *Machine) Observe(events []Event, post *State, vs []explore.Violation) []Observation {
+	var out []Observation
+	for _, e := range events {
+		if e.Kind != EvReturn || Errno(e.To) == ERESTART {
+			continue
+		}
+		out = append(out, Observation{Kind: ObsReturn, LWP: post.LWPs[e.LWP].Name,
+			Call: OpKind(e.From).Syscall(), Result: Errno(e.To)})
+	}
+	if slices.ContainsFunc(vs, func(v explore.Violation) bool { return v.Fatal }) {
+		out = append(out, Observation{Kind: ObsPanic})
+	}
+	return out
+}
+
+// ObserveEnd returns what user space sees of a terminal state: a hang if
+// some LWP is stuck in the kernel for good (StuckLWPs), in LWP order.
+func (m *Machine) ObserveEnd(s *State) (Observation, bool) {
+	st := StuckLWPs(m, s)
+	if len(st) == 0 {
+		return Observation{}, false
+	}
+	slices.SortFunc(st, func(a, b Stuck) int { return int(a.Name) - int(b.Name) })
+	o := Observation{Kind: ObsHang}
+	for _, x := range st {
+		call := "(kernel)"
+		if l := &s.LWPs[x.Slot]; l.Frames[0].Fn == m.Kernel.Syscall && int(l.PC) < len(m.progs[l.Name]) {
+			call = m.progs[l.Name][l.PC].Kind.Syscall()
+		}
+		o.Stuck = append(o.Stuck, fmt.Sprintf("LWP %d in %s", x.Name, call))
+	}
+	return o, true
+}
