@@ -70,7 +70,9 @@ func (g *graph) Expand(s *int, out *explore.Successors[int]) {
 		}
 	}
 }
-func (g *graph) Encode(s *int, buf []byte) []byte { return binary.LittleEndian.AppendUint64(buf, uint64(*s)) }
+func (g *graph) Encode(s *int, buf []byte) []byte {
+	return binary.LittleEndian.AppendUint64(buf, uint64(*s))
+}
 func (g *graph) Observe(s *int, out *explore.Successors[int], i int) []string {
 	return g.moves[*s][i].events
 }
