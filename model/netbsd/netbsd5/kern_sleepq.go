@@ -152,8 +152,11 @@ func sleepqRemove(k *model.K, f *model.Frame) {
 			k.Return(0)
 			return
 		}
-		// sched_wakeup (:150) is empty in SCHED_4BSD: the LWP is made
-		// runnable on the CPU it last ran on.
+		// sched_wakeup (:150) is empty in SCHED_4BSD: the LWP goes onto
+		// the run queue of the CPU it last ran on, from which an idle
+		// CPU may take it (sched_idle's work stealing, which the model
+		// does not run): the model lets it go onto any CPU's queue.
+		l.CPU = uint8(k.Choose(k.M.NCPU))
 		f.PC = 1
 	case 1:
 		c := int(l.CPU)
