@@ -42,6 +42,14 @@ func StateViolations[S any](m Model[S], s *S) []Violation {
 	return append([]Violation(nil), e.expand(s, e.fingerprint(s), &out)...)
 }
 
+// Terminal reports whether s has no successor other than itself.
+func Terminal[S any](m Model[S], s *S) bool {
+	e := newExpander(m, nil)
+	var out Successors[S]
+	e.expand(s, e.fingerprint(s), &out)
+	return out.n == 0
+}
+
 // ReplayError says which step of a trace could not be executed.
 type ReplayError struct {
 	Step   int // 1-based

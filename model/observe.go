@@ -17,9 +17,15 @@ type Observation struct {
 	LWP    uint8  // ObsReturn: the spec's name of the LWP
 	Call   string // ObsReturn: the syscall, e.g. "_lwp_wait"
 	Result Errno  // ObsReturn
-	// Stuck lists, for ObsHang, each stuck LWP as "LWP n in CALL", where
-	// CALL is its syscall or "(kernel)" for a path an event started.
-	Stuck []string
+	// Stuck lists, for ObsHang, the stuck LWPs in name order.
+	Stuck []StuckIn
+}
+
+// StuckIn is an LWP stuck for good in Call, its syscall, or "(kernel)" in
+// a path an event started.
+type StuckIn struct {
+	LWP  uint8
+	Call string
 }
 
 // ObsKind is the kind of an Observation.
@@ -38,7 +44,11 @@ const (
 func (o Observation) String() string {
 	switch o.Kind {
 	case ObsHang:
-		return "hang: " + strings.Join(o.Stuck, ", ")
+		parts := make([]string, len(o.Stuck))
+		for i, st := range o.Stuck {
+			parts[i] = fmt.Sprintf("LWP %d in %s", st.LWP, st.Call)
+		}
+		return "hang: " + strings.Join(parts, ", ")
 	case ObsPanic:
 		return "panic"
 	}
@@ -77,7 +87,7 @@ func (m *Machine) ObserveEnd(s *State) (Observation, bool) {
 		if l := &s.LWPs[x.Slot]; l.Frames[0].Fn == m.Kernel.Syscall && int(l.PC) < len(m.progs[l.Name]) {
 			call = m.progs[l.Name][l.PC].Kind.Syscall()
 		}
-		o.Stuck = append(o.Stuck, fmt.Sprintf("LWP %d in %s", x.Name, call))
+		o.Stuck = append(o.Stuck, StuckIn{LWP: x.Name, Call: call})
 	}
 	return o, true
 }

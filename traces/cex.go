@@ -28,6 +28,9 @@ const (
 	// KindTerminal: the trace ends in a terminal state that is a finding
 	// (a deadlock: some LWP is stuck in the kernel for good).
 	KindTerminal = "terminal"
+	// KindBehaviour: the trace shows, in user space, what Observed lists
+	// (the witness of a difference between two revisions: lwpcheck diff).
+	KindBehaviour = "behaviour"
 )
 
 // Cex is a counterexample file.
@@ -41,8 +44,11 @@ type Cex struct {
 	// POR tells whether the search ran with the model's partial-order
 	// reduction (model.Machine.POR): then a step is a transition of the
 	// reduced system, and replay must reduce the same way.
-	POR   bool   `json:"por"`
-	Steps []Step `json:"steps"`
+	POR bool `json:"por"`
+	// Observed is, for KindBehaviour, what user space sees of the steps
+	// (model.Observation, rendered), the end a terminal state shows last.
+	Observed []string `json:"observed,omitempty"`
+	Steps    []Step   `json:"steps"`
 }
 
 // SpecText is the spec a counterexample was found with, embedded whole so
@@ -90,15 +96,9 @@ func New(rev *model.Revision, spec *specs.Spec, m *model.Machine, f explore.Find
 		Init:      f.Init,
 		POR:       m.POR,
 	}
-	s := inits[f.Init]
-	for i, a := range f.Trace {
-		st, next, _, err := m.Describe(&s, a)
-		if err != nil {
-			return nil, fmt.Errorf("finding %s: step %d: %w", f.Name, i+1, err)
-		}
-		c.Steps = append(c.Steps, Step{N: i + 1, Actor: st.Actor, CPU: st.CPU, Action: st.Action,
-			Source: st.Source, Note: st.Note, A: a, Merged: st.Merged})
-		s = next
+	s, err := c.describe(m, inits[f.Init], f.Trace)
+	if err != nil {
+		return nil, fmt.Errorf("finding %s: %w", f.Name, err)
 	}
 	if f.OnState {
 		c.Violation.Kind = KindTerminal
@@ -107,6 +107,44 @@ func New(rev *model.Revision, spec *specs.Spec, m *model.Machine, f explore.Find
 		}
 	}
 	return c, nil
+}
+
+// NewBehaviour builds the counterexample of a behaviour: the run of
+// machine m (spec on rev) that takes actions trace from the first initial
+// state, which message describes. What user space sees of it is recorded
+// for replay to confirm.
+func NewBehaviour(rev *model.Revision, spec *specs.Spec, m *model.Machine, trace []explore.Action, message string) (*Cex, error) {
+	c := &Cex{
+		Format:    Format,
+		Revision:  rev.Name,
+		Spec:      SpecText{Name: spec.Name, Text: string(spec.Text)},
+		Violation: Violation{Kind: KindBehaviour, Name: "behaviour", Message: message},
+		POR:       m.POR,
+	}
+	if _, err := c.describe(m, m.Init()[0], trace); err != nil {
+		return nil, fmt.Errorf("behaviour: %w", err)
+	}
+	r, err := Replay(m, c)
+	if err != nil {
+		return nil, fmt.Errorf("behaviour: %w", err)
+	}
+	c.Observed = r.Observed
+	return c, nil
+}
+
+// describe appends to c the steps of trace from state s, as the model
+// describes them, and returns the state they end in.
+func (c *Cex) describe(m *model.Machine, s model.State, trace []explore.Action) (model.State, error) {
+	for i, a := range trace {
+		st, next, _, err := m.Describe(&s, a)
+		if err != nil {
+			return s, fmt.Errorf("step %d: %w", i+1, err)
+		}
+		c.Steps = append(c.Steps, Step{N: len(c.Steps) + 1, Actor: st.Actor, CPU: st.CPU, Action: st.Action,
+			Source: st.Source, Note: st.Note, A: a, Merged: st.Merged})
+		s = next
+	}
+	return s, nil
 }
 
 func hasName(vs []explore.Violation, name string) bool {
@@ -147,6 +185,12 @@ func Write(dir string, rev *model.Revision, spec *specs.Spec, m *model.Machine, 
 	if err != nil {
 		return "", err
 	}
+	return c.Save(dir)
+}
+
+// Save writes c into directory dir (which must exist) under its FileName
+// and returns the file's path.
+func (c *Cex) Save(dir string) (string, error) {
 	data, err := c.Marshal()
 	if err != nil {
 		return "", err

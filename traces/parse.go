@@ -135,8 +135,15 @@ func (c *Cex) validate() error {
 		if len(c.Steps) == 0 {
 			return errors.New("a transition violation needs a step")
 		}
+	case KindBehaviour:
+		if len(c.Observed) == 0 {
+			return errors.New(`a behaviour needs what is "observed"`)
+		}
 	default:
-		return fmt.Errorf(`violation kind %q is not one of %s, %s, %s`, c.Violation.Kind, KindState, KindTransition, KindTerminal)
+		return fmt.Errorf(`violation kind %q is not one of %s, %s, %s, %s`, c.Violation.Kind, KindState, KindTransition, KindTerminal, KindBehaviour)
+	}
+	if len(c.Observed) > 0 && c.Violation.Kind != KindBehaviour {
+		return errors.New(`only a behaviour has "observed"`)
 	}
 	for i, st := range c.Steps {
 		var bad string

@@ -2,6 +2,8 @@ package traces
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/model"
@@ -19,6 +21,8 @@ type Run struct {
 	// End lists the violations seen there, the recorded one among them if
 	// it recurs.
 	End []explore.Violation
+	// Observed is, for a behaviour, what user space sees of the run now.
+	Observed []string
 }
 
 // RunStep is one re-executed step.
@@ -78,11 +82,34 @@ func Replay(m *model.Machine, c *Cex) (*Run, error) {
 		}
 	case KindState:
 		r.End = m.CheckState(&s, nil)
+	case KindBehaviour:
+		r.Observed = Observed(m, r.Steps, &s)
+		r.Recurs = slices.Equal(r.Observed, c.Observed)
+		return r, nil
 	default:
 		r.End = explore.StateViolations(m, &s)
 	}
 	r.Recurs = hasName(r.End, name)
 	return r, nil
+}
+
+// Observed returns what user space sees of steps, which end in state
+// end: the syscall returns (and panics) of each step, then the hang end
+// shows if it is terminal.
+func Observed(m *model.Machine, steps []RunStep, end *model.State) []string {
+	var out []string
+	for i := range steps {
+		st := &steps[i]
+		for _, o := range m.Observe(st.Events, &st.Post, st.Violations) {
+			out = append(out, o.String())
+		}
+	}
+	if explore.Terminal(m, end) {
+		if o, ok := m.ObserveEnd(end); ok {
+			out = append(out, o.String())
+		}
+	}
+	return out
 }
 
 // mismatch says how a re-executed step differs from the recorded one, in
@@ -104,6 +131,13 @@ func mismatch(rec, now Step) string {
 // Verdict is one line on whether the recorded violation recurs.
 func (r *Run) Verdict() string {
 	v := r.Cex.Violation
+	if v.Kind == KindBehaviour {
+		if r.Recurs {
+			return "the behaviour recurs: " + strings.Join(r.Observed, "; ")
+		}
+		return fmt.Sprintf("the behaviour no longer occurs (the model changed): the run shows %q, the file records %q",
+			strings.Join(r.Observed, "; "), strings.Join(r.Cex.Observed, "; "))
+	}
 	if r.Recurs {
 		for _, e := range r.End {
 			if e.Name == v.Name {

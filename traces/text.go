@@ -23,6 +23,7 @@ var kindText = map[string]string{
 	KindState:      "a state invariant fails in the last state",
 	KindTransition: "the last step breaks an invariant",
 	KindTerminal:   "the last state is terminal and bad",
+	KindBehaviour:  "what user space sees of the run",
 }
 
 // WriteText writes the full listing of rep: a header, the initial state,
