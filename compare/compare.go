@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
@@ -44,6 +45,9 @@ type Side struct {
 	// revision.
 	Findings []string
 	Known    map[string]bool
+	// Build and Check are how long exploring the system and checking the
+	// spec took.
+	Build, Check time.Duration
 
 	obs *observer
 }
@@ -66,8 +70,12 @@ type Report struct {
 	// FromOnly and ToOnly are the behaviours only one revision has: nil
 	// when the other has all of that revision's.
 	FromOnly, ToOnly *Witness
-	// Pairs counts the product states the comparison explored.
-	Pairs int
+	// Pairs counts the product states the comparison explored, Subsets
+	// the determinised states of each system, and Compare how long that
+	// took.
+	Pairs   int
+	Subsets [2]int
+	Compare time.Duration
 }
 
 // Same reports whether the revisions show the same behaviour and the same
@@ -104,11 +112,13 @@ func Run(ctx context.Context, sp *specs.Spec, from, to *model.Revision, opt Opti
 			return nil, err
 		}
 	}
+	start := time.Now()
 	res, err := refine.Compare(ctx, r.From.LTS, r.To.LTS, opt.MaxPairs)
 	if err != nil {
 		return nil, fmt.Errorf("%s: comparing %s and %s: %w", sp.Name, from.Name, to.Name, err)
 	}
-	r.Pairs = res.Pairs
+	r.Compare = time.Since(start)
+	r.Pairs, r.Subsets = res.Pairs, [2]int{res.SubsetsA, res.SubsetsB}
 	if r.FromOnly, err = r.witness(&r.From, res.AOnly); err != nil {
 		return nil, err
 	}
@@ -127,10 +137,13 @@ func (s *Side) build(ctx context.Context, sp *specs.Spec, rev *model.Revision, a
 	m.POR = opt.POR
 	o := &observer{m: m, byLabel: map[string]model.Observation{}}
 	m.Check = o
+	start := time.Now()
 	l, err := refine.Build[model.State](ctx, o, alpha, opt.MaxStates)
 	if err != nil {
 		return fmt.Errorf("%s on %s: %w", sp.Name, rev.Name, err)
 	}
+	built := time.Since(start)
+	start = time.Now()
 	cm, c, err := invariants.Build(rev, sp, nil)
 	if err != nil {
 		return err
@@ -147,7 +160,7 @@ func (s *Side) build(ctx context.Context, sp *specs.Spec, rev *model.Revision, a
 	if err != nil {
 		return fmt.Errorf("%s on %s: %w", sp.Name, rev.Name, err)
 	}
-	*s = Side{Rev: rev, Machine: m, LTS: l, Known: map[string]bool{}, obs: o}
+	*s = Side{Rev: rev, Machine: m, LTS: l, Known: map[string]bool{}, Build: built, Check: time.Since(start), obs: o}
 	for _, f := range res.Findings {
 		s.Findings = append(s.Findings, f.Name)
 		if _, ok := c.Known(f.Name); ok {

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"unsafe"
 
 	"github.com/lwpcheck/lwpcheck/explore"
 )
@@ -99,6 +100,11 @@ func (l *LTS) States() int { return len(l.start) - 1 }
 
 // Transitions is the number of edges.
 func (l *LTS) Transitions() int { return len(l.edges) }
+
+// Bytes is the memory the LTS holds, its alphabet aside.
+func (l *LTS) Bytes() int64 {
+	return int64(cap(l.start))*4 + int64(cap(l.edges))*int64(unsafe.Sizeof(edge{}))
+}
 
 func (l *LTS) out(s uint32) []edge { return l.edges[l.start[s]:l.start[s+1]] }
 

@@ -5,6 +5,7 @@
 //
 //	lwpbench spin [-models phils,peterson] [-workers N] [-runs N] [-pml DIR]
 //	lwpbench kernel [-specs a,b] [-workers N] [-runs N] [-revision R]
+//	lwpbench diff [-specs a,b] [-runs N] [-from R] [-to R]
 //	lwpbench all [-runs N]
 //
 // The all subcommand runs spin and kernel in one run, one table after the
@@ -14,6 +15,12 @@
 // more LWPs on two CPUs) with the model's partial-order reduction off and
 // on, and on one and on -workers workers, and prints the states, the
 // reduction, the times, the speed-up, states/s and bytes per stored state.
+//
+// The diff subcommand compares bundled specs (by default the same ones) on
+// two revisions as lwpcheck diff does, and prints the states and
+// transitions of each revision's system of observations, the time to build
+// both, the product and determinised states of the comparison, its time,
+// and the memory of the two systems.
 //
 // The spin subcommand explores BEEM phils (N=12, 531,440 states) and BEEM
 // peterson (N=4, 1,119,560 states) with the engine (BFS, on 1 worker and on
@@ -61,8 +68,9 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 const usage = `usage: lwpbench spin [-models phils,peterson] [-workers N] [-runs N] [-pml DIR]
        lwpbench kernel [-specs a,b] [-workers N] [-runs N] [-revision R]
+       lwpbench diff [-specs a,b] [-runs N] [-from R] [-to R]
        lwpbench all [-runs N]
-Run "lwpbench spin -h" or "lwpbench kernel -h" for the flags.
+Run "lwpbench spin -h", "lwpbench kernel -h" or "lwpbench diff -h" for the flags.
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -75,6 +83,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return spinCommand(args[1:], stdout, stderr)
 	case "kernel":
 		return kernelCommand(args[1:], stdout, stderr)
+	case "diff":
+		return diffCommand(args[1:], stdout, stderr)
 	case "all":
 		if code := spinCommand(args[1:], stdout, stderr); code != 0 {
 			return code

@@ -16,6 +16,9 @@ func TestUsageErrors(t *testing.T) {
 		{"spin", "-workers", "0"},
 		{"spin", "-runs", "0"},
 		{"spin", "-nosuchflag"},
+		{"diff", "-from", "netbsd-1"},
+		{"diff", "-runs", "0"},
+		{"diff", "extra"},
 	} {
 		var stdout, stderr strings.Builder
 		assert.Equal(t, 2, run(args, &stdout, &stderr), "%q", args)
