@@ -90,3 +90,16 @@ func TestDiffJSON(t *testing.T) {
 	assert.Equal(t, []string{"LWP 1: _lwp_wait -> ESRCH"}, results[0].ToOnly.Instead)
 	assert.True(t, results[1].Same)
 }
+
+// TestDiffDeterministic: the same output for any number of workers.
+func TestDiffDeterministic(t *testing.T) {
+	var outs []string
+	for _, w := range []string{"1", "2", "4"} {
+		out, stderr, code := runCLI(t, "diff", "--from", "netbsd-5", "--to", "netbsd-2025", "--workers", w,
+			"unpark-unknown", "stop-cont")
+		require.Equal(t, exitFinding, code, stderr)
+		outs = append(outs, out)
+	}
+	assert.Equal(t, outs[0], outs[1])
+	assert.Equal(t, outs[0], outs[2])
+}
