@@ -20,30 +20,37 @@ func (c *Checker) LockGraph() graph.Multigraph {
 		return nil
 	}
 	g := multi.NewDirectedGraph()
+	kn := c.M.Kernel
 	for cl := model.LockClass(1); cl < model.NumClasses; cl++ {
-		g.AddNode(classVertex{cl})
+		g.AddNode(classVertex{cl, kn})
 	}
 	for _, e := range c.Edges() {
-		g.SetLine(edgeLine{e})
+		g.SetLine(edgeLine{e, kn})
 	}
 	return g
 }
 
-// classVertex is a lock class as a graph node; its DOT ID is the class
-// name.
-type classVertex struct{ class model.LockClass }
+// classVertex is a lock class as a graph node; its DOT ID is the class's
+// name in the kernel's C code.
+type classVertex struct {
+	class model.LockClass
+	kn    *model.Kernel
+}
 
 // ID implements graph.Node.
 func (n classVertex) ID() int64 { return int64(n.class) }
 
 // DOTID implements dot.Node.
-func (n classVertex) DOTID() string { return n.class.String() }
+func (n classVertex) DOTID() string { return n.kn.ClassName(n.class) }
 
 // edgeLine is an edge of the lock-class graph as a graph line.
-type edgeLine struct{ GraphEdge }
+type edgeLine struct {
+	GraphEdge
+	kn *model.Kernel
+}
 
-func (l edgeLine) From() graph.Node { return classVertex{l.Edge.From} }
-func (l edgeLine) To() graph.Node   { return classVertex{l.Edge.To} }
+func (l edgeLine) From() graph.Node { return classVertex{l.Edge.From, l.kn} }
+func (l edgeLine) To() graph.Node   { return classVertex{l.Edge.To, l.kn} }
 func (l edgeLine) ID() int64        { return int64(l.Edge.From)*int64(model.NumClasses) + int64(l.Edge.To) }
 
 func (l edgeLine) ReversedLine() graph.Line {
@@ -56,7 +63,7 @@ func (l edgeLine) ReversedLine() graph.Line {
 func (l edgeLine) Attributes() []encoding.Attribute {
 	label := "held throughout: none"
 	if held := l.Gate &^ classLocks(l.Edge.From); held != 0 {
-		label = "held throughout: " + lockNames(held)
+		label = "held throughout: " + lockNames(l.kn, held)
 	}
 	attrs := []encoding.Attribute{{Key: "label", Value: label}}
 	if l.Against {

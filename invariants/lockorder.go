@@ -52,12 +52,13 @@ func againstOrder(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 		h := uint8(bits.TrailingZeros16(bad))
 		held := model.ClassOf(h)
 		return fail(k, orderNames[held][acq], e.Src, func() string {
-			why := fmt.Sprintf("the documented order takes %s before %s (%s)", acq, held, c.Docs.LockOrder.Source(acq, held))
+			kn := c.M.Kernel
+			why := fmt.Sprintf("the documented order takes %s before %s (%s)", kn.ClassName(acq), kn.ClassName(held), c.Docs.LockOrder.Source(acq, held))
 			if held == acq {
 				why = "locks of this class are taken in address order (" + c.rules.byAddress[acq].Source + ")"
 			}
-			return fmt.Sprintf("%s acquires %s holding %s at %s: %s", actor(k, pre), model.LockName(e.Lock),
-				model.LockName(h), c.M.Kernel.Src(e.Src), why)
+			return fmt.Sprintf("%s acquires %s holding %s at %s: %s", actor(k, pre), kn.LockName(e.Lock),
+				kn.LockName(h), kn.Src(e.Src), why)
 		})
 	}
 	return Fail{}, false
@@ -172,7 +173,7 @@ func cycles(edges []GraphEdge) [][]model.LockClass {
 			out = append(out, []model.LockClass{e.From})
 			continue
 		}
-		g.SetEdge(g.NewEdge(classVertex{e.From}, classVertex{e.To}))
+		g.SetEdge(g.NewEdge(classVertex{class: e.From}, classVertex{class: e.To}))
 	}
 	for _, cyc := range topo.DirectedCyclesIn(g) {
 		cyc = cyc[:len(cyc)-1] // the first node is repeated at the end
@@ -211,7 +212,7 @@ func lockCycles(ctx context.Context, c *Checker, opt explore.Options) ([]RunFind
 		for i, from := range cyc {
 			e := Edge{from, cyc[(i+1)%len(cyc)]}
 			common &= gate[e]
-			names = append(names, from.String())
+			names = append(names, c.M.Kernel.ClassName(from))
 			w, ok := witnesses[e]
 			if !ok {
 				var err error
@@ -222,7 +223,7 @@ func lockCycles(ctx context.Context, c *Checker, opt explore.Options) ([]RunFind
 			}
 			f.Witnesses = append(f.Witnesses, w)
 		}
-		names = append(names, cyc[0].String())
+		names = append(names, c.M.Kernel.ClassName(cyc[0]))
 		for _, cl := range cyc {
 			common &^= classLocks(cl)
 		}
@@ -233,7 +234,7 @@ func lockCycles(ctx context.Context, c *Checker, opt explore.Options) ([]RunFind
 		if common == 0 {
 			f.Message += "no lock is held at every edge: a potential deadlock"
 		} else {
-			f.Gate = lockNames(common)
+			f.Gate = lockNames(c.M.Kernel, common)
 			f.Message += "every edge was taken holding " + f.Gate + " (a gate lock): a false deadlock"
 		}
 		out = append(out, f)
@@ -252,11 +253,11 @@ func classLocks(cl model.LockClass) uint16 {
 	return s
 }
 
-// lockNames names the lock ids in set.
-func lockNames(set uint16) string {
+// lockNames names the lock ids in set as kn does.
+func lockNames(kn *model.Kernel, set uint16) string {
 	var out []string
 	for h := set; h != 0; h &= h - 1 {
-		out = append(out, model.LockName(uint8(bits.TrailingZeros16(h))))
+		out = append(out, kn.LockName(uint8(bits.TrailingZeros16(h))))
 	}
 	return strings.Join(out, ", ")
 }
@@ -323,7 +324,7 @@ func (t *edgeTarget) Step(k *model.K, pre, post *model.State, vs []explore.Viola
 			if model.ClassOf(id) == t.edge.From {
 				at := t.kn.Src(e.Src)
 				return append(vs, explore.Violation{Name: edgeViolation, Where: at, Message: fmt.Sprintf("%s acquires %s holding %s at %s",
-					actor(k, pre), model.LockName(e.Lock), lockNames(e.Held), at)})
+					actor(k, pre), t.kn.LockName(e.Lock), lockNames(t.kn, e.Held), at)})
 			}
 		}
 	}

@@ -53,7 +53,7 @@ func fieldLocked(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 				whose = lwpName(&pre.LWPs[e.LWP], int(e.LWP)) + "'s"
 			}
 			return fmt.Sprintf("%s writes %s %s without %s held, %s", actor(k, pre), whose,
-				model.GuardedFields[e.From], model.LockName(e.Lock), span(c.M.Kernel, e.Since, e.Src))
+				model.GuardedFields[e.From], c.M.Kernel.LockName(e.Lock), span(c.M.Kernel, e.Since, e.Src))
 		})
 	}
 	return Fail{}, false
@@ -96,7 +96,7 @@ func mutexMatchesState(c *Checker, s *model.State) (Fail, bool) {
 			continue
 		}
 		return Fail{Name: stateLockNames[l.Stat], Msg: fmt.Sprintf("%s is %s with l_mutex %s; the table wants %s (%s)",
-			lwpName(l, i), model.StatName(l.Stat), model.LockName(l.Mutex), sl.Rule.Describe(l), sl.Source)}, true
+			lwpName(l, i), model.StatName(l.Stat), c.M.Kernel.LockName(l.Mutex), sl.Rule.Describe(c.M.Kernel, l), sl.Source)}, true
 	}
 	return Fail{}, false
 }
@@ -127,7 +127,7 @@ func statLocked(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 		return fail(k, "l_stat-locked", e.Src, func() string {
 			return fmt.Sprintf("%s sets %s %s->%s at %s without its lock (%s) held", actor(k, pre),
 				lwpName(&pre.LWPs[e.LWP], int(e.LWP)), model.StatName(e.From), model.StatName(e.To),
-				c.M.Kernel.Src(e.Src), model.LockName(e.Lock))
+				c.M.Kernel.Src(e.Src), c.M.Kernel.LockName(e.Lock))
 		})
 	}
 	return Fail{}, false

@@ -165,22 +165,22 @@ func (r LockRule) Holds(l *LWP) bool {
 }
 
 // Describe names the lock rule r wants for l.
-func (r LockRule) Describe(l *LWP) string {
+func (r LockRule) Describe(kn *Kernel, l *LWP) string {
 	switch r {
 	case LwplockOfCPU:
-		return "spc_lwplock of l_cpu (" + LockName(SpcLwplock(int(l.CPU))) + ")"
+		return "spc_lwplock of l_cpu (" + kn.LockName(SpcLwplock(int(l.CPU))) + ")"
 	case SpcMutexOfCPU:
-		return "spc_mutex of l_cpu (" + LockName(SpcMutex(int(l.CPU))) + ")"
+		return "spc_mutex of l_cpu (" + kn.LockName(SpcMutex(int(l.CPU))) + ")"
 	case SleepLock:
 		if l.SyncObj == SObjPark && l.WChan == WChanPark {
 			return "an spc_lwplock (parked: SOBJ_SLEEPQ_NULL)"
 		}
-		return "the sleep queue's lock (" + LockName(SleepqLock(l.WChan)) + ")"
+		return "the sleep queue's lock (" + kn.LockName(SleepqLock(l.WChan)) + ")"
 	case SleepLockOrLwplock:
 		if l.WChan != WChanNone {
-			return "l_wchan is set: " + SleepLock.Describe(l)
+			return "l_wchan is set: " + SleepLock.Describe(kn, l)
 		}
-		return "l_wchan is NULL: " + LwplockOfCPU.Describe(l)
+		return "l_wchan is NULL: " + LwplockOfCPU.Describe(kn, l)
 	}
 	return "?"
 }

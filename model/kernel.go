@@ -111,6 +111,9 @@ type Kernel struct {
 	// Init, if set, adjusts the initial state to the revision's
 	// representation (e.g. where it marks an LWP running).
 	Init func(s *State)
+	// ClassNames names lock classes as the revision's C code does where
+	// it names them otherwise than LockClass.String (p_smutex for p_lock).
+	ClassNames [NumClasses]string
 	// Impl is the revision package's own data (the helpers its shared
 	// routines call), opaque to the machine.
 	Impl any

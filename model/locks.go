@@ -65,13 +65,18 @@ func ClassOf(id uint8) LockClass {
 	return ClassNone
 }
 
-// LockName names lock id as the C code would.
-func LockName(id uint8) string {
-	switch ClassOf(id) {
-	case ClassProcList:
-		return "proc_lock"
-	case ClassProc:
-		return "p_lock"
+// ClassName names lock class c as kernel kn's C code does: the class's
+// own name unless the kernel names it otherwise (ClassNames).
+func (kn *Kernel) ClassName(c LockClass) string {
+	if int(c) < len(kn.ClassNames) && kn.ClassNames[c] != "" {
+		return kn.ClassNames[c]
+	}
+	return c.String()
+}
+
+// LockName names lock id as kernel kn's C code does.
+func (kn *Kernel) LockName(id uint8) string {
+	switch c := ClassOf(id); c {
 	case ClassSleepq:
 		return "sleepq(p_lwpcv)"
 	case ClassParkSleepq:
@@ -80,8 +85,9 @@ func LockName(id uint8) string {
 		return fmt.Sprintf("cpu%d.spc_lwplock", id-lockLwplock0)
 	case ClassSpcMutex:
 		return fmt.Sprintf("cpu%d.spc_mutex", id-lockMutex0)
+	default:
+		return kn.ClassName(c)
 	}
-	return "none"
 }
 
 // SleepqLock is the lock of the sleep queue wait channel wchan hashes to.

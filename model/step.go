@@ -225,7 +225,7 @@ func (k *K) Enter(id uint8, line int, what string) bool {
 	}
 	if k.S.Locks[id] != 0 {
 		if k.Owned(id) {
-			k.Assert(false, line, "locking against myself: "+LockName(id))
+			k.Assert(false, line, "locking against myself: "+k.M.Kernel.LockName(id))
 		}
 		k.blocked, k.done, k.onLock = true, true, true
 		return false
@@ -269,7 +269,7 @@ func (k *K) Deliver(line int) {
 // Exit releases lock id (mutex_exit); the executing context must hold it.
 func (k *K) Exit(id uint8, line int) {
 	if !k.Owned(id) {
-		k.Assert(false, line, "mutex_exit of a lock not held: "+LockName(id))
+		k.Assert(false, line, "mutex_exit of a lock not held: "+k.M.Kernel.LockName(id))
 		return
 	}
 	k.guard(k.src(line))
@@ -443,7 +443,7 @@ func (k *K) rightMover() bool {
 func (k *K) moverReason() string {
 	why, e := k.notMover()
 	if e != nil && e.Kind == EvRelease {
-		return why + " " + LockName(e.Lock)
+		return why + " " + k.M.Kernel.LockName(e.Lock)
 	}
 	return why
 }

@@ -74,7 +74,7 @@ func (r *Run) Report(o Options) *Report {
 	for i := range r.Steps {
 		st := &r.Steps[i]
 		v := NewView(m, &st.Post)
-		rs := ReportStep{Step: st.Step, Who: who(st.Step), Changes: Diff(prev, v), Locks: locksHeld(&st.Post),
+		rs := ReportStep{Step: st.Step, Who: who(st.Step), Changes: Diff(prev, v), Locks: locksHeld(m.Kernel, &st.Post),
 			Counters: counters(&st.Post)}
 		if o.Source != nil {
 			rs.Line, _ = o.Source.Line(st.Source)
@@ -89,9 +89,9 @@ func (r *Run) Report(o Options) *Report {
 		for _, e := range st.Events {
 			switch e.Kind {
 			case model.EvAcquire:
-				rs.Locking = append(rs.Locking, "+"+model.LockName(e.Lock))
+				rs.Locking = append(rs.Locking, "+"+m.Kernel.LockName(e.Lock))
 			case model.EvRelease:
-				rs.Locking = append(rs.Locking, "-"+model.LockName(e.Lock))
+				rs.Locking = append(rs.Locking, "-"+m.Kernel.LockName(e.Lock))
 			}
 		}
 		for _, vi := range st.Violations {
@@ -130,15 +130,15 @@ func snapshot(m *model.Machine, s *model.State) Snapshot {
 		}
 		things = append(things, "env: "+strings.Join(env, " "))
 	}
-	return Snapshot{Things: things, Locks: locksHeld(s), Counters: counters(s)}
+	return Snapshot{Things: things, Locks: locksHeld(m.Kernel, s), Counters: counters(s)}
 }
 
 // locksHeld lists the locks held in s with their holders, by lock id.
-func locksHeld(s *model.State) []string {
+func locksHeld(kn *model.Kernel, s *model.State) []string {
 	out := []string{}
 	for id := uint8(1); id < model.NumLocks; id++ {
 		if o := s.Locks[id]; o != 0 {
-			out = append(out, fmt.Sprintf("%s (%s)", model.LockName(id), ownerName(s, id, o)))
+			out = append(out, fmt.Sprintf("%s (%s)", kn.LockName(id), ownerName(s, id, o)))
 		}
 	}
 	return out
