@@ -143,16 +143,16 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 }
 
 // findTarget runs the common prologue of the calls that look an LWP up:
-// p_lock, lwp_find, ESRCH. It returns the target or -1 (having returned
-// ESRCH), and false if the case must stop.
-func findTarget(k *model.K, enterLine, findLine, errLine int) (int, bool) {
+// p_lock, lwp_find (in the same step), ESRCH. It returns the target or -1
+// (having returned ESRCH), and false if the case must stop.
+func findTarget(k *model.K, enterLine, errLine int) (int, bool) {
 	if !k.Enter(model.LockProc, enterLine, "mutex_enter(p->p_lock)") {
 		return -1, false
 	}
 	t := hooks(k).LwpFind(k, LidOf(k, k.Op().Target))
 	if t < 0 {
 		k.Exit(model.LockProc, errLine)
-		k.Return(uint8(model.ESRCH)) // :findLine
+		k.Return(uint8(model.ESRCH))
 	}
 	return t, true
 }
@@ -161,7 +161,7 @@ func findTarget(k *model.K, enterLine, findLine, errLine int) (int, bool) {
 func sysLwpContinue(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
-		t, ok := findTarget(k, 285, 286, 287)
+		t, ok := findTarget(k, 285, 287)
 		if ok && t >= 0 {
 			f.A = uint8(t)
 			LwpLockCall(k, f, 1, t) // :291
@@ -179,7 +179,7 @@ func sysLwpContinue(k *model.K, f *model.Frame) {
 func sysLwpWakeup(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
-		t, ok := findTarget(k, 310, 312, 313)
+		t, ok := findTarget(k, 310, 313)
 		if ok && t >= 0 {
 			f.A = uint8(t)
 			LwpLockCall(k, f, 1, t) // :317
@@ -425,7 +425,7 @@ func sysLwpUnpark(k *model.K, f *model.Frame) {
 func sysLwpSetname(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
-		t, ok := findTarget(k, 686, 687, 688)
+		t, ok := findTarget(k, 686, 688)
 		if ok && t >= 0 {
 			f.A = uint8(t)
 			LwpLockCall(k, f, 1, t) // :692
@@ -442,7 +442,7 @@ func sysLwpSetname(k *model.K, f *model.Frame) {
 func sysLwpGetname(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
-		t, ok := findTarget(k, 723, 724, 725)
+		t, ok := findTarget(k, 723, 725)
 		if ok && t >= 0 {
 			f.A = uint8(t)
 			LwpLockCall(k, f, 1, t) // :728
