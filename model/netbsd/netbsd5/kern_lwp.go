@@ -53,6 +53,10 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		// it is on p_lwps.
 		*l = model.LWP{Gen: l.Gen + 1, Name: f.B, Stat: model.LSIDL, RefCnt: 1, CPU: k.Self().CPU,
 			Mutex: model.SpcMutex(int(k.Self().CPU))} // l_refcnt = 1 :571
+		// lwp_update_creds (:594) takes and releases p_lock around the
+		// credentials (:1175-1179), which the model does not track: with
+		// nothing else held and no modelled field touched, that changes
+		// no outcome and adds no lock-order edge, so it is left out.
 		l.Depth, l.Frames[0] = 1, model.Frame{Fn: nb.FnStartLWP} // uvm_lwp_fork :605: starts in lwp_startup
 		f.C, f.PC = uint8(i+1), 4
 	case 4:
