@@ -92,7 +92,7 @@ func mutexMatchesState(c *Checker, s *model.State) (Fail, bool) {
 			continue
 		}
 		sl := c.rules.stateLock[l.Stat]
-		if sl == nil || sl.Rule.Holds(l) {
+		if sl == nil || sl.Rule.Holds(c.M.Kernel, l) {
 			continue
 		}
 		return Fail{Name: stateLockNames[l.Stat], Msg: fmt.Sprintf("%s is %s with l_mutex %s; the table wants %s (%s)",

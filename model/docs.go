@@ -144,12 +144,12 @@ const (
 )
 
 // Holds reports whether l's l_mutex is the lock rule r wants.
-func (r LockRule) Holds(l *LWP) bool {
+func (r LockRule) Holds(kn *Kernel, l *LWP) bool {
 	switch r {
 	case LwplockOfCPU:
 		return l.Mutex == SpcLwplock(int(l.CPU))
 	case SpcMutexOfCPU:
-		return l.Mutex == SpcMutex(int(l.CPU))
+		return l.Mutex == kn.SpcMutex(int(l.CPU))
 	case SleepLock:
 		if l.SyncObj == SObjPark && l.WChan == WChanPark {
 			return ClassOf(l.Mutex) == ClassLwplock
@@ -157,9 +157,9 @@ func (r LockRule) Holds(l *LWP) bool {
 		return l.Mutex == SleepqLock(l.WChan)
 	case SleepLockOrLwplock:
 		if l.WChan != WChanNone {
-			return SleepLock.Holds(l)
+			return SleepLock.Holds(kn, l)
 		}
-		return LwplockOfCPU.Holds(l)
+		return LwplockOfCPU.Holds(kn, l)
 	}
 	return false
 }
@@ -170,7 +170,7 @@ func (r LockRule) Describe(kn *Kernel, l *LWP) string {
 	case LwplockOfCPU:
 		return "spc_lwplock of l_cpu (" + kn.LockName(SpcLwplock(int(l.CPU))) + ")"
 	case SpcMutexOfCPU:
-		return "spc_mutex of l_cpu (" + kn.LockName(SpcMutex(int(l.CPU))) + ")"
+		return "spc_mutex of l_cpu (" + kn.LockName(kn.SpcMutex(int(l.CPU))) + ")"
 	case SleepLock:
 		if l.SyncObj == SObjPark && l.WChan == WChanPark {
 			return "an spc_lwplock (parked: SOBJ_SLEEPQ_NULL)"

@@ -1,6 +1,9 @@
 package model
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+)
 
 // File is one C source file of a revision, cited as Name@Rev:line.
 type File struct {
@@ -111,6 +114,16 @@ type Kernel struct {
 	// Init, if set, adjusts the initial state to the revision's
 	// representation (e.g. where it marks an LWP running).
 	Init func(s *State)
+	// OneRunqueue: the revision's scheduler has one run queue that every
+	// CPU runs from, under one lock that every CPU's spc_mutex points to
+	// (SCHED_4BSD of 2007: sched_mutex). Otherwise each CPU has its own.
+	OneRunqueue bool
+	// UserPreemptOnly: the kernel preempts an LWP only on its way back
+	// to user space, never while it runs in the kernel.
+	UserPreemptOnly bool
+	// Restrict, if set, says why the revision's system call cannot do
+	// what op asks ("" if it can): an argument it does not take.
+	Restrict func(op *Op) string
 	// ClassNames names lock classes as the revision's C code does where
 	// it names them otherwise than LockClass.String (p_smutex for p_lock).
 	ClassNames [NumClasses]string
@@ -118,6 +131,40 @@ type Kernel struct {
 	// routines call), opaque to the machine.
 	Impl any
 }
+
+// SpcMutex is the lock CPU c's spc_mutex points to.
+func (kn *Kernel) SpcMutex(c int) uint8 {
+	if kn.OneRunqueue {
+		return SpcMutex(0)
+	}
+	return SpcMutex(c)
+}
+
+// RunqCPU is the CPU whose run queue (State.CPUs[].Runq) CPU c runs
+// from.
+func (kn *Kernel) RunqCPU(c int) int {
+	if kn.OneRunqueue {
+		return 0
+	}
+	return c
+}
+
+// CannotRun says why the revision cannot run op ("" if it can): it lacks
+// the system call, or the call takes no argument the op gives it.
+func (kn *Kernel) CannotRun(op *Op) string {
+	if !kn.Supports(op.Kind) {
+		return fmt.Sprintf("op %s is not supported by revision %s", op.Kind, kn.Name)
+	}
+	if kn.Restrict != nil {
+		if why := kn.Restrict(op); why != "" {
+			return fmt.Sprintf("op %s is not supported by revision %s: %s", op.Kind, kn.Name, why)
+		}
+	}
+	return ""
+}
+
+// Has reports whether the revision has routine fn.
+func (kn *Kernel) Has(fn uint8) bool { return int(fn) < len(kn.Routines) && kn.Routines[fn].Run != nil }
 
 // Supports reports whether the kernel implements op.
 func (kn *Kernel) Supports(op OpKind) bool {

@@ -84,6 +84,9 @@ func (kn *Kernel) LockName(id uint8) string {
 	case ClassLwplock:
 		return fmt.Sprintf("cpu%d.spc_lwplock", id-lockLwplock0)
 	case ClassSpcMutex:
+		if kn.OneRunqueue {
+			return "sched_mutex"
+		}
 		return fmt.Sprintf("cpu%d.spc_mutex", id-lockMutex0)
 	default:
 		return kn.ClassName(c)

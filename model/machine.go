@@ -74,8 +74,8 @@ func New(rev *Revision, spec *specs.Spec) (*Machine, error) {
 			if err != nil {
 				return nil, &SpecError{spec.File, st.Pos.Line, st.Pos.Col, err.Error()}
 			}
-			if !kn.Supports(op.Kind) {
-				return nil, &SpecError{spec.File, st.Pos.Line, st.Pos.Col, fmt.Sprintf("op %s is not supported by revision %s", op.Kind, kn.Name)}
+			if why := kn.CannotRun(&op); why != "" {
+				return nil, &SpecError{spec.File, st.Pos.Line, st.Pos.Col, why}
 			}
 			for _, t := range append([]uint8{op.Target, op.Unpark}, op.Targets...) {
 				if int(t) >= MaxNames {
@@ -168,7 +168,7 @@ func (m *Machine) Expand(s *State, out *explore.Successors[State]) {
 		case cpu.Prev != 0:
 			m.try(s, out, actStep, c, 0)
 		case cpu.Cur == 0:
-			if cpu.NRun > 0 {
+			if s.CPUs[m.Kernel.RunqCPU(c)].NRun > 0 {
 				m.try(s, out, actStep, c, 0)
 			}
 		default:
@@ -199,7 +199,7 @@ func (m *Machine) quiescent(s *State, i int) bool {
 
 // waiting reports whether CPU c's run queue holds an LWP with work to do.
 func (m *Machine) waiting(s *State, c int) bool {
-	cpu := &s.CPUs[c]
+	cpu := &s.CPUs[m.Kernel.RunqCPU(c)]
 	for _, r := range cpu.Runq[:cpu.NRun] {
 		if !m.quiescent(s, int(r)-1) {
 			return true
@@ -335,6 +335,10 @@ func (m *Machine) preempt(k *K, c int) {
 		return
 	}
 	l := &k.S.LWPs[k.Cur]
+	if m.Kernel.UserPreemptOnly && l.InKernel() {
+		k.blocked = true
+		return
+	}
 	for _, f := range l.Frames[:l.Depth] {
 		if f.Fn == m.Kernel.Preempt {
 			k.blocked = true

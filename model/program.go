@@ -100,6 +100,12 @@ func signalBit(name string) (uint8, error) {
 	return 0, fmt.Errorf("signal %s is not modelled (use 0, SIGUSR1, SIGKILL, SIGSTOP, SIGCONT or SIGQUIT)", name)
 }
 
+// RunsStep reports whether kernel kn can run spec step st (CannotRun).
+func (kn *Kernel) RunsStep(st *specs.Step) bool {
+	op, err := compileOp(st)
+	return err == nil && kn.CannotRun(&op) == ""
+}
+
 // compileOp resolves one spec step.
 func compileOp(st *specs.Step) (Op, error) {
 	kind, ok := OpByName(st.Op)

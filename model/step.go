@@ -362,10 +362,14 @@ func (k *K) In(fn uint8) uint8 {
 	return prev
 }
 
+// SpcMutex is the lock CPU c's spc_mutex points to in the running
+// revision.
+func (k *K) SpcMutex(c int) uint8 { return k.M.Kernel.SpcMutex(c) }
+
 // RunqAppend puts the LWP in slot i at the tail of CPU c's run queue
 // (sched_enqueue).
 func (k *K) RunqAppend(c, i int) {
-	cpu := &k.S.CPUs[c]
+	cpu := &k.S.CPUs[k.M.Kernel.RunqCPU(c)]
 	cpu.Runq[cpu.NRun] = uint8(i + 1)
 	cpu.NRun++
 }
@@ -373,8 +377,18 @@ func (k *K) RunqAppend(c, i int) {
 // RunqRemove takes the LWP in slot i off CPU c's run queue (sched_dequeue)
 // and reports whether it was there.
 func (k *K) RunqRemove(c, i int) bool {
-	cpu := &k.S.CPUs[c]
+	cpu := &k.S.CPUs[k.M.Kernel.RunqCPU(c)]
 	return remove(cpu.Runq[:], &cpu.NRun, i)
+}
+
+// RunqHead returns the slot of the LWP at the head of CPU c's run queue,
+// or -1 if it is empty.
+func (k *K) RunqHead(c int) int {
+	cpu := &k.S.CPUs[k.M.Kernel.RunqCPU(c)]
+	if cpu.NRun == 0 {
+		return -1
+	}
+	return int(cpu.Runq[0]) - 1
 }
 
 // CvAppend puts the LWP in slot i at the tail of p_lwpcv's sleep queue.

@@ -49,12 +49,12 @@ func Revisions(sp *specs.Spec) ([]*model.Revision, error) {
 	return revs, nil
 }
 
-// supportsAll reports whether r has every op sp uses.
+// supportsAll reports whether r can run every step sp has: the op, and
+// the arguments it gives it.
 func supportsAll(r *model.Revision, sp *specs.Spec) bool {
 	for _, p := range sp.Programs {
-		for _, st := range p.Steps {
-			op, ok := model.OpByName(st.Op)
-			if !ok || !r.Kernel.Supports(op) {
+		for i := range p.Steps {
+			if !r.Kernel.RunsStep(&p.Steps[i]) {
 				return false
 			}
 		}

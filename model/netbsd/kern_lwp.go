@@ -564,7 +564,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 		}
 		LwpLockCall(k, f, 11, i) // :1238
 	case 11:
-		if !k.Enter(model.SpcMutex(int(l.CPU)), 1239, "spc_lock(l->l_cpu)") {
+		if !k.Enter(k.SpcMutex(int(l.CPU)), 1239, "spc_lock(l->l_cpu)") {
 			return
 		}
 		k.Call(f, 12, FnMiSwitch, 0, 0, 0) // :1240
@@ -723,7 +723,7 @@ func lwpUserret(k *model.K, f *model.Frame) {
 	case 12:
 		LwpLockCall(k, f, 13, me) // :1756
 	case 13:
-		if !k.Enter(model.SpcMutex(int(l.CPU)), 1757, "spc_lock(l->l_cpu)") {
+		if !k.Enter(k.SpcMutex(int(l.CPU)), 1757, "spc_lock(l->l_cpu)") {
 			return
 		}
 		k.Call(f, 0, FnMiSwitch, 0, 0, 0) // :1758, then continue
@@ -768,10 +768,10 @@ func lwpMigrate(k *model.K, i, tci int) {
 	case model.LSONPROC:
 		l.TargetCPU = uint8(tci + 1) // :1421
 		// spc_lock + sched_resched_cpu: the LWP notices at its next switch.
-		if !k.Enter(model.SpcMutex(int(l.CPU)), 1422, "spc_lock(l->l_cpu)") {
+		if !k.Enter(k.SpcMutex(int(l.CPU)), 1422, "spc_lock(l->l_cpu)") {
 			return
 		}
-		k.Exit(model.SpcMutex(int(l.CPU)), 1423)
+		k.Exit(k.SpcMutex(int(l.CPU)), 1423)
 	}
 	LwpUnlock(k, i, 1427)
 }

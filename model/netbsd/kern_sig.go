@@ -383,7 +383,7 @@ func sigswitchAway(k *model.K, f *model.Frame) {
 		k.Exit(model.LockProc, 1798)
 		LwpLockCall(k, f, 3, me) // :1799
 	case 3:
-		if !k.Enter(model.SpcMutex(int(k.Self().CPU)), 1800, "spc_lock(l->l_cpu)") {
+		if !k.Enter(k.SpcMutex(int(k.Self().CPU)), 1800, "spc_lock(l->l_cpu)") {
 			return
 		}
 		k.Call(f, 4, FnMiSwitch, 0, 0, 0) // :1801

@@ -60,7 +60,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		}
 		f.PC = 1
 	case 1:
-		if !k.Enter(model.SpcMutex(int(l.CPU)), 390, "spc_lock(l->l_cpu)") {
+		if !k.Enter(k.SpcMutex(int(l.CPU)), 390, "spc_lock(l->l_cpu)") {
 			return
 		}
 		k.Call(f, 2, FnMiSwitch, 0, 0, 0) // :391
@@ -171,13 +171,13 @@ func sleepqRemove(k *model.K, f *model.Frame) {
 		f.PC = 1
 	case 1:
 		c := int(l.CPU)
-		if !k.Enter(model.SpcMutex(c), 175, "spc_lock(ci)") {
+		if !k.Enter(k.SpcMutex(c), 175, "spc_lock(ci)") {
 			return
 		}
-		k.SetLock(i, model.SpcMutex(c), 176)
+		k.SetLock(i, k.SpcMutex(c), 176)
 		k.SetStat(i, model.LSRUN, 178)
 		k.RunqAppend(c, i)             // sched_enqueue :180
-		k.Exit(model.SpcMutex(c), 181) // sched_resched_lwp unlocks the spc
+		k.Exit(k.SpcMutex(c), 181) // sched_resched_lwp unlocks the spc
 		k.Return(0)
 	}
 }

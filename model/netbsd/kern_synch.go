@@ -5,15 +5,14 @@ import "github.com/lwpcheck/lwpcheck/model"
 // nextlwp mirrors nextlwp, kern_synch.c@1.366:549: the head of CPU c's run
 // queue becomes LSONPROC on spc_lwplock; -1 means the idle LWP.
 func nextlwp(k *model.K, c int) int {
-	cpu := &k.S.CPUs[c]
-	if cpu.NRun == 0 {
+	n := k.RunqHead(c)
+	if n < 0 {
 		return -1
 	}
 	defer k.In(k.In(FnNextlwp))
-	n := int(cpu.Runq[0]) - 1
 	k.RunqRemove(c, n) // sched_dequeue :564
 	l := k.L(n)
-	k.Assert(l.Mutex == model.SpcMutex(c), 565, "lwp_locked(newl, spc->spc_mutex)")
+	k.Assert(l.Mutex == k.SpcMutex(c), 565, "lwp_locked(newl, spc->spc_mutex)")
 	k.Assert(int(l.CPU) == c, 566, "newl->l_cpu == ci")
 	k.SetStat(n, model.LSONPROC, 567)
 	l.PFlag |= model.LP_RUNNING // :568
@@ -30,7 +29,7 @@ func miSwitch(k *model.K, f *model.Frame) {
 	l := k.L(i)
 	k.At(608, "mi_switch(l)")
 	k.Assert(k.Owned(l.Mutex), 618, "lwp_locked(l, NULL)")
-	k.Assert(k.Owned(model.SpcMutex(c)), 620, "mutex_owned(curcpu()->ci_schedstate.spc_mutex)")
+	k.Assert(k.Owned(k.SpcMutex(c)), 620, "mutex_owned(curcpu()->ci_schedstate.spc_mutex)")
 	k.Assert(l.PFlag&model.LP_RUNNING != 0, 628, "(l->l_pflag & LP_RUNNING) != 0")
 	k.Assert(int(l.CPU) == c || l.Stat == model.LSRUN, 629, "l->l_cpu == curcpu() || l->l_stat == LSRUN")
 	if k.Panic != "" {
@@ -40,23 +39,23 @@ func miSwitch(k *model.K, f *model.Frame) {
 	if l.Stat == model.LSONPROC {
 		k.Assert(l.Mutex == model.SpcLwplock(c), 665, "lwp_locked(l, spc->spc_lwplock)")
 		k.SetStat(i, model.LSRUN, 667)
-		k.SetLock(i, model.SpcMutex(c), 668)
+		k.SetLock(i, k.SpcMutex(c), 668)
 		k.RunqAppend(c, i) // sched_enqueue :669
 	}
 	n := nextlwp(k, c) // :685
 	cpu := &k.S.CPUs[c]
 	if n == i {
 		// Nothing to do - just unlock and return. :867-869
-		k.Exit(model.SpcMutex(c), 867)
+		k.Exit(k.SpcMutex(c), 867)
 		k.Exit(l.Mutex, 869)
 		k.Return(0)
 		return
 	}
 	// Release all locks, but leave the current LWP locked. :733-743
-	if l.Mutex == model.SpcMutex(c) {
+	if l.Mutex == k.SpcMutex(c) {
 		k.Exit(model.SpcLwplock(c), 736)
 	} else {
-		k.Exit(model.SpcMutex(c), 742)
+		k.Exit(k.SpcMutex(c), 742)
 	}
 	cpu.Cur = uint8(n + 1)
 	cpu.Prev = uint8(i + 1) // cpu_switchto :811; the new context releases l's lock
@@ -95,12 +94,12 @@ func startup(k *model.K, f *model.Frame) {
 // hand-over as one step.
 func idle(k *model.K, f *model.Frame) {
 	c := k.CPU
-	if !k.Enter(model.SpcLwplock(c), 0, "idle_loop: lwp_lock(idlelwp)") || !k.Enter(model.SpcMutex(c), 0, "spc_lock(ci)") {
+	if !k.Enter(model.SpcLwplock(c), 0, "idle_loop: lwp_lock(idlelwp)") || !k.Enter(k.SpcMutex(c), 0, "spc_lock(ci)") {
 		return
 	}
 	k.At(685, "mi_switch picks the head of the run queue")
 	n := nextlwp(k, c)
-	k.Exit(model.SpcMutex(c), 742)
+	k.Exit(k.SpcMutex(c), 742)
 	k.S.CPUs[c].Cur = uint8(n + 1)
 	k.Exit(model.SpcLwplock(c), 841)
 	k.Return(0)
@@ -120,7 +119,7 @@ func preempt(k *model.K, f *model.Frame) {
 		k.Assert(l.Stat == model.LSONPROC, 323, "l->l_stat == LSONPROC")
 		f.PC = 2
 	case 2:
-		if !k.Enter(model.SpcMutex(int(k.Self().CPU)), 325, "spc_lock(l->l_cpu)") {
+		if !k.Enter(k.SpcMutex(int(k.Self().CPU)), 325, "spc_lock(l->l_cpu)") {
 			return
 		}
 		k.Call(f, 3, FnMiSwitch, 0, 0, 0)
@@ -141,7 +140,7 @@ func setrunnable(k *model.K, f *model.Frame) {
 		k.Assert(l.Flag&model.FlagDBGSUSPEND == 0, 892, "(l->l_flag & LW_DBGSUSPEND) == 0")
 		k.Assert(k.Owned(model.LockProc), 893, "mutex_owned(p->p_lock)")
 		k.Assert(k.Owned(l.Mutex), 894, "lwp_locked(l, NULL)")
-		k.Assert(l.Mutex != model.SpcMutex(int(l.CPU)), 895, "l->l_mutex != l->l_cpu->ci_schedstate.spc_mutex")
+		k.Assert(l.Mutex != k.SpcMutex(int(l.CPU)), 895, "l->l_mutex != l->l_cpu->ci_schedstate.spc_mutex")
 		f.PC = 1
 		switch l.Stat {
 		case model.LSSTOP:
@@ -176,14 +175,14 @@ func setrunnable(k *model.K, f *model.Frame) {
 		l.CPU = uint8(k.Choose(k.M.NCPU)) // :948-949
 		f.PC = 2
 	case 2:
-		if !k.Enter(model.SpcMutex(int(l.CPU)), 950, "spc_lock(ci)") {
+		if !k.Enter(k.SpcMutex(int(l.CPU)), 950, "spc_lock(ci)") {
 			return
 		}
 		old := l.Mutex
-		k.SetLock(i, model.SpcMutex(int(l.CPU)), 951)
+		k.SetLock(i, k.SpcMutex(int(l.CPU)), 951)
 		k.SetStat(i, model.LSRUN, 953)
 		k.RunqAppend(int(l.CPU), i)             // sched_enqueue :955
-		k.Exit(model.SpcMutex(int(l.CPU)), 956) // sched_resched_lwp unlocks the spc
+		k.Exit(k.SpcMutex(int(l.CPU)), 956) // sched_resched_lwp unlocks the spc
 		k.Exit(old, 958)
 		k.Return(0)
 	case 4:

@@ -52,7 +52,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		// spc_mutex :569-589. The structure is the creator's alone until
 		// it is on p_lwps.
 		*l = model.LWP{Gen: l.Gen + 1, Name: f.B, Stat: model.LSIDL, RefCnt: 1, CPU: k.Self().CPU,
-			Mutex: model.SpcMutex(int(k.Self().CPU))} // l_refcnt = 1 :571
+			Mutex: k.SpcMutex(int(k.Self().CPU))} // l_refcnt = 1 :571
 		// lwp_update_creds (:594) takes and releases p_lock around the
 		// credentials (:1175-1179), which the model does not track: with
 		// nothing else held and no modelled field touched, that changes
@@ -89,7 +89,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		l := k.L(i)
 		l.CPU = uint8(k.Choose(k.M.NCPU)) // sched_takecpu :641
 		old := l.Mutex
-		k.SetLock(i, model.SpcMutex(int(l.CPU)), 642) // lwp_unlock_to(l2, spc_mutex)
+		k.SetLock(i, k.SpcMutex(int(l.CPU)), 642) // lwp_unlock_to(l2, spc_mutex)
 		k.Exit(old, 642)
 		k.Return(uint8(i))
 	}
@@ -186,10 +186,10 @@ func lwpExit(k *model.K, f *model.Frame) {
 	case 12:
 		k.In(nb.FnLwpExitSwitchaway)
 		c := k.CPU
-		if !k.Enter(model.SpcMutex(c), 845, "spc_lock(ci)") {
+		if !k.Enter(k.SpcMutex(c), 845, "spc_lock(ci)") {
 			return
 		}
-		k.Exit(model.SpcMutex(c), 847) // cpu_onproc = idlelwp :846
+		k.Exit(k.SpcMutex(c), 847) // cpu_onproc = idlelwp :846
 		f.PC = 13
 	case 13:
 		k.In(nb.FnLwpExitSwitchaway)
@@ -533,7 +533,7 @@ func lwpMigrate(k *model.K, i, tci int) {
 	case model.LSIDL:
 		l.CPU = uint8(tci) // :1081
 		old := l.Mutex
-		k.SetLock(i, model.SpcMutex(tci), 1082) // lwp_unlock_to
+		k.SetLock(i, k.SpcMutex(tci), 1082) // lwp_unlock_to
 		k.Exit(old, 1082)
 		return
 	case model.LSSLEEP:

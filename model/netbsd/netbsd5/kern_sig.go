@@ -8,8 +8,10 @@ import (
 // Routines of kern_sig.c 1.256.2.2 (2008-01-09), the newest stored
 // revision before the netbsd-5 branch, read with the lock merge of April
 // 2008 that netbsd-5 has: p_smutex and p_mutex are p_lock, proclist_mutex
-// and proclist_lock are proc_lock. The signal properties, the pending-set
-// helpers and postsig are netbsd-2025's (the same in both).
+// and proclist_lock are proc_lock. The steps quote the C of 1.256.2.2 as
+// it is (&p->p_smutex, &proclist_mutex); the model's locks carry the
+// revision's names. The signal properties, the pending-set helpers and
+// postsig are netbsd-2025's (the same in both).
 
 // kpsignal2 mirrors kpsignal2, kern_sig.c@1.256.2.2:1197, with proc_lock
 // and p_lock held. A: the signal; B: the target lid (0: process-directed);
@@ -24,8 +26,8 @@ func kpsignal2(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1197, "kpsignal2(p, ksi)")
-		k.Assert(k.Owned(model.LockProcList), 1206, "mutex_owned(&proc_lock)")
-		k.Assert(k.Owned(model.LockProc), 1207, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(model.LockProcList), 1206, "mutex_owned(&proclist_mutex)")
+		k.Assert(k.Owned(model.LockProc), 1207, "mutex_owned(&p->p_smutex)")
 		if p.Stat != model.SACTIVE && p.Stat != model.SSTOP {
 			k.Return(0) // :1215-1216
 			return
@@ -106,7 +108,7 @@ func sigpost(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1022, "sigpost(l, action, prop, sig)")
-		k.Assert(k.Owned(model.LockProc), 1026, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(model.LockProc), 1026, "mutex_owned(&l->l_proc->p_smutex)")
 		if l.RefCnt == 0 {
 			k.Return(0) // :1032-1033
 			return
@@ -165,7 +167,7 @@ func issignal(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1600, "issignal(l)")
-		k.Assert(k.Owned(model.LockProc), 1607, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(model.LockProc), 1607, "mutex_owned(&p->p_smutex)")
 		f.A, f.PC = 0, 1
 	case 1: // for (;;) :1609
 		if f.A != 0 {
@@ -217,7 +219,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1448, "sigswitch(ppsig, ppmask, signo)")
-		k.Assert(k.Owned(model.LockProc), 1456, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(model.LockProc), 1456, "mutex_owned(&p->p_smutex)")
 		k.Assert(k.Self().Stat == model.LSONPROC, 1457, "l->l_stat == LSONPROC")
 		k.Assert(p.NRLWPs > 0, 1458, "p->p_nrlwps > 0")
 		f.PC = 6
@@ -248,7 +250,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 			f.PC = 9 // :1501
 			return
 		}
-		if k.TryEnter(model.LockProcList, 1502, "mutex_tryenter(&proc_lock)") {
+		if k.TryEnter(model.LockProcList, 1502, "mutex_tryenter(&proclist_mutex)") {
 			f.PC = 8
 			return
 		}
@@ -258,12 +260,12 @@ func sigswitch(k *model.K, f *model.Frame) {
 		k.Exit(model.LockProc, 1503)
 		f.PC = 7
 	case 7:
-		if !k.Enter(model.LockProcList, 1504, "mutex_enter(&proc_lock)") {
+		if !k.Enter(model.LockProcList, 1504, "mutex_enter(&proclist_mutex)") {
 			return
 		}
 		f.PC = 71
 	case 71:
-		if !k.Enter(model.LockProc, 1505, "mutex_enter(p->p_lock)") {
+		if !k.Enter(model.LockProc, 1505, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		f.PC = 8
@@ -293,7 +295,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 	case 12:
 		k.Call(f, 13, nb.FnMiSwitch, 0, 0, 0) // :1541
 	case 13:
-		if !k.Enter(model.LockProc, 1543, "mutex_enter(p->p_lock)") {
+		if !k.Enter(model.LockProc, 1543, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		k.Return(0)
@@ -338,8 +340,8 @@ func procStop(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1989, "proc_stop(p, notify, signo)")
-		k.Assert(k.Owned(model.LockProcList), 1993, "mutex_owned(&proc_lock)")
-		k.Assert(k.Owned(model.LockProc), 1994, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(model.LockProcList), 1993, "mutex_owned(&proclist_mutex)")
+		k.Assert(k.Owned(model.LockProc), 1994, "mutex_owned(&p->p_smutex)")
 		p.SFlag |= model.PS_STOPPING // :2001
 		f.C, f.PC = 0, 1
 	case 1, 2:
@@ -367,12 +369,14 @@ func procStop(k *model.K, f *model.Frame) {
 // procStopCallout mirrors proc_stop_callout, kern_sig.c@1.256.2.2:2066:
 // every tick while the process is stopping, stop its interruptible
 // sleepers and finish the stop if nothing runs. One atomic clock event.
+// It takes proclist_lock (:2078) before proclist_mutex (:2079): one lock
+// after the merge, which the model takes once, at :2079.
 func procStopCallout(k *model.K, f *model.Frame) {
 	p := k.P()
 	switch f.PC {
 	case 0:
-		if !k.Enter(model.LockProcList, 2078, "proc_stop_callout: mutex_enter(&proc_lock)") ||
-			!k.Enter(model.LockProc, 2081, "mutex_enter(p->p_lock)") {
+		if !k.Enter(model.LockProcList, 2079, "proc_stop_callout: mutex_enter(&proclist_mutex)") ||
+			!k.Enter(model.LockProc, 2081, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		f.C, f.PC = 0, 1
@@ -384,7 +388,7 @@ func procStopCallout(k *model.K, f *model.Frame) {
 			p.Stat = model.SSTOP          // :2106
 		}
 		k.Exit(model.LockProc, 2123)
-		k.Exit(model.LockProcList, 2128)
+		k.Exit(model.LockProcList, 2127)
 		k.Return(0)
 	}
 }
@@ -400,7 +404,7 @@ func sigexit(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1886, "sigexit(l, signo)")
-		k.Assert(k.Owned(model.LockProc), 1894, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(model.LockProc), 1894, "mutex_owned(&p->p_smutex)")
 		switch {
 		case p.SFlag&model.PS_WCORE != 0:
 			nb.LwpLockCall(k, f, 1, me) // :1903-1904
@@ -454,7 +458,7 @@ func sigexit(k *model.K, f *model.Frame) {
 		k.Exit(model.LockProc, 1950) // coredump() runs unlocked :1954-1955
 		f.PC = 11
 	case 11:
-		if !k.Enter(model.LockProc, 1976, "mutex_enter(p->p_lock)") {
+		if !k.Enter(model.LockProc, 1976, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		p.SFlag &^= model.PS_WCORE           // :1979

@@ -160,13 +160,13 @@ func sleepqRemove(k *model.K, f *model.Frame) {
 		f.PC = 1
 	case 1:
 		c := int(l.CPU)
-		if !k.Enter(model.SpcMutex(c), 157, "spc_lock(ci)") {
+		if !k.Enter(k.SpcMutex(c), 157, "spc_lock(ci)") {
 			return
 		}
-		k.SetLock(i, model.SpcMutex(c), 158)
+		k.SetLock(i, k.SpcMutex(c), 158)
 		k.SetStat(i, model.LSRUN, 160)
 		k.RunqAppend(c, i) // sched_enqueue :163
-		k.Exit(model.SpcMutex(c), 164)
+		k.Exit(k.SpcMutex(c), 164)
 		k.Return(0)
 	}
 }

@@ -35,7 +35,7 @@ func miSwitch(k *model.K, f *model.Frame) {
 	case 1:
 		if f.B != 0 {
 			// spc_dlock(ci, tci) :594: both run queue locks, lower first.
-			if !k.Enter(model.SpcMutex(min(c, int(f.B)-1)), 594, "spc_dlock(ci, tci)") {
+			if !k.Enter(k.SpcMutex(min(c, int(f.B)-1)), 594, "spc_dlock(ci, tci)") {
 				return
 			}
 			f.PC = 2
@@ -45,13 +45,13 @@ func miSwitch(k *model.K, f *model.Frame) {
 		if l.Stat != model.LSONPROC {
 			line = 621
 		}
-		if !k.Enter(model.SpcMutex(c), line, "spc_lock(ci)") {
+		if !k.Enter(k.SpcMutex(c), line, "spc_lock(ci)") {
 			return
 		}
 		f.PC = 3
 	case 2:
 		hi := max(c, int(f.B)-1)
-		if !k.Enter(model.SpcMutex(hi), 594, "spc_dlock(ci, tci): the second") {
+		if !k.Enter(k.SpcMutex(hi), 594, "spc_dlock(ci, tci): the second") {
 			return
 		}
 		f.PC = 3
@@ -83,29 +83,29 @@ func miSwitchLocked(k *model.K, f *model.Frame, i, c int) {
 		if f.B != 0 {
 			q = int(f.B) - 1
 			l.CPU = uint8(q)                     // :608
-			k.SetLock(i, model.SpcMutex(q), 609) // lwp_setlock(l, tci's spc_mutex)
+			k.SetLock(i, k.SpcMutex(q), 609) // lwp_setlock(l, tci's spc_mutex)
 			l.TargetCPU = 0                      // :610
 		} else {
-			k.SetLock(i, model.SpcMutex(c), 612)
+			k.SetLock(i, k.SpcMutex(c), 612)
 		}
 		k.RunqAppend(q, i) // sched_enqueue :614
 	}
 	n := nextlwp(k, c) // :632-643
 	if n == i {
 		// Nothing to do - just unlock and return. :783-787
-		k.Exit(model.SpcMutex(c), 785)
+		k.Exit(k.SpcMutex(c), 785)
 		k.Exit(l.Mutex, 786)
 		k.Return(0)
 		return
 	}
 	// Release all locks, but leave the current LWP locked. :690-710
-	if l.Mutex == model.SpcMutex(int(l.CPU)) {
+	if l.Mutex == k.SpcMutex(int(l.CPU)) {
 		if f.B != 0 {
-			k.Exit(model.SpcMutex(c), 697)
+			k.Exit(k.SpcMutex(c), 697)
 		}
 		k.Exit(model.SpcLwplock(c), 702)
 	} else {
-		k.Exit(model.SpcMutex(c), 708)
+		k.Exit(k.SpcMutex(c), 708)
 		k.Assert(f.B == 0, 709, "tci == NULL")
 	}
 	k.Assert(l.PFlag&model.LP_CTXSWTCH == 0, 717, "l->l_ctxswtch == 0")
@@ -119,14 +119,13 @@ func miSwitchLocked(k *model.K, f *model.Frame, i, c int) {
 // kern_synch.c@1.227.2.1:631-644: the head of CPU c's run queue becomes
 // LSONPROC on spc_lwplock; -1 means the idle LWP.
 func nextlwp(k *model.K, c int) int {
-	cpu := &k.S.CPUs[c]
-	if cpu.NRun == 0 {
+	n := k.RunqHead(c)
+	if n < 0 {
 		return -1
 	}
-	n := int(cpu.Runq[0]) - 1
 	k.RunqRemove(c, n) // sched_dequeue :634
 	l := k.L(n)
-	k.Assert(l.Mutex == model.SpcMutex(c), 635, "lwp_locked(newl, spc->spc_mutex)")
+	k.Assert(l.Mutex == k.SpcMutex(c), 635, "lwp_locked(newl, spc->spc_mutex)")
 	k.SetStat(n, model.LSONPROC, 636)
 	l.CPU = uint8(c)            // :637
 	l.Flag |= model.FlagRUNNING // :638
@@ -162,12 +161,12 @@ func startup(k *model.K, f *model.Frame) {
 // l_ctxswtch is clear.
 func idle(k *model.K, f *model.Frame) {
 	c := k.CPU
-	if !k.Enter(model.SpcLwplock(c), 0, "idle_loop: lwp_lock(idlelwp)") || !k.Enter(model.SpcMutex(c), 597, "spc_lock(ci)") {
+	if !k.Enter(model.SpcLwplock(c), 0, "idle_loop: lwp_lock(idlelwp)") || !k.Enter(k.SpcMutex(c), 597, "spc_lock(ci)") {
 		return
 	}
 	k.At(632, "mi_switch picks the head of the run queue")
 	n := nextlwp(k, c)
-	k.Exit(model.SpcMutex(c), 708)
+	k.Exit(k.SpcMutex(c), 708)
 	k.Exit(model.SpcLwplock(c), 729)
 	if !k.Await(k.L(n).PFlag&model.LP_CTXSWTCH == 0, 752, "while (newl->l_ctxswtch) spin") {
 		return
@@ -205,7 +204,7 @@ func setrunnable(k *model.K, f *model.Frame) {
 		k.At(815, "setrunnable(l)")
 		k.Assert(k.Owned(model.LockProc), 822, "mutex_owned(p->p_lock)")
 		k.Assert(k.Owned(l.Mutex), 823, "lwp_locked(l, NULL)")
-		k.Assert(l.Mutex != model.SpcMutex(int(l.CPU)), 824, "l->l_mutex != l->l_cpu->ci_schedstate.spc_mutex")
+		k.Assert(l.Mutex != k.SpcMutex(int(l.CPU)), 824, "l->l_mutex != l->l_cpu->ci_schedstate.spc_mutex")
 		f.PC = 1
 		switch l.Stat {
 		case model.LSSTOP:
@@ -235,15 +234,15 @@ func setrunnable(k *model.K, f *model.Frame) {
 		f.PC = 2
 	case 2:
 		c := int(l.CPU)
-		if !k.Enter(model.SpcMutex(c), 882, "spc_lock(ci)") {
+		if !k.Enter(k.SpcMutex(c), 882, "spc_lock(ci)") {
 			return
 		}
 		old := l.Mutex
-		k.SetLock(i, model.SpcMutex(c), 883) // lwp_unlock_to(l, spc_mutex)
+		k.SetLock(i, k.SpcMutex(c), 883) // lwp_unlock_to(l, spc_mutex)
 		k.Exit(old, 883)
 		k.SetStat(i, model.LSRUN, 885)
 		k.RunqAppend(c, i) // sched_enqueue :893
-		k.Exit(model.SpcMutex(c), 895)
+		k.Exit(k.SpcMutex(c), 895)
 		k.Return(0)
 	case 3:
 		k.Return(0)

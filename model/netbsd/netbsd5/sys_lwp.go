@@ -61,7 +61,7 @@ func sysLwpCreate(k *model.K, f *model.Frame) {
 			k.SetLock(i, model.SpcLwplock(c), 144) // lwp_unlock_to(l2, spc->spc_lwplock)
 			k.Exit(old, 144)
 		default:
-			k.Assert(l2.Mutex == model.SpcMutex(c), 146, "lwp_locked(l2, spc->spc_mutex)")
+			k.Assert(l2.Mutex == k.SpcMutex(c), 146, "lwp_locked(l2, spc->spc_mutex)")
 			p.NRLWPs++ // :147
 			k.SetStat(i, model.LSRUN, 148)
 			k.RunqAppend(c, i) // sched_enqueue :149
