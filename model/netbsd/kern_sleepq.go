@@ -176,7 +176,7 @@ func sleepqRemove(k *model.K, f *model.Frame) {
 		}
 		k.SetLock(i, k.SpcMutex(c), 176)
 		k.SetStat(i, model.LSRUN, 178)
-		k.RunqAppend(c, i)             // sched_enqueue :180
+		k.RunqAppend(c, i)         // sched_enqueue :180
 		k.Exit(k.SpcMutex(c), 181) // sched_resched_lwp unlocks the spc
 		k.Return(0)
 	}

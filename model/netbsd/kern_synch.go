@@ -181,7 +181,7 @@ func setrunnable(k *model.K, f *model.Frame) {
 		old := l.Mutex
 		k.SetLock(i, k.SpcMutex(int(l.CPU)), 951)
 		k.SetStat(i, model.LSRUN, 953)
-		k.RunqAppend(int(l.CPU), i)             // sched_enqueue :955
+		k.RunqAppend(int(l.CPU), i)         // sched_enqueue :955
 		k.Exit(k.SpcMutex(int(l.CPU)), 956) // sched_resched_lwp unlocks the spc
 		k.Exit(old, 958)
 		k.Return(0)

@@ -82,9 +82,9 @@ func miSwitchLocked(k *model.K, f *model.Frame, i, c int) {
 		q := c
 		if f.B != 0 {
 			q = int(f.B) - 1
-			l.CPU = uint8(q)                     // :608
+			l.CPU = uint8(q)                 // :608
 			k.SetLock(i, k.SpcMutex(q), 609) // lwp_setlock(l, tci's spc_mutex)
-			l.TargetCPU = 0                      // :610
+			l.TargetCPU = 0                  // :610
 		} else {
 			k.SetLock(i, k.SpcMutex(c), 612)
 		}
