@@ -407,6 +407,14 @@ func (k *K) PqInsertHead(i int) {
 	p.NPq++
 }
 
+// PqAppend puts the LWP in slot i at the tail of the park sleep queue
+// (a FIFO sync object).
+func (k *K) PqAppend(i int) {
+	p := &k.S.Proc
+	p.Pq[p.NPq] = uint8(i + 1)
+	p.NPq++
+}
+
 // PqRemove takes the LWP in slot i off the park sleep queue and reports
 // whether it was there.
 func (k *K) PqRemove(i int) bool {

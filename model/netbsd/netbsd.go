@@ -217,10 +217,16 @@ type Hooks struct {
 	LwpNeedUserret func(k *model.K, slot int)
 	// LwpMigrate moves a locked LWP to CPU tci and unlocks it.
 	LwpMigrate func(k *model.K, slot, tci int)
+	// ParkLIFO: lwp_park's sync object inserts at the head of the park
+	// sleep queue (SOBJ_SLEEPQ_LIFO), not at the tail.
+	ParkLIFO bool
 }
 
 // hooks returns the running revision's hooks.
 func hooks(k *model.K) *Hooks { return k.M.Kernel.Impl.(*Hooks) }
+
+// HooksOf returns the hooks of the revision k runs.
+func HooksOf(k *model.K) *Hooks { return hooks(k) }
 
 // Kernel assembles a model.Kernel from a table: the revision's name,
 // files, ops, LW_USERRET flags and hooks.

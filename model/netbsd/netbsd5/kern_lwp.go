@@ -377,6 +377,10 @@ func lwpWaitScan(k *model.K, f *model.Frame, me int) {
 			s.LWPs[me].Value = t.Lid // *departed = l2->l_lid :454
 		}
 		f.C = uint8(l2)
+		if !k.M.Kernel.Has(nb.FnSchedLwpCollect) {
+			f.PC = 8 // a revision without it frees the LWP at once
+			return
+		}
 		k.Call(f, 8, nb.FnSchedLwpCollect, 0, 0, 0) // :455
 		return
 	}
@@ -412,7 +416,7 @@ func lwpUserret(k *model.K, f *model.Frame) {
 			return
 		}
 		switch {
-		case l.Flag&lwUserret5 == 0:
+		case l.Flag&k.M.Kernel.Userret == 0:
 			k.Return(0)
 		case l.Flag&(model.FlagPENDSIG|model.FlagWCORE|model.FlagWEXIT) == model.FlagPENDSIG:
 			f.PC = 1 // :1330-1331

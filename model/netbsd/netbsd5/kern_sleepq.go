@@ -24,9 +24,12 @@ func sleepqEnqueue(k *model.K, wchan, sobj uint8) {
 	k.Assert(l.WChan == model.WChanNone, 211, "l->l_wchan == NULL && l->l_sleepq == NULL")
 	l.SyncObj, l.WChan = sobj, wchan // :213-214
 	k.SetStat(i, model.LSSLEEP, 218)
-	if wchan == model.WChanParkq {
+	switch {
+	case wchan == model.WChanParkq && nb.HooksOf(k).ParkLIFO:
 		k.PqInsertHead(i) // sleepq_insert :191-192, SOBJ_SLEEPQ_LIFO
-	} else {
+	case wchan == model.WChanParkq:
+		k.PqAppend(i) // sleepq_insert :194, the tail
+	default:
 		k.CvAppend(i) // sleepq_insert :182-194, sorted: FIFO among equals
 	}
 }
@@ -155,8 +158,11 @@ func sleepqRemove(k *model.K, f *model.Frame) {
 		// sched_wakeup (:150) is empty in SCHED_4BSD: the LWP goes onto
 		// the run queue of the CPU it last ran on, from which an idle
 		// CPU may take it (sched_idle's work stealing, which the model
-		// does not run): the model lets it go onto any CPU's queue.
-		l.CPU = uint8(k.Choose(k.M.NCPU))
+		// does not run): the model lets it go onto any CPU's queue,
+		// unless there is one run queue for all.
+		if !k.M.Kernel.OneRunqueue {
+			l.CPU = uint8(k.Choose(k.M.NCPU))
+		}
 		f.PC = 1
 	case 1:
 		c := int(l.CPU)

@@ -27,13 +27,20 @@ var files = []model.File{
 	nb.FSleepqH: {Name: "sleepq.h", Rev: "1.10.2.1"},
 }
 
-// lwUserret5 is LW_USERRET of lwp.h@1.89.2.4:256-257 (the scheduler
+// LwUserret is LW_USERRET of lwp.h@1.89.2.4:256-257 (the scheduler
 // activation flags aside: the kernel has no KERN_SA).
-const lwUserret5 = model.FlagWEXIT | model.FlagPENDSIG | model.FlagWREBOOT | model.FlagWSUSPEND |
+const LwUserret = model.FlagWEXIT | model.FlagPENDSIG | model.FlagWREBOOT | model.FlagWSUSPEND |
 	model.FlagWCORE | model.FlagWUSERRET
 
 // hooks are the helpers of 1.101.2.1 that shared routines call directly.
-var hooks = &nb.Hooks{LwpFind: lwpFind, LwpNeedUserret: lwpNeedUserret, LwpMigrate: lwpMigrate}
+var hooks = &nb.Hooks{LwpFind: lwpFind, LwpNeedUserret: lwpNeedUserret, LwpMigrate: lwpMigrate, ParkLIFO: true}
+
+// Hooks returns a copy of netbsd-5's hooks, for a revision that derives
+// from it.
+func Hooks() nb.Hooks { return *hooks }
+
+// Table is netbsd-5's routine table, for a revision that derives from it.
+var Table nb.Table
 
 // Netbsd5 is the netbsd-5 revision.
 var Netbsd5 = build()
@@ -71,7 +78,7 @@ func build() *model.Revision {
 		},
 		Docs: docs,
 	}
-	t := nb.Derive(rev, nb.Netbsd2025, nb.Table2025,
+	Table = nb.Derive(rev, nb.Netbsd2025, nb.Table2025,
 		// kern_lwp.c 1.101.2.1 and lwp.h 1.89.2.4
 		nb.Override(nb.FnLwpCreate, nb.RT("lwp_create", nb.FKernLWP, 533, lwpCreate),
 			"the new LWP is LSIDL on spc_mutex, not spc_lwplock, with lid ++p_nlwpid, and is not counted in p_nrlwps (1.101.2.1:569-651; 1.270:775-983 counts it at :951 and takes the lid from the PID table)"),
@@ -204,8 +211,8 @@ func build() *model.Revision {
 		nb.Override(nb.FnSysCtl, nb.RT("sys__lwp_ctl", nb.FSysLWP, 836, sysLwpCtl),
 			"a second call gives EINVAL (lwp_ctl_alloc, kern_lwp.c@1.101.2.1:1546-1549)"),
 	)
-	rev.Kernel = t.Kernel("netbsd-5", files, nb.AllOps, lwUserret5, hooks)
-	rev.Kernel.Init = initState
+	rev.Kernel = Table.Kernel("netbsd-5", files, nb.AllOps, LwUserret, hooks)
+	rev.Kernel.Init = InitState
 	rev.Differences = append(rev.Differences,
 		model.Difference{From: nb.Netbsd2025.Name, Topic: "LW_USERRET",
 			What: "lwp.h@1.89.2.4:256-257 has LW_WUSERRET (no emulation sets it in the model) and no LW_LWPCTL or LW_CACHECRED (lwp.h@1.231)"},
@@ -223,7 +230,7 @@ func build() *model.Revision {
 
 // initState marks the first LWP running the way 1.101.2.1 does, in
 // l_flag, and gives it its own reference.
-func initState(s *model.State) {
+func InitState(s *model.State) {
 	l := &s.LWPs[0]
 	l.PFlag &^= model.LP_RUNNING
 	l.Flag |= model.FlagRUNNING
