@@ -47,6 +47,17 @@ var unreachable = map[string]map[string]string{
 		"_lwp_wakeup EBUSY": "no LWP a program can name sleeps uninterruptibly in the model while another LWP " +
 			"can still run user code (the uninterruptible sleeps are exit's and core dump's)",
 	},
+	"netbsd-2007": {
+		"_lwp_create EAGAIN":     "the LWP limit is not checked by sys_lwp.c 1.16 (\"XXX check against resource limits\", :101)",
+		"_lwp_create ENOMEM":     "uvm_uarea_alloc never fails in the model",
+		"_lwp_kill EINVAL":       "a spec names modelled signals only, all valid",
+		"_lwp_park EINVAL":       "a spec's timeout is always a valid timespec",
+		"_lwp_unpark_all EFAULT": "a spec's target array is always readable",
+		"_lwp_unpark_all EINVAL": "a spec names 1 to a few targets, within 1..LWP_UNPARK_MAX",
+		"_lwp_unpark_all ENOMEM": "kmem_alloc with KM_SLEEP does not fail",
+		"_lwp_wakeup EBUSY": "no LWP a program can name sleeps uninterruptibly in the model while another LWP " +
+			"can still run user code (the uninterruptible sleeps are exit's and core dump's)",
+	},
 	"netbsd-5": {
 		"_lwp_create EAGAIN":     "the LWP limit is not checked by sys_lwp.c 1.43.4.1 (\"XXX check against resource limits\", :107)",
 		"_lwp_create ENOMEM":     "uvm_uarea_alloc never fails in the model",

@@ -121,13 +121,13 @@ var mutations = []mutation{
 		inv: "lock-order", spec: "{1: [self]}", routine: "sys__lwp_self",
 		wrap: replace(lockSteps(func(k *model.K) []uint8 { return []uint8{ownLock(k), model.LockProc} },
 			func(*model.K) {})),
-		message: `LWP 1 acquires p_lock holding cpu0.spc_lwplock .*takes p_lock before spc_lwplock`,
+		message: `LWP 1 acquires (p_lock|p_smutex) holding cpu0.spc_lwplock .*takes (p_lock|p_smutex) before spc_lwplock`,
 	},
 	{
 		inv: "lock-order-cycle", spec: "{1: [kill 1 0, self]}", routine: "sys__lwp_self",
 		wrap: replace(lockSteps(func(*model.K) []uint8 { return []uint8{model.LockProc, model.LockProcList} },
 			func(*model.K) {})),
-		message: `^lock classes proc_lock -> p_lock -> proc_lock: no lock is held at every edge`,
+		message: `^lock classes (proc_lock|proclist_mutex) -> (p_lock|p_smutex) -> (proc_lock|proclist_mutex): no lock is held at every edge`,
 	},
 	{
 		inv: "l_mutex-state", spec: "{1: [self]}", routine: "sys__lwp_self",
@@ -135,7 +135,7 @@ var mutations = []mutation{
 			k.L(k.Cur).Mutex = model.SpcMutex(k.CPU)
 			k.Return(0)
 		}),
-		message: `LWP 1 is LSONPROC with l_mutex cpu0.spc_mutex; the table wants spc_lwplock of l_cpu`,
+		message: `LWP 1 is LSONPROC with l_mutex (cpu0.spc_mutex|sched_mutex); the table wants spc_lwplock of l_cpu`,
 	},
 	{
 		inv: "l_stat-locked", spec: "{1: [self]}", routine: "sys__lwp_self",
@@ -152,7 +152,7 @@ var mutations = []mutation{
 			k.SetStat(k.Cur, model.LSSUSPENDED, 3)
 			k.SetStat(k.Cur, model.LSONPROC, 4)
 		})),
-		message: `LWP 1 sets LWP 1 LSONPROC->LSSUSPENDED at .* without p_lock held`,
+		message: `LWP 1 sets LWP 1 LSONPROC->LSSUSPENDED at .* without (p_lock|p_smutex) held`,
 	},
 	{
 		inv: "transition", spec: "{1: [self]}", routine: "sys__lwp_self",
@@ -192,7 +192,7 @@ var mutations = []mutation{
 			k.Self().RefCnt++
 			k.Return(0)
 		}),
-		message: `LWP 1 writes LWP 1's l_refcnt without p_lock held`,
+		message: `LWP 1 writes LWP 1's l_refcnt without (p_lock|p_smutex) held`,
 	},
 	{
 		inv: "deadlock", spec: "{1: [self]}", routine: "sys__lwp_self",
@@ -226,6 +226,11 @@ func TestMutations(t *testing.T) {
 }
 
 func testMutation(t *testing.T, base *model.Revision, mu mutation, por bool) {
+	if _, ok := base.Docs.Sources[mu.inv]; !ok && mu.inv == "stale-lwp" {
+		// Only a sys__lwp_suspend that waits re-reads its target after
+		// sleeping; netbsd-2007's returns at once (sys_lwp.c@1.16:215-218).
+		t.Skipf("%s has no code that can break %s", base.Name, mu.inv)
+	}
 	spec := "name: mutant\nlwps: " + mu.spec + "\n"
 	intact := findingNames(t, base, spec, por)
 	if slices.Contains(intact, mu.inv) {

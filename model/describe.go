@@ -37,7 +37,7 @@ func (m *Machine) Describe(s *State, a explore.Action) (Step, State, *K, error) 
 	fn := m.Kernel.Routines[k.Fn].Name
 	st.Action = fn
 	if k.What != "" && k.What != fn {
-		st.Action = fn + ": " + k.What
+		st.Action = fn + ": " + m.Kernel.spell(k.What)
 	}
 	st.Note = m.note(k, s)
 	if m.POR {

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // File is one C source file of a revision, cited as Name@Rev:line.
@@ -42,17 +43,17 @@ type Move struct {
 }
 
 // line returns where cited line l is in the routine's revision; 0 (no
-// line) stays 0.
+// line) stays 0, and so does a line placed before the file's first.
 func (pl *Placement) line(l int) int {
 	if l == 0 {
 		return 0
 	}
 	for _, m := range pl.Moves {
 		if l >= m.From && l <= m.To {
-			return l + m.Delta
+			return max(l+m.Delta, 0)
 		}
 	}
-	return l + pl.Shift
+	return max(l+pl.Shift, 0)
 }
 
 // Cite returns the source reference of line l as routine r's Go code
@@ -124,6 +125,10 @@ type Kernel struct {
 	// Restrict, if set, says why the revision's system call cannot do
 	// what op asks ("" if it can): an argument it does not take.
 	Restrict func(op *Op) string
+	// Spell rewrites the C a shared routine quotes into this revision's
+	// spelling of the same expressions (&p->p_smutex for p->p_lock), for
+	// the steps a reader sees; nil keeps it as written.
+	Spell *strings.Replacer
 	// ClassNames names lock classes as the revision's C code does where
 	// it names them otherwise than LockClass.String (p_smutex for p_lock).
 	ClassNames [NumClasses]string
@@ -161,6 +166,14 @@ func (kn *Kernel) CannotRun(op *Op) string {
 		}
 	}
 	return ""
+}
+
+// spell writes C quoted by a routine as the revision spells it.
+func (kn *Kernel) spell(s string) string {
+	if kn.Spell == nil {
+		return s
+	}
+	return kn.Spell.Replace(s)
 }
 
 // Has reports whether the revision has routine fn.

@@ -97,7 +97,8 @@ func New(rev *Revision, spec *specs.Spec) (*Machine, error) {
 	}
 	for _, e := range env {
 		if e.n > 0 && kn.Env[e.e] == 0 {
-			return nil, &SpecError{spec.File, 1, 1, fmt.Sprintf("env: event %s is not modelled for revision %s", EnvName(e.e), kn.Name)}
+			at := spec.Env.Pos[e.e]
+			return nil, &SpecError{spec.File, at.Line, at.Col, kn.LacksEnv(spec.Env)}
 		}
 		*e.dst = uint8(e.n)
 	}

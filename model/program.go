@@ -100,10 +100,26 @@ func signalBit(name string) (uint8, error) {
 	return 0, fmt.Errorf("signal %s is not modelled (use 0, SIGUSR1, SIGKILL, SIGSTOP, SIGCONT or SIGQUIT)", name)
 }
 
-// RunsStep reports whether kernel kn can run spec step st (CannotRun).
-func (kn *Kernel) RunsStep(st *specs.Step) bool {
+// LacksEnv says which event env asks for kernel kn does not model, ""
+// if none.
+func (kn *Kernel) LacksEnv(env specs.Env) string {
+	for e, n := range [NumEnv]int{env.Stop, env.Cont, env.Exit, env.Core, env.Timeout, env.Preempt, env.Migrate} {
+		if n > 0 && kn.Env[e] == 0 {
+			return fmt.Sprintf("env: event %s is not modelled for revision %s", EnvName(e), kn.Name)
+		}
+	}
+	return ""
+}
+
+// Lacks says why kernel kn cannot run spec step st (CannotRun), "" if it
+// can. A step that does not compile is the spec's error, reported where
+// the machine is built.
+func (kn *Kernel) Lacks(st *specs.Step) string {
 	op, err := compileOp(st)
-	return err == nil && kn.CannotRun(&op) == ""
+	if err != nil {
+		return ""
+	}
+	return kn.CannotRun(&op)
 }
 
 // compileOp resolves one spec step.

@@ -7,12 +7,13 @@ import (
 
 	"github.com/lwpcheck/lwpcheck/model"
 	"github.com/lwpcheck/lwpcheck/model/netbsd"
+	"github.com/lwpcheck/lwpcheck/model/netbsd/netbsd2007"
 	"github.com/lwpcheck/lwpcheck/model/netbsd/netbsd5"
 )
 
 // All returns every modelled revision, oldest first.
 func All() []*model.Revision {
-	return []*model.Revision{netbsd5.Netbsd5, netbsd.Netbsd2025}
+	return []*model.Revision{netbsd2007.Netbsd2007, netbsd5.Netbsd5, netbsd.Netbsd2025}
 }
 
 // Names returns the names of all revisions.

@@ -241,11 +241,13 @@ func (p *parser) env(n *yaml.Node) (Env, error) {
 		"stop": &e.Stop, "cont": &e.Cont, "exit": &e.Exit, "core": &e.Core,
 		"timeout": &e.Timeout, "preempt": &e.Preempt, "migrate": &e.Migrate,
 	}
+	order := []string{"stop", "cont", "exit", "core", "timeout", "preempt", "migrate"}
 	err := p.mapping(n, func(k, v *yaml.Node) error {
 		count, ok := events[k.Value]
 		if !ok {
 			return p.errorf(pos(k), "unknown env event %q (want stop, cont, exit, core, timeout, preempt or migrate)", k.Value)
 		}
+		e.Pos[slices.Index(order, k.Value)] = pos(k)
 		var err error
 		*count, err = p.integer(v, "env: "+k.Value, 0, 9)
 		return err

@@ -105,7 +105,8 @@ expect: violation p-nlwps-count
 				}}},
 				{LWP: 3, Pos: Pos{6, 3}, Steps: []Step{{Op: "exit", Pos: Pos{7, 7}, Text: "exit"}}},
 			},
-			Env:    Env{Stop: 1, Cont: 2, Exit: 3, Core: 4, Timeout: 5, Preempt: 6, Migrate: 9},
+			Env: Env{Stop: 1, Cont: 2, Exit: 3, Core: 4, Timeout: 5, Preempt: 6, Migrate: 9,
+				Pos: [7]Pos{{9, 7}, {9, 16}, {9, 25}, {9, 34}, {9, 43}, {9, 55}, {9, 67}}},
 			Check:  []string{"counters", "lock-order", "expect"},
 			Expect: Expect{Kind: Violation, Name: "p-nlwps-count", Pos: Pos{11, 19}},
 

@@ -115,6 +115,9 @@ type Env struct {
 	Timeout int // a park timeout fires
 	Preempt int // kernel preemption of a running LWP
 	Migrate int // lwp_migrate to another CPU
+	// Pos is the position of each event's key, by its order above; zero
+	// for an event the spec does not name.
+	Pos [7]Pos
 }
 
 // An ExpectKind is the kind of verdict a spec expects.

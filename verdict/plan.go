@@ -31,7 +31,7 @@ func Revisions(sp *specs.Spec) ([]*model.Revision, error) {
 	if len(sp.Revisions) == 0 {
 		var revs []*model.Revision
 		for _, r := range revisions.All() {
-			if supportsAll(r, sp) {
+			if lacks(r, sp) == "" {
 				revs = append(revs, r)
 			}
 		}
@@ -49,17 +49,48 @@ func Revisions(sp *specs.Spec) ([]*model.Revision, error) {
 	return revs, nil
 }
 
-// supportsAll reports whether r can run every step sp has: the op, and
-// the arguments it gives it.
-func supportsAll(r *model.Revision, sp *specs.Spec) bool {
+// lacks says why r cannot run sp: a step it has (the op, or an argument
+// it gives it) or an environment event it asks for; "" if r can.
+func lacks(r *model.Revision, sp *specs.Spec) string {
+	if why := r.Kernel.LacksEnv(sp.Env); why != "" {
+		return why
+	}
 	for _, p := range sp.Programs {
 		for i := range p.Steps {
-			if !r.Kernel.RunsStep(&p.Steps[i]) {
-				return false
+			if why := r.Kernel.Lacks(&p.Steps[i]); why != "" {
+				return fmt.Sprintf("%s: %s", p.Steps[i].Text, why)
 			}
 		}
 	}
-	return true
+	return ""
+}
+
+// A Skip is a revision a spec without a revisions line does not run on,
+// and why.
+type Skip struct {
+	Spec *specs.Spec
+	Rev  *model.Revision
+	Why  string
+}
+
+// Skipped lists, for each spec without a revisions line, the revisions of
+// only (every revision if empty) it does not run on, and why.
+func Skipped(all []*specs.Spec, only []string) []Skip {
+	var out []Skip
+	for _, sp := range all {
+		if len(sp.Revisions) > 0 {
+			continue
+		}
+		for _, r := range revisions.All() {
+			if len(only) > 0 && !slices.Contains(only, r.Name) {
+				continue
+			}
+			if why := lacks(r, sp); why != "" {
+				out = append(out, Skip{Spec: sp, Rev: r, Why: why})
+			}
+		}
+	}
+	return out
 }
 
 // Plan pairs each spec with the revisions it runs on, in order, and the

@@ -34,11 +34,13 @@ func TestPlan(t *testing.T) {
 		want       []string
 		err        string
 	}{
-		{"every revision that supports the ops", "name: a\nlwps: {1: [self]}\n", nil, []string{"a@netbsd-5", "a@netbsd-2025"}, ""},
+		{"every revision that supports the ops", "name: a\nlwps: {1: [self]}\n", nil, []string{"a@netbsd-2007", "a@netbsd-5", "a@netbsd-2025"}, ""},
+		{"not a revision whose call lacks an argument", "name: a\nlwps: {1: [park unpark 1]}\n", nil, []string{"a@netbsd-5", "a@netbsd-2025"}, ""},
+		{"not a revision without an event", "name: a\nlwps: {1: [self]}\nenv: {migrate: 1}\n", nil, []string{"a@netbsd-5", "a@netbsd-2025"}, ""},
 		{"the revisions named", "name: a\nrevisions: [netbsd-2025]\n", nil, []string{"a@netbsd-2025"}, ""},
 		{"narrowed by --revision", "name: a\n", []string{"netbsd-5"}, []string{"a@netbsd-5"}, ""},
 		{"an unknown revision, at its position", "name: a\nrevisions: [netbsd-2025, netbsd-1]\n", nil, nil,
-			`t.yaml:2:26: unknown revision "netbsd-1" (known: netbsd-5, netbsd-2025)`},
+			`t.yaml:2:26: unknown revision "netbsd-1" (known: netbsd-2007, netbsd-5, netbsd-2025)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

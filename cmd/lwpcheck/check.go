@@ -83,6 +83,10 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	return fs, c
 }
 
+// skipped is the verdict of a spec on a revision that cannot run it (an
+// op, an argument or an event the revision lacks): Why says which.
+const skipped = "skipped"
+
 // checkResult is the outcome of one spec on one revision.
 type checkResult struct {
 	Spec        string  `json:"spec"`
@@ -188,6 +192,13 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return exitUsage, err
 		}
+		results = append(results, res)
+		if cf.format == "text" {
+			printResult(stdout, &res)
+		}
+	}
+	for _, sk := range verdict.Skipped(all, cf.revisions) {
+		res := checkResult{Spec: sk.Spec.Name, Revision: sk.Rev.Name, Verdict: skipped, Met: true, Why: sk.Why, Held: []string{}}
 		results = append(results, res)
 		if cf.format == "text" {
 			printResult(stdout, &res)
@@ -371,6 +382,10 @@ func exitCode(results []checkResult) int {
 // each with its counterexample file, or, for a spec that failed, how to
 // get one.
 func printResult(w io.Writer, r *checkResult) {
+	if r.Verdict == skipped {
+		fmt.Fprintf(w, "skip %-28s %-12s %s\n", r.Spec, r.Revision, r.Why)
+		return
+	}
 	status := "ok  "
 	if !r.Met {
 		status = "FAIL"

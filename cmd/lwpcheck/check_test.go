@@ -69,7 +69,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"unknown expected invariant", []string{"check", noInvariant}, exitUsage,
 			`spec\.yaml:3:19: expect: no invariant "nosuch-invariant"`},
 		{"--check leaves out the expected family", []string{"check", "--check", "counters", "suspend-running"}, exitUsage,
-			`--check counters leaves out deadlock \(family deadlock\), which suspend-running expects at suspend-running\.yaml:22:12`},
+			`--check counters leaves out deadlock \(family deadlock\), which suspend-running expects at suspend-running\.yaml:26:12`},
 		{"more LWPs than slots", []string{"check", tooMany}, exitUsage, `spec\.yaml:3:47: create 6: too many LWPs`},
 		{"bitstate, nothing found", []string{"check", "--bitstate", "1048576", "create-wait"}, exitIncomplete, ""},
 		{"bitstate, a real finding", []string{"check", "--bitstate", "1048576", hang}, exitFinding, ""},
@@ -96,8 +96,9 @@ func TestCheckFormats(t *testing.T) {
 		got = append(got, r.Spec+"@"+r.Revision+" "+r.Expect)
 		assert.True(t, r.Met, r.Spec+"@"+r.Revision)
 	}
-	assert.Equal(t, []string{"create-wait@netbsd-5 pass", "create-wait@netbsd-2025 pass",
-		"suspend-running@netbsd-5 [deadlock, violation expect]", "suspend-running@netbsd-2025 deadlock"}, got,
+	assert.Equal(t, []string{"create-wait@netbsd-2007 pass", "create-wait@netbsd-5 pass", "create-wait@netbsd-2025 pass",
+		"suspend-running@netbsd-2007 [deadlock, violation expect]", "suspend-running@netbsd-5 [deadlock, violation expect]",
+		"suspend-running@netbsd-2025 deadlock"}, got,
 		"each spec on every revision, with the revision's expectation")
 	assert.Equal(t, "pass", results[1].Verdict, "known disagreements alone pass")
 
@@ -105,7 +106,7 @@ func TestCheckFormats(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	var suites junitSuites
 	require.NoError(t, xml.Unmarshal([]byte(out), &suites))
-	assert.Equal(t, 4, suites.Tests)
+	assert.Equal(t, 6, suites.Tests)
 	assert.Equal(t, 0, suites.Failures)
 
 	out, _, code = runCLI(t, "check", "--format", "sarif", "--revision", "netbsd-2025", "suspend-running")
@@ -211,4 +212,20 @@ func TestCheckText(t *testing.T) {
 	}
 	_, err := os.Stat(filepath.Join(dir, "hang-netbsd-2025-deadlock.cex.json"))
 	assert.NoError(t, err, "the file named is written")
+}
+
+// TestCheckSkips: a spec a revision cannot run is reported as skipped,
+// with the reason, and does not fail the run.
+func TestCheckSkips(t *testing.T) {
+	out, stderr, code := runCLI(t, "check", "park-unpark-unknown")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `(?m)^skip park-unpark-unknown +netbsd-2007 +park unpark 3 -> ESRCH: op park is not supported by revision netbsd-2007: `+
+		`_lwp_park of sys_lwp.c 1.16 takes no LWP to unpark`, out)
+	out, _, code = runCLI(t, "check", "--format", "json", "preempt-migrate")
+	require.Equal(t, exitOK, code)
+	var results []checkResult
+	require.NoError(t, json.Unmarshal([]byte(out), &results))
+	last := results[len(results)-1]
+	assert.Equal(t, []string{"netbsd-2007", skipped, "env: event migrate is not modelled for revision netbsd-2007"},
+		[]string{last.Revision, last.Verdict, last.Why})
 }

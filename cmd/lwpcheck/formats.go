@@ -86,7 +86,7 @@ func writeJUnit(w io.Writer, results []checkResult) error {
 		printResult(&out, r)
 		c := junitCase{Class: r.Revision, Name: r.Spec, Time: secs(r.Seconds), Out: out.String()}
 		switch {
-		case !r.Met && r.Verdict == "incomplete":
+		case !r.Met && r.Verdict == "incomplete", r.Verdict == skipped:
 			c.Skipped = &junitFailure{Message: r.Why}
 			s.Skipped++
 		case !r.Met:

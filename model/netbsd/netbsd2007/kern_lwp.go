@@ -1,0 +1,269 @@
+package netbsd2007
+
+import (
+	"github.com/lwpcheck/lwpcheck/model"
+	nb "github.com/lwpcheck/lwpcheck/model/netbsd"
+)
+
+// Routines of kern_lwp.c 1.73 (seed 002) whose C differs from
+// kern_lwp.c 1.101.2.1's; the others are netbsd-5's, placed at their lines
+// here (rev.go). The process lock is p_smutex, the model's LockProc; the
+// list lock the model takes is proclist_mutex (LockProcList).
+// proclist_lock, an adaptive mutex that newlwp and lwp_exit take before
+// proclist_mutex around the global LWP list (:640, :742) with nothing else
+// held, covers nothing the model tracks and is left out.
+
+// newlwp mirrors newlwp, kern_lwp.c@1.73:547: reuse a detached zombie's
+// structure or take a free one, make it LSIDL on the scheduler lock of
+// the CPU sched_takecpu picks (the creator's, under SCHED_4BSD), give it
+// the lid ++p_nlwpid and put it on p_lwps. p_nrlwps is left to the
+// caller. A: 1 if detached; B: the new LWP's name; C: its slot+1.
+func newlwp(k *model.K, f *model.Frame) {
+	p := k.P()
+	switch f.PC {
+	case 0:
+		if !k.Cut(559, "p2->p_zomblwp != NULL (unlocked)") {
+			return
+		}
+		f.C, f.PC = 0, 3
+		if p.ZombLWP != 0 {
+			f.PC = 1
+		}
+	case 1:
+		if !k.Enter(model.LockProc, 560, "mutex_enter(&p2->p_smutex)") {
+			return
+		}
+		if z := p.ZombLWP; z != 0 {
+			// Reap the detached zombie and reuse its structure. :561-563
+			p.ZombLWP = 0
+			f.C = z
+			k.Call(f, 3, nb.FnLwpFree, z-1, 1, 0) // releases p_smutex
+			return
+		}
+		k.Exit(model.LockProc, 565)
+		f.PC = 3
+	case 3:
+		i := int(f.C) - 1
+		if i < 0 {
+			if i = nb.FreeSlot(k.S); i < 0 {
+				k.Bug("more LWP structures than the model holds")
+				return
+			}
+		}
+		l := k.L(i)
+		// memset(l2, 0) :569, :577; LSIDL :581, l_refcnt = 1 :583; then
+		// sched_takecpu (:599), which under SCHED_4BSD keeps the
+		// creator's CPU, and its spc_mutex (:600). The structure is the
+		// creator's alone until it is on p_lwps. lwp_update_creds (:605)
+		// takes p_mutex, which covers nothing the model tracks.
+		cpu := k.Self().CPU
+		*l = model.LWP{Gen: l.Gen + 1, Name: f.B, Stat: model.LSIDL, RefCnt: 1, CPU: cpu,
+			Mutex: k.SpcMutex(int(cpu))}
+		l.Depth, l.Frames[0] = 1, model.Frame{Fn: nb.FnStartLWP} // uvm_lwp_fork :616: starts in lwp_startup
+		f.C, f.PC = uint8(i+1), 4
+	case 4:
+		if !k.Enter(model.LockProc, 619, "mutex_enter(&p2->p_smutex)") {
+			return
+		}
+		i := int(f.C) - 1
+		l := k.L(i)
+		if f.A != 0 {
+			l.PRFlag = model.LPR_DETACHED // :622
+			p.NDLWPs++                    // :623
+		}
+		l.Lid = p.NextLid // ++p2->p_nlwpid :631-634 (NextLid is p_nlwpid+1)
+		p.NextLid++
+		copy(p.Lwps[1:], p.Lwps[:p.NList]) // LIST_INSERT_HEAD :635
+		p.Lwps[0] = uint8(i + 1)
+		p.NList++
+		l.PidSlot = 1 // lwp_find finds it on p_lwps from now on
+		p.NLWPs++     // :636
+		k.Exit(model.LockProc, 638)
+		f.PC = 5
+	case 5:
+		if !k.Enter(model.LockProcList, 641, "mutex_enter(&proclist_mutex)") {
+			return
+		}
+		k.Exit(model.LockProcList, 643) // LIST_INSERT_HEAD(&alllwp) :642
+		k.Return(uint8(f.C - 1))        // :651
+	}
+}
+
+// lwpExit mirrors lwp_exit, kern_lwp.c@1.73:678, with lwp_exit_switchaway
+// (:820): the same as 1.101.2.1's but for the list lock and a switch
+// away that takes no lock. sys__lwp_create of 1.16 never calls it for an
+// LWP that has not run, so A is always the current LWP. C: loop index.
+func lwpExit(k *model.K, f *model.Frame) {
+	i := int(f.A)
+	current := i == k.Cur
+	l := k.L(i)
+	p := k.P()
+	switch f.PC {
+	case 0:
+		k.Assert(current || l.Stat == model.LSIDL, 688, "current || l->l_stat == LSIDL")
+		if !k.Enter(model.LockProc, 709, "mutex_enter(&p->p_smutex)") {
+			return
+		}
+		if p.NLWPs-p.NZLWPs == 1 {
+			// The last live LWP: the whole process exits. :710-716
+			k.Assert(current, 711, "current == true")
+			k.Call(f, 20, nb.FnExit1, 0, 0, 0) // :714
+			return
+		}
+		p.NZLWPs++ // :717, before it is a zombie, for accounting
+		l.Ghost |= model.GhostZomb
+		k.Exit(model.LockProc, 718)
+		f.PC = 1
+	case 1:
+		if !k.Enter(model.LockProcList, 743, "mutex_enter(&proclist_mutex)") {
+			return
+		}
+		k.Exit(model.LockProcList, 745) // LIST_REMOVE(l, l_list) :744
+		f.PC = 2
+	case 2:
+		if !k.Enter(model.LockProc, 757, "mutex_enter(&p->p_smutex)") {
+			return
+		}
+		k.Call(f, 3, nb.FnLwpDrainrefs, uint8(i), 0, 0) // :758
+	case 3:
+		if l.PRFlag&model.LPR_DETACHED != 0 {
+			if z := p.ZombLWP; z != 0 {
+				// Free the older detached zombie first. :761-767
+				p.ZombLWP = 0
+				k.Call(f, 4, nb.FnLwpFree, z-1, 0, 0) // releases p_smutex
+				return
+			}
+			p.ZombLWP = uint8(i + 1) // :768
+		}
+		f.PC, f.C = 8, 0
+		if l.Flag&model.FlagPENDSIG != 0 && p.SigPend != 0 {
+			f.PC = 6 // every LWP checks for signals :776-783
+		}
+	case 4:
+		if !k.Enter(model.LockProc, 764, "mutex_enter(&p->p_smutex)") {
+			return
+		}
+		l.RefCnt++                                      // :765
+		k.Call(f, 3, nb.FnLwpDrainrefs, uint8(i), 0, 0) // :766
+	case 6: // LIST_FOREACH(l2, &p->p_lwps) { lwp_lock; LW_PENDSIG; unlock }
+		if f.C >= p.NList {
+			f.PC = 8
+			return
+		}
+		nb.LwpLockCall(k, f, 7, int(p.Lwps[f.C])-1) // :779
+	case 7:
+		l2 := int(p.Lwps[f.C]) - 1
+		k.L(l2).Flag |= model.FlagPENDSIG // :780
+		nb.LwpUnlock(k, l2, 781)
+		f.C++
+		f.PC = 6
+	case 8:
+		nb.LwpLockCall(k, f, 9, i) // :785
+	case 9:
+		k.SetStat(i, model.LSZOMB, 786)
+		nb.LwpUnlock(k, i, 787)
+		p.NRLWPs--                               // :788
+		k.Call(f, 10, nb.FnCvBroadcast, 0, 0, 0) // :789
+	case 10:
+		k.Exit(model.LockProc, 790)
+		if !current {
+			k.Return(0)
+			return
+		}
+		f.PC = 11
+	case 11: // lwp_exit_switchaway :820
+		k.In(nb.FnLwpExitSwitchaway)
+		if !k.Cut(829, "l->l_flag &= ~LW_RUNNING") {
+			return
+		}
+		l.Flag &^= model.FlagRUNNING
+		f.PC = 13
+	case 13:
+		// idlelwp->l_stat = LSONPROC :832; cpu_switchto(NULL, idlelwp)
+		// :833: the idle LWP resumes with nothing to unlock.
+		k.In(nb.FnLwpExitSwitchaway)
+		if !k.Cut(833, "cpu_switchto(NULL, idlelwp)") {
+			return
+		}
+		k.S.CPUs[k.CPU].Cur = 0
+		f.PC = 14
+		k.OffCPU()
+	case 14:
+		k.Assert(false, 833, "a zombie ran again after cpu_switchto")
+	case 20:
+		k.Assert(false, 714, "NOTREACHED: exit1 returned")
+	}
+}
+
+// lwpUserret mirrors lwp_userret, kern_lwp.c@1.73:1201: while a
+// LW_USERRET flag is set, handle signals, then suspension, then exit, each
+// test an unlocked read of l_flag of its own. Unlike 1.101.2.1's, the LWP
+// that suspends itself stays locked from marking itself LSSUSPENDED into
+// mi_switch (:1243-1246).
+func lwpUserret(k *model.K, f *model.Frame) {
+	me := k.Cur
+	l := k.L(me)
+	p := k.P()
+	switch f.PC {
+	case 0:
+		if l.Stat != model.LSONPROC {
+			k.Bug("lwp_userret entered by an LWP not LSONPROC")
+		}
+		if !k.Cut(1213, "while (l->l_flag & LW_USERRET) (unlocked)") {
+			return
+		}
+		switch {
+		case l.Flag&k.M.Kernel.Userret == 0:
+			k.Return(0)
+		case l.Flag&(model.FlagPENDSIG|model.FlagWCORE|model.FlagWEXIT) == model.FlagPENDSIG:
+			f.PC = 1 // :1219-1220
+		default:
+			f.PC = 2
+		}
+	case 1:
+		if !k.Enter(model.LockProc, 1222, "mutex_enter(&p->p_smutex)") {
+			return
+		}
+		f.PC = 11
+	case 11: // while ((sig = issignal(l)) != 0) postsig(sig); :1223-1224
+		k.Call(f, 12, nb.FnIssignal, 0, 0, 0)
+	case 12:
+		if f.Ret != 0 {
+			k.Call(f, 11, nb.FnPostsig, f.Ret, 0, 0)
+			return
+		}
+		k.Exit(model.LockProc, 1225)
+		f.PC = 2
+	case 2:
+		if !k.Cut(1239, "l->l_flag & LW_WSUSPEND (unlocked)") {
+			return
+		}
+		f.PC = 5
+		if l.Flag&model.FlagWSUSPEND != 0 {
+			f.PC = 3
+		}
+	case 3:
+		if !k.Enter(model.LockProc, 1240, "mutex_enter(&p->p_smutex)") {
+			return
+		}
+		p.NRLWPs--                               // :1241
+		k.Call(f, 31, nb.FnCvBroadcast, 0, 0, 0) // :1242
+	case 31:
+		nb.LwpLockCall(k, f, 32, me) // :1243
+	case 32:
+		k.SetStat(me, model.LSSUSPENDED, 1244)
+		k.Exit(model.LockProc, 1245)
+		k.Call(f, 5, nb.FnMiSwitch, 0, 0, 0) // :1246, still locked
+	case 5:
+		if !k.Cut(1250, "l->l_flag & LW_WEXIT (unlocked)") {
+			return
+		}
+		if l.Flag&model.FlagWEXIT != 0 {
+			k.Call(f, 20, nb.FnLwpExit, uint8(me), 0, 0) // :1252
+			return
+		}
+		f.PC = 0 // LW_WUSERRET is never set: no emulation hook is modelled
+	case 20:
+		k.Assert(false, 1253, "KASSERT(0): lwp_exit returned")
+	}
+}
