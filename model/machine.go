@@ -38,6 +38,11 @@ type Machine struct {
 	// access begins a step of its own (Cut). The model marks no
 	// transition for the engine's ample sets (reduction.go).
 	POR bool
+	// Ktrace makes the ktrace points of a syscall, its CALL and RET
+	// records, steps of their own that record EvKtrCall and EvKtrRet
+	// events: another LWP may run between a record and the kernel work
+	// next to it, as it can in the kernel. Trace verification needs it.
+	Ktrace bool
 
 	progs [MaxNames][]Op
 	init  State
@@ -115,6 +120,11 @@ func New(rev *Revision, spec *specs.Spec) (*Machine, error) {
 
 // Program returns the ops of the LWP named n.
 func (m *Machine) Program(n uint8) []Op { return m.progs[n] }
+
+// SetProgram makes ops the program of the LWP named n: the ops its PC
+// counts from. A trace verifier slides a window over a long recorded
+// program this way, moving the PCs of its states by as much.
+func (m *Machine) SetProgram(n uint8, ops []Op) { m.progs[n] = ops }
 
 // Init implements explore.Model.
 func (m *Machine) Init() []State { return []State{m.init} }
@@ -364,8 +374,11 @@ func (m *Machine) spend(s *State, ev, slot int) bool {
 	}
 	e := &s.Env
 	p := [NumEnv]*uint8{&e.Stop, &e.Cont, &e.Exit, &e.Core, &e.Timeout, &e.Preempt, &e.Migrate}[ev]
-	if *p == 0 {
+	switch *p {
+	case 0:
 		return false
+	case EnvUnlimited:
+		return true
 	}
 	*p--
 	return true

@@ -91,3 +91,36 @@ func (m *Machine) ObserveEnd(s *State) (Observation, bool) {
 	}
 	return o, true
 }
+
+// A Record is what ktrace writes of a step of a machine that records its
+// ktrace points (Machine.Ktrace): the CALL or the RET record of an LWP's
+// syscall.
+type Record struct {
+	LWP    uint8 // the spec's name of the LWP
+	Op     uint8 // its PC: which op of its program the call is
+	Ret    bool  // a RET record; a CALL record otherwise
+	Call   OpKind
+	Result Errno // of a RET record
+}
+
+// String renders r as "LWP 2: CALL _lwp_park" or "LWP 2: RET _lwp_park
+// ETIMEDOUT".
+func (r Record) String() string {
+	if r.Ret {
+		return fmt.Sprintf("LWP %d: RET %s %s", r.LWP, r.Call.Syscall(), r.Result)
+	}
+	return fmt.Sprintf("LWP %d: CALL %s", r.LWP, r.Call.Syscall())
+}
+
+// Records appends to out the ktrace records of a step's events, in
+// order; post is the state after the step.
+func Records(events []Event, post *State, out []Record) []Record {
+	for _, e := range events {
+		if e.Kind != EvKtrCall && e.Kind != EvKtrRet {
+			continue
+		}
+		l := &post.LWPs[e.LWP]
+		out = append(out, Record{LWP: l.Name, Op: l.PC, Ret: e.Kind == EvKtrRet, Call: OpKind(e.From), Result: Errno(e.To)})
+	}
+	return out
+}

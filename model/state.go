@@ -9,11 +9,11 @@ package model
 
 // Capacities of the model. A spec that needs more is rejected.
 const (
-	MaxLWPs   = 5  // LWP structures alive at once (slots)
-	MaxNames  = 8  // LWP names a spec may use (1..MaxNames-1)
-	MaxCPUs   = 4  // CPUs
-	MaxFrames = 16 // depth of a kernel continuation
-	MaxSteps  = 16 // steps of one LWP's program
+	MaxLWPs   = 5   // LWP structures alive at once (slots)
+	MaxNames  = 8   // LWP names a spec may use (1..MaxNames-1)
+	MaxCPUs   = 4   // CPUs
+	MaxFrames = 16  // depth of a kernel continuation
+	MaxSteps  = 255 // steps of one LWP's program (PC is a byte)
 )
 
 // LWP states (l_stat), with the C values of sys/lwp.h.
@@ -230,6 +230,10 @@ type CPU struct {
 type Env struct {
 	Stop, Cont, Exit, Core, Timeout, Preempt, Migrate uint8
 }
+
+// EnvUnlimited is a budget that never runs out: the event may happen any
+// number of times (trace verification, where the environment is hidden).
+const EnvUnlimited = 0xff
 
 // State is the whole kernel state of one run.
 type State struct {

@@ -97,6 +97,8 @@ const (
 	EvReturn                       // LWP's syscall returned To (an Errno) to user space
 	EvAssert                       // a KASSERT failed (Text)
 	EvField                        // field GuardedFields[From] of LWP (-1: the process) written between Since and Src without its Lock
+	EvKtrCall                      // ktrace's CALL record of LWP's syscall From (an OpKind); Machine.Ktrace only
+	EvKtrRet                       // ktrace's RET record of LWP's syscall From, result To; Machine.Ktrace only
 )
 
 // Event is one thing a step did.
@@ -254,6 +256,24 @@ func (k *K) TryEnter(id uint8, line int, what string) bool {
 
 // Done reports whether the step has ended.
 func (k *K) Done() bool { return k.done }
+
+// KtrCall is ktrace's CALL record of the executing LWP's syscall, made
+// on entry, before the call runs; recorded only if the machine records
+// ktrace points.
+func (k *K) KtrCall(line int) {
+	if k.M.Ktrace {
+		k.event(Event{Kind: EvKtrCall, LWP: int8(k.Cur), From: uint8(k.Op().Kind), Src: k.src(line)})
+	}
+}
+
+// KtrRet is ktrace's RET record of the executing LWP's syscall: its
+// result, before userret (a restarted call's too).
+func (k *K) KtrRet(line int) {
+	if k.M.Ktrace {
+		l := k.Self()
+		k.event(Event{Kind: EvKtrRet, LWP: int8(k.Cur), From: uint8(k.Op().Kind), To: l.Result, Src: k.src(line)})
+	}
+}
 
 // Deliver returns the executing LWP's syscall result to user space: the
 // program sees it, and moves to its next step unless the call restarts.

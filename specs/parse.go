@@ -249,7 +249,7 @@ func (p *parser) env(n *yaml.Node) (Env, error) {
 		}
 		e.Pos[slices.Index(order, k.Value)] = pos(k)
 		var err error
-		*count, err = p.integer(v, "env: "+k.Value, 0, 9)
+		*count, err = p.integer(v, "env: "+k.Value, 0, MaxEnv)
 		return err
 	})
 	return e, err

@@ -291,8 +291,8 @@ func TestParseCapacity(t *testing.T) {
 			"t.yaml:5:7: create 6: too many LWPs: the model holds 5 at once, this spec can have 6 (LWP 1 and 5 creates)"},
 		{"creates after exit cannot run", "  1: [create 2, create 3, create 4, create 5, exit, create 6]\n", ""},
 		{"an LWP created after exit runs nothing", "  1: [create 2, create 3, exit, create 6]\n  2: [create 4, create 5]\n  6: [create 7]\n", ""},
-		{"16 steps fit", "  1: [" + steps(16) + "]\n", ""},
-		{"17 steps", "  1: [" + steps(17) + "]\n", "t.yaml:3:103: LWP 1: the model runs programs of at most 16 steps"},
+		{"255 steps fit", "  1: [" + steps(255) + "]\n", ""},
+		{"256 steps", "  1: [" + steps(256) + "]\n", "t.yaml:3:1537: LWP 1: the model runs programs of at most 255 steps"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,10 +18,11 @@ const AnyLWP = -1
 // The model's capacities (model/state.go), which a spec must fit in. The
 // model imports specs, so these are copies; a test ties them to the model.
 const (
-	MaxLWP   = 7  // the largest LWP name: model.MaxNames-1
-	MaxSlots = 5  // LWPs alive at once: model.MaxLWPs
-	MaxSteps = 16 // steps of one LWP's program: model.MaxSteps
-	MaxCPUs  = 4  // model.MaxCPUs
+	MaxLWP   = 7   // the largest LWP name: model.MaxNames-1
+	MaxSlots = 5   // LWPs alive at once: model.MaxLWPs
+	MaxSteps = 255 // steps of one LWP's program: model.MaxSteps
+	MaxEnv   = 254 // how often an env event may happen: model.EnvUnlimited-1
+	MaxCPUs  = 4   // model.MaxCPUs
 )
 
 // A Spec is one parsed scenario.
@@ -106,7 +107,7 @@ type Step struct {
 	Text string // the step as written, without surrounding space
 }
 
-// An Env bounds how often each environment event may happen (0..9 each).
+// An Env bounds how often each environment event may happen (0..MaxEnv each).
 type Env struct {
 	Stop    int // SIGSTOP: proc_stop
 	Cont    int // SIGCONT: proc_unstop

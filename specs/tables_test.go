@@ -23,6 +23,7 @@ func TestCapacitiesMatchModel(t *testing.T) {
 		{"MaxLWP", specs.MaxLWP, model.MaxNames - 1},
 		{"MaxSlots", specs.MaxSlots, model.MaxLWPs},
 		{"MaxSteps", specs.MaxSteps, model.MaxSteps},
+		{"MaxEnv", specs.MaxEnv, model.EnvUnlimited - 1},
 		{"MaxCPUs", specs.MaxCPUs, model.MaxCPUs},
 	}
 	for _, tt := range tests {

@@ -17,17 +17,28 @@ var sysFns = [...]uint8{
 
 // syscallEntry is a system call from its trap to its return to user space:
 // the call, userret, and the delivery of the result (a restarted call runs
-// again).
+// again). Its two ktrace points (sy_invoke, sys/syscallvar.h: the CALL
+// record before sy_call, the RET record after it, before userret) are
+// steps of their own when the machine records them (model.Machine.Ktrace).
 func syscallEntry(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
-		op := k.Op()
-		k.At(0, op.Kind.Syscall())
-		k.Call(f, 1, sysFns[op.Kind], 0, 0, 0)
+		k.At(0, k.Op().Kind.Syscall())
+		k.KtrCall(0)
+		f.PC = 1
 	case 1:
-		k.Self().Result = f.Ret
-		k.Call(f, 2, FnUserret, 0, 0, 0)
+		if k.M.Ktrace && !k.Cut(0, "sy_call") {
+			return
+		}
+		k.Call(f, 2, sysFns[k.Op().Kind], 0, 0, 0)
 	case 2:
+		if k.M.Ktrace && !k.Cut(0, "ktrsysret") {
+			return
+		}
+		k.Self().Result = f.Ret
+		k.KtrRet(0)
+		k.Call(f, 3, FnUserret, 0, 0, 0)
+	case 3:
 		k.Deliver(0)
 		k.Return(0)
 	}
