@@ -75,6 +75,16 @@ func (m *Machine) note(k *K, pre *State) string {
 	return out
 }
 
+// EnvEvent returns the environment event an action is (EnvStop...), and
+// false if it is not one.
+func EnvEvent(a explore.Action) (int, bool) {
+	kind, _, _, _ := splitAction(a)
+	if kind < actEnv || kind-actEnv >= NumEnv {
+		return 0, false
+	}
+	return kind - actEnv, true
+}
+
 // ActionName names an action without running it.
 func (m *Machine) ActionName(a explore.Action) string {
 	kind, cpu, arg, choice := splitAction(a)

@@ -16,8 +16,11 @@ type Stuck struct {
 	WChan uint8
 }
 
-func (st Stuck) String() string {
-	s := fmt.Sprintf("LWP %d in %s, %s", st.Name, st.Where, StatName(st.Stat))
+func (st Stuck) String() string { return fmt.Sprintf("LWP %d %s", st.Name, st.Place()) }
+
+// Place says where the LWP is: "in _lwp_park, LSSLEEP parked".
+func (st Stuck) Place() string {
+	s := fmt.Sprintf("in %s, %s", st.Where, StatName(st.Stat))
 	switch st.WChan {
 	case WChanLwpcv:
 		s += " on p_lwpcv"

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/lwpcheck/lwpcheck/specs"
@@ -161,6 +162,20 @@ func compileOp(st *specs.Step) (Op, error) {
 			return Op{}, fmt.Errorf("unknown result %q", r)
 		}
 		op.Expect = op.Expect.With(e)
+	}
+	return op, nil
+}
+
+// Compile resolves step st into an op kernel kn can run; the error says
+// why it cannot: the step is malformed, or the kernel lacks what it asks
+// for (CannotRun).
+func (kn *Kernel) Compile(st *specs.Step) (Op, error) {
+	op, err := compileOp(st)
+	if err != nil {
+		return Op{}, err
+	}
+	if why := kn.CannotRun(&op); why != "" {
+		return Op{}, errors.New(why)
 	}
 	return op, nil
 }

@@ -69,7 +69,7 @@ func TestKdump(t *testing.T) {
 		"call 2 _lwp_exit",
 		"ret 1 _lwp_wait -> 0/0",
 		"call 1 _lwp_wait departed=0x7f7fffffe4c8",
-		"ret 1 _lwp_wait -> EDEADLK",
+		"ret 1 _lwp_wait -> ESRCH",
 	}, brief(tr.Events))
 	assert.Equal(t, 15, tr.Events[0].Line, "the line of the first _lwp_create")
 }

@@ -31,6 +31,10 @@ const (
 	// KindBehaviour: the trace shows, in user space, what Observed lists
 	// (the witness of a difference between two revisions: lwpcheck diff).
 	KindBehaviour = "behaviour"
+	// KindTrace: the trace shows, at its ktrace points, the records
+	// Observed lists (the run of a recorded trace a revision explains:
+	// lwpcheck verify).
+	KindTrace = "trace"
 )
 
 // Cex is a counterexample file.
@@ -45,8 +49,12 @@ type Cex struct {
 	// reduction (model.Machine.POR): then a step is a transition of the
 	// reduced system, and replay must reduce the same way.
 	POR bool `json:"por"`
+	// Ktrace tells whether the machine made its ktrace points steps of
+	// their own (model.Machine.Ktrace), as a trace verification does.
+	Ktrace bool `json:"ktrace,omitempty"`
 	// Observed is, for KindBehaviour, what user space sees of the steps
-	// (model.Observation, rendered), the end a terminal state shows last.
+	// (model.Observation, rendered), the end a terminal state shows last;
+	// for KindTrace, the ktrace records of the steps (model.Record).
 	Observed []string `json:"observed,omitempty"`
 	Steps    []Step   `json:"steps"`
 }
@@ -127,6 +135,30 @@ func NewBehaviour(rev *model.Revision, spec *specs.Spec, m *model.Machine, trace
 	r, err := Replay(m, c)
 	if err != nil {
 		return nil, fmt.Errorf("behaviour: %w", err)
+	}
+	c.Observed = r.Observed
+	return c, nil
+}
+
+// NewRecorded builds the counterexample of a recorded trace: the run of
+// machine m (spec on rev, recording its ktrace points) that takes actions
+// trace from the first initial state, which message describes. Its ktrace
+// records are recorded for replay to confirm.
+func NewRecorded(rev *model.Revision, spec *specs.Spec, m *model.Machine, trace []explore.Action, message string) (*Cex, error) {
+	c := &Cex{
+		Format:    Format,
+		Revision:  rev.Name,
+		Spec:      SpecText{Name: spec.Name, Text: string(spec.Text)},
+		Violation: Violation{Kind: KindTrace, Name: "trace", Message: message},
+		POR:       m.POR,
+		Ktrace:    m.Ktrace,
+	}
+	if _, err := c.describe(m, m.Init()[0], trace); err != nil {
+		return nil, fmt.Errorf("trace: %w", err)
+	}
+	r, err := Replay(m, c)
+	if err != nil {
+		return nil, fmt.Errorf("trace: %w", err)
 	}
 	c.Observed = r.Observed
 	return c, nil

@@ -124,7 +124,7 @@ func TestParseErrors(t *testing.T) {
 		{"no revision", edit(`"netbsd-2025"`, `""`), `no "revision"`},
 		{"bad kind", edit(`"terminal"`, `"hang"`), `violation kind "hang" is not one of state, transition, terminal, behaviour`},
 		{"behaviour without observations", edit(`"terminal"`, `"behaviour"`), `a behaviour needs what is "observed"`},
-		{"observations of a deadlock", edit(`"init": 0,`, `"init": 0, "observed": ["LWP 1: _lwp_self -> 0"],`), `only a behaviour has "observed"`},
+		{"observations of a deadlock", edit(`"init": 0,`, `"init": 0, "observed": ["LWP 1: _lwp_self -> 0"],`), `only a behaviour or a trace has "observed"`},
 		{"misnumbered", edit(`{"n":2,`, `{"n":3,`), "step 2 numbered 3"},
 		{"no action code", edit(`"a":2}`, `"a":0}`), `step 1 has no action code ("a")`},
 		{"no actor", edit(`"actor":"LWP 1","cpu":0,"action":"syscall: sys__lwp_create"`, `"actor":"","cpu":0,"action":"syscall: sys__lwp_create"`), "step 1 needs an actor, an action and a source"},

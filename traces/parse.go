@@ -135,15 +135,15 @@ func (c *Cex) validate() error {
 		if len(c.Steps) == 0 {
 			return errors.New("a transition violation needs a step")
 		}
-	case KindBehaviour:
+	case KindBehaviour, KindTrace:
 		if len(c.Observed) == 0 {
-			return errors.New(`a behaviour needs what is "observed"`)
+			return fmt.Errorf(`a %s needs what is "observed"`, c.Violation.Kind)
 		}
 	default:
-		return fmt.Errorf(`violation kind %q is not one of %s, %s, %s, %s`, c.Violation.Kind, KindState, KindTransition, KindTerminal, KindBehaviour)
+		return fmt.Errorf(`violation kind %q is not one of %s, %s, %s, %s, %s`, c.Violation.Kind, KindState, KindTransition, KindTerminal, KindBehaviour, KindTrace)
 	}
-	if len(c.Observed) > 0 && c.Violation.Kind != KindBehaviour {
-		return errors.New(`only a behaviour has "observed"`)
+	if len(c.Observed) > 0 && c.Violation.Kind != KindBehaviour && c.Violation.Kind != KindTrace {
+		return errors.New(`only a behaviour or a trace has "observed"`)
 	}
 	for i, st := range c.Steps {
 		var bad string

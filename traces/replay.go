@@ -86,6 +86,10 @@ func Replay(m *model.Machine, c *Cex) (*Run, error) {
 		r.Observed = Observed(m, r.Steps, &s)
 		r.Recurs = slices.Equal(r.Observed, c.Observed)
 		return r, nil
+	case KindTrace:
+		r.Observed = RecordsOf(r.Steps)
+		r.Recurs = slices.Equal(r.Observed, c.Observed)
+		return r, nil
 	default:
 		r.End = explore.StateViolations(m, &s)
 	}
@@ -112,6 +116,20 @@ func Observed(m *model.Machine, steps []RunStep, end *model.State) []string {
 	return out
 }
 
+// RecordsOf returns the ktrace records of steps (model.Record, rendered),
+// in order.
+func RecordsOf(steps []RunStep) []string {
+	var out []string
+	var buf []model.Record
+	for i := range steps {
+		buf = model.Records(steps[i].Events, &steps[i].Post, buf[:0])
+		for _, r := range buf {
+			out = append(out, r.String())
+		}
+	}
+	return out
+}
+
 // mismatch says how a re-executed step differs from the recorded one, in
 // what identifies it: the actor, the CPU, the operation and the source.
 func mismatch(rec, now Step) string {
@@ -131,6 +149,23 @@ func mismatch(rec, now Step) string {
 // Verdict is one line on whether the recorded violation recurs.
 func (r *Run) Verdict() string {
 	v := r.Cex.Violation
+	if v.Kind == KindTrace {
+		if r.Recurs {
+			return fmt.Sprintf("the run recurs: its %d ktrace records are the ones recorded", len(r.Observed))
+		}
+		i := 0
+		for i < len(r.Observed) && i < len(r.Cex.Observed) && r.Observed[i] == r.Cex.Observed[i] {
+			i++
+		}
+		now, rec := "(none)", "(none)"
+		if i < len(r.Observed) {
+			now = r.Observed[i]
+		}
+		if i < len(r.Cex.Observed) {
+			rec = r.Cex.Observed[i]
+		}
+		return fmt.Sprintf("the run no longer shows the recorded records (the model changed): record %d is %q, the file records %q", i+1, now, rec)
+	}
 	if v.Kind == KindBehaviour {
 		if r.Recurs {
 			return "the behaviour recurs: " + strings.Join(r.Observed, "; ")

@@ -24,6 +24,7 @@ var kindText = map[string]string{
 	KindTransition: "the last step breaks an invariant",
 	KindTerminal:   "the last state is terminal and bad",
 	KindBehaviour:  "what user space sees of the run",
+	KindTrace:      "the ktrace records of the run",
 }
 
 // WriteText writes the full listing of rep: a header, the initial state,

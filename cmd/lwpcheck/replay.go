@@ -127,7 +127,7 @@ func replayFile(path string) (*traces.Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	m.POR = c.POR
+	m.POR, m.Ktrace = c.POR, c.Ktrace
 	run, err := traces.Replay(m, c)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
