@@ -262,6 +262,7 @@ func (k *K) Done() bool { return k.done }
 // ktrace points.
 func (k *K) KtrCall(line int) {
 	if k.M.Ktrace {
+		k.segN = true // a record other LWPs' records must not pass: a non-mover
 		k.event(Event{Kind: EvKtrCall, LWP: int8(k.Cur), From: uint8(k.Op().Kind), Src: k.src(line)})
 	}
 }
@@ -270,6 +271,7 @@ func (k *K) KtrCall(line int) {
 // result, before userret (a restarted call's too).
 func (k *K) KtrRet(line int) {
 	if k.M.Ktrace {
+		k.segN = true
 		l := k.Self()
 		k.event(Event{Kind: EvKtrRet, LWP: int8(k.Cur), From: uint8(k.Op().Kind), To: l.Result, Src: k.src(line)})
 	}
@@ -365,8 +367,12 @@ func (k *K) Call(f *Frame, next uint8, fn uint8, a, b, c uint8) {
 func (k *K) Return(v uint8) {
 	*k.depth--
 	d := *k.depth
+	// A kernel preemption is taken on top of whatever the LWP was doing,
+	// between two of its steps: preempt() returns nothing, and the frame
+	// below may still be about to read its last callee's value.
+	async := k.frames[d].Fn == k.M.Kernel.Preempt
 	k.frames[d] = Frame{}
-	if d > 0 {
+	if d > 0 && !async {
 		k.frames[d-1].Ret = v
 	}
 }

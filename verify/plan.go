@@ -83,6 +83,7 @@ func plans(o *Options, file string, evs []recorded.Event, proc *recorded.Proc) (
 	}
 	var readings [][]choice
 	var why []string
+	var orphan *InputError
 	assign := make([]choice, len(lids))
 	used := map[*call]bool{}
 	var walk func(i int) error
@@ -106,7 +107,7 @@ func plans(o *Options, file string, evs []recorded.Event, proc *recorded.Proc) (
 		}
 		th := threads[lids[i]]
 		if c, ok := fixed[th.lid]; ok {
-			if used[c] || bound(c) >= th.mention {
+			if bound(c) >= th.mention {
 				return &InputError{File: file, Line: evs[th.mention].Line, Msg: fmt.Sprintf("LWP %d appears before the _lwp_create of line %d that made it", th.lid, c.line(evs))}
 			}
 			used[c], assign[i] = true, choice{by: c}
@@ -134,8 +135,11 @@ func plans(o *Options, file string, evs []recorded.Event, proc *recorded.Proc) (
 			assign[i] = choice{existing: true}
 			return walk(i + 1)
 		case !tried:
-			return &InputError{File: file, Line: evs[th.mention].Line,
-				Msg: fmt.Sprintf("LWP %d appears, but no _lwp_create before it made it: if the capture began after the process started, say --attached", th.lid)}
+			// A dead end of this branch; it is the answer if all are.
+			if orphan == nil {
+				orphan = &InputError{File: file, Line: evs[th.mention].Line,
+					Msg: fmt.Sprintf("LWP %d appears, but no _lwp_create before it made it: if the capture began after the process started, say --attached", th.lid)}
+			}
 		}
 		return nil
 	}
@@ -144,6 +148,9 @@ func plans(o *Options, file string, evs []recorded.Event, proc *recorded.Proc) (
 	}
 	if len(readings) > MaxPlans {
 		return nil, &LimitError{File: file, Line: 1, Msg: fmt.Sprintf("more than %d ways to match the LWPs to the _lwp_create calls that made them: record JSON lines with \"new\"", MaxPlans)}
+	}
+	if len(readings) == 0 && orphan != nil {
+		return nil, orphan
 	}
 	if len(readings) == 0 {
 		return nil, &InputError{File: file, Line: 1, Msg: strings.Join(uniq(why), "; ") + ": if the capture is truncated, say --unseen N"}

@@ -53,9 +53,12 @@ func machine(o *Options, file string, p *plan) (*model.Machine, *specs.Spec, err
 		sp.CPUs = min(max(p.nlwps, 1), model.MaxCPUs)
 	}
 	sp.Env = specs.Env{Stop: o.Env.Stop, Cont: o.Env.Cont, Exit: o.Env.Exit, Core: o.Env.Core}
-	for e, dst := range map[int]*int{model.EnvTimeout: &sp.Env.Timeout, model.EnvPreempt: &sp.Env.Preempt, model.EnvMigrate: &sp.Env.Migrate} {
+	if kn.Env[model.EnvTimeout] != 0 {
+		sp.Env.Timeout = model.EnvUnlimited
+	}
+	for e, dst := range map[int]*int{model.EnvPreempt: &sp.Env.Preempt, model.EnvMigrate: &sp.Env.Migrate} {
 		if kn.Env[e] != 0 {
-			*dst = model.EnvUnlimited
+			*dst = o.budget()
 		}
 	}
 	if why := kn.LacksEnv(sp.Env); why != "" {
@@ -65,7 +68,10 @@ func machine(o *Options, file string, p *plan) (*model.Machine, *specs.Spec, err
 	if err != nil {
 		return nil, nil, &LimitError{File: file, Line: 1, Msg: err.Error()}
 	}
-	m.Ktrace = true
+	// The model's reduction keeps the order of every record: a ktrace
+	// point is a step of its own and not a mover (model.K.KtrCall), and
+	// Lipton's reduction never reorders non-movers.
+	m.Ktrace, m.POR = true, true
 	for n := 1; n < model.MaxNames; n++ {
 		m.SetProgram(uint8(n), p.ops[n])
 	}
@@ -136,7 +142,16 @@ func (s *search) closure(seeds []model.State, from []int32, acts []explore.Actio
 	s.altRes = 0
 	s.cur, s.ids = s.cur[:0], s.ids[:0]
 	s.next, s.nextFrom, s.nextAct = s.next[:0], s.nextFrom[:0], s.nextAct[:0]
+	budget := uint8(s.o.budget())
 	for i := range seeds {
+		// Each gap between two records may have its own preemptions and
+		// migrations, up to the bound.
+		if seeds[i].Env.Preempt != 0 {
+			seeds[i].Env.Preempt = budget
+		}
+		if seeds[i].Env.Migrate != 0 {
+			seeds[i].Env.Migrate = budget
+		}
 		s.add(&seeds[i], from[i], acts[i])
 	}
 	for idx := 0; idx < len(s.cur); idx++ {

@@ -31,6 +31,24 @@ import (
 // trace when Options.MaxFrontier is 0.
 const DefaultMaxFrontier = 1 << 20
 
+// DefaultPreemptions is the bound on kernel preemptions and migrations
+// between two records when Options.Preemptions is 0; Unbounded lifts it.
+const (
+	DefaultPreemptions = 1
+	Unbounded          = -1
+)
+
+// budget is the environment budget of a gap between two records.
+func (o *Options) budget() int {
+	switch {
+	case o.Preemptions == Unbounded || o.Preemptions >= model.EnvUnlimited:
+		return model.EnvUnlimited
+	case o.Preemptions <= 0:
+		return DefaultPreemptions
+	}
+	return o.Preemptions
+}
+
 // Options of a verification.
 type Options struct {
 	Revision *model.Revision
@@ -40,10 +58,14 @@ type Options struct {
 	// most model.MaxCPUs.
 	CPUs int
 	// Env bounds the signals from outside the process: Stop, Cont, Exit
-	// and Core. Its other fields are ignored: park timeouts, preemption
-	// and migration may happen any number of times where the revision
-	// models them.
+	// and Core. Its other fields are ignored: park timeouts may fire any
+	// number of times, and Preemptions bounds preemption and migration.
 	Env specs.Env
+	// Preemptions bounds the kernel preemptions, and the migrations, in
+	// each gap between two records, where the revision models them:
+	// 0 means DefaultPreemptions, Unbounded none. A trace rejected under a
+	// bound is searched again without one (Result.Bounded).
+	Preemptions int
 	// Unseen is how many LWPs that successful _lwp_create calls made the
 	// trace may never show (a truncated capture).
 	Unseen int
@@ -100,6 +122,10 @@ type Result struct {
 	// Alternatives are the records the model could show there instead.
 	Alternatives []string
 
+	// Bounded, if set, says the rejection holds only within a bound on
+	// preemption: the search without it went past Options.MaxFrontier.
+	Bounded string
+
 	Stats Stats
 }
 
@@ -147,10 +173,42 @@ func Run(t *recorded.Trace, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var best *Result
 	var stats Stats
+	best, err := readings(&o, t.File, evs, ps, &stats)
+	if err != nil {
+		return nil, err
+	}
+	if best.Verdict == Rejected && o.budget() != model.EnvUnlimited && o.Revision.Kernel.Env[model.EnvPreempt]|o.Revision.Kernel.Env[model.EnvMigrate] != 0 {
+		// A rejection within the bound: search again without it.
+		u := o
+		u.Preemptions = Unbounded
+		var ustats Stats
+		r, err := readings(&u, t.File, evs, ps, &ustats)
+		stats.States += ustats.States
+		if ustats.MaxFrontier > stats.MaxFrontier {
+			stats.MaxFrontier, stats.MaxAt = ustats.MaxFrontier, ustats.MaxAt
+		}
+		switch {
+		case err == nil:
+			best = r
+		case isLimit(err):
+			best.Bounded = fmt.Sprintf("no run with at most %d kernel preemption(s) and migration(s) between two records explains the trace; without the bound, %v", o.budget(), err)
+		default:
+			return nil, err
+		}
+	}
+	best.PID, best.Plans, best.Records = proc.PID, len(ps), countRecords(evs)
+	stats.Elapsed = time.Since(start)
+	best.Stats = stats
+	return best, nil
+}
+
+// readings tries each reading until one explains the trace; if none does,
+// it returns the rejection that explains the most records.
+func readings(o *Options, file string, evs []recorded.Event, ps []*plan, stats *Stats) (*Result, error) {
+	var best *Result
 	for _, p := range ps {
-		r, err := check(&o, t.File, evs, p, &stats)
+		r, err := check(o, file, evs, p, stats)
 		if err != nil {
 			return nil, err
 		}
@@ -161,10 +219,12 @@ func Run(t *recorded.Trace, o Options) (*Result, error) {
 			break
 		}
 	}
-	best.PID, best.Plans, best.Records = proc.PID, len(ps), countRecords(evs)
-	stats.Elapsed = time.Since(start)
-	best.Stats = stats
 	return best, nil
+}
+
+func isLimit(err error) bool {
+	_, ok := err.(*LimitError)
+	return ok
 }
 
 // choose returns the process to check.

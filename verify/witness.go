@@ -50,7 +50,7 @@ func (s *search) witness(r *Result, from int32, last explore.Action) {
 		r.NoWitness = fmt.Sprintf("the trace's programs do not make a machine: %v", err)
 		return
 	}
-	m.Ktrace = true
+	m.Ktrace, m.POR = true, s.m.POR
 	c, err := traces.NewRecorded(s.o.Revision, sp, m, run,
 		fmt.Sprintf("%s explains %s (process %d): %s", s.o.Revision.Name, filepath.Base(s.file), r.PID, s.p.reading))
 	if err != nil {
