@@ -49,18 +49,22 @@ func (s *search) reason(x *expectation, e *recorded.Event) string {
 	if x.result == model.NumErrno {
 		return fmt.Sprintf("%s returned %s, a result %s's model never gives", name, got, s.o.Revision.Name)
 	}
+	instead := fmt.Sprintf("the kernel returns %s here", s.altRes)
 	if s.altRes == 0 {
-		return fmt.Sprintf("%s of %s cannot return here: %s", name, who, s.whereAll(x.name))
+		instead = fmt.Sprintf("it cannot return here: %s", s.whereAll(x.name))
 	}
 	if x.result == model.OK {
 		switch name {
 		case "_lwp_park":
-			return fmt.Sprintf("_lwp_park returned 0 but no _lwp_unpark of %s is pending (the kernel returns %s here)", who, s.altRes)
+			return fmt.Sprintf("_lwp_park returned 0 but no _lwp_unpark of %s is pending (%s)", who, instead)
 		case "_lwp_wait":
-			return fmt.Sprintf("_lwp_wait returned 0 but no LWP it waits for has exited (the kernel returns %s here)", s.altRes)
+			return fmt.Sprintf("_lwp_wait returned 0 but no LWP it waits for has exited (%s)", instead)
 		}
 	}
-	return fmt.Sprintf("%s returned %s, but here the kernel returns %s", name, got, s.altRes)
+	if s.altRes == 0 {
+		return fmt.Sprintf("%s of %s returned %s, but %s", name, who, got, instead)
+	}
+	return fmt.Sprintf("%s returned %s, but %s", name, got, instead)
 }
 
 // whereAll says where the LWP named n is in the closure's states.
@@ -145,7 +149,7 @@ func (s *search) summary() []string {
 		for _, pl := range s.places(n) {
 			parts = append(parts, fmt.Sprintf("%s (%d of %d)", pl.what, pl.n, len(s.cur)))
 		}
-		out = append(out, fmt.Sprintf("LWP %d (%s): %s", n, s.p.who[n], strings.Join(parts, "; ")))
+		out = append(out, fmt.Sprintf("%s (the model's LWP %d): %s", s.p.who[n], n, strings.Join(parts, "; ")))
 	}
 	return out
 }

@@ -303,6 +303,9 @@ func (p *plan) compile(o *Options, file string, evs []recorded.Event, names func
 				p.expect[i] = &expectation{name: n, op: k, c: c}
 			}
 			for _, i := range c.rets {
+				if rv := evs[i].Ret; c.sys.Canon == "_lwp_self" && rv.Err == 0 && rv.Value != c.lid {
+					p.blocked[i] = fmt.Sprintf("_lwp_self returned %d to LWP %d: the kernel returns the caller's own lid", rv.Value, c.lid)
+				}
 				r, ok := modelErrno(evs[i].Ret.Err)
 				if !ok {
 					r = model.NumErrno
