@@ -2,6 +2,7 @@ package recorded
 
 import (
 	"bytes"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -38,6 +39,13 @@ func (p *parser) jsonl(line []byte) error {
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
 	if err := dec.Decode(&je); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			if te.Field == "" {
+				return p.errorf("not a JSON event: want an object, got a %s", te.Value)
+			}
+			return p.errorf("not a JSON event: %q: want a %s, got a %s", te.Field, jsonKind(te.Type.Kind().String()), te.Value)
+		}
 		return p.errorf("not a JSON event: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if dec.More() {
@@ -123,6 +131,17 @@ func (p *parser) jsonArgs(e *Event, args map[string]json.RawMessage) error {
 		e.Args[i] = v
 	}
 	return nil
+}
+
+// jsonKind names a Go kind as JSON does.
+func jsonKind(k string) string {
+	switch k {
+	case "int64", "int", "ptr":
+		return "number"
+	case "map", "struct":
+		return "object"
+	}
+	return k
 }
 
 // jsonInt reads an integer: a JSON number, a "0x..." or decimal string, or

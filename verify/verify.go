@@ -165,6 +165,7 @@ func Run(t *recorded.Trace, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	o.PID = proc.PID
 	evs := t.Of(proc.PID)
 	if len(evs) == 0 {
 		return nil, &InputError{File: t.File, Line: 1, Msg: fmt.Sprintf("process %d makes no _lwp_* call", proc.PID)}

@@ -52,7 +52,7 @@ func (s *search) witness(r *Result, from int32, last explore.Action) {
 	}
 	m.Ktrace, m.POR = true, s.m.POR
 	c, err := traces.NewRecorded(s.o.Revision, sp, m, run,
-		fmt.Sprintf("%s explains %s (process %d): %s", s.o.Revision.Name, filepath.Base(s.file), r.PID, s.p.reading))
+		fmt.Sprintf("%s explains %s (process %d): %s", s.o.Revision.Name, filepath.Base(s.file), s.o.PID, s.p.reading))
 	if err != nil {
 		r.NoWitness = fmt.Sprintf("the matching run does not replay: %v", err)
 		return
