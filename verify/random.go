@@ -20,6 +20,7 @@ type RandomOptions struct {
 	// benchmark's trace). Otherwise every op the revision has may come.
 	Steady bool
 	PID    int64 // the process's pid in the records; 0: 100
+	LWPs   int   // LWPs in the run, LWP 1 and those it creates; 0: 3
 }
 
 // Random runs revision rev at random, its LWPs' programs drawn as they
@@ -34,13 +35,16 @@ func Random(rev *model.Revision, o RandomOptions) ([]recorded.Event, error) {
 	if o.PID == 0 {
 		o.PID = 100
 	}
+	if o.LWPs == 0 {
+		o.LWPs = 3
+	}
 	sp := &specs.Spec{File: "random", Name: "random", CPUs: o.CPUs}
 	kn := rev.Kernel
 	if kn.Env[model.EnvTimeout] != 0 {
 		sp.Env.Timeout = model.EnvUnlimited
 	}
 	if kn.Env[model.EnvPreempt] != 0 {
-		sp.Env.Preempt = model.EnvUnlimited
+		sp.Env.Preempt = DefaultPreemptions
 	}
 	m, err := model.New(rev, sp)
 	if err != nil {
@@ -72,10 +76,15 @@ func Random(rev *model.Revision, o RandomOptions) ([]recorded.Event, error) {
 		if i+1 < len(g.recOff) {
 			end = g.recOff[i+1]
 		}
+		s = t.Next
 		for _, r := range g.recs[g.recOff[i]:end] {
 			out = append(out, g.event(&t.Next, r))
+			// Each gap between two records has its own preemptions, as
+			// the verifier's default bound allows.
+			if kn.Env[model.EnvPreempt] != 0 {
+				s.Env.Preempt = DefaultPreemptions
+			}
 		}
-		s = t.Next
 		g.rebase(&s)
 	}
 	return out, nil
@@ -129,8 +138,19 @@ func (g *gen) draw(s *model.State, n int) (model.Op, bool) {
 	kn := g.rev.Kernel
 	for range 20 {
 		st := specs.Step{}
-		other := 1 + g.rng.IntN(max(g.names, 1))
-		if n == 1 && g.names < 3 && len(g.ops[1]) < 4 {
+		// A program passes a lid it knows: an LWP already made, or now
+		// and then one no LWP has (the name no create uses).
+		var made []int
+		for m := 1; m <= g.names; m++ {
+			if s.NameLid[m] != 0 {
+				made = append(made, m)
+			}
+		}
+		other := model.MaxNames - 1
+		if len(made) > 0 && g.rng.IntN(8) != 0 {
+			other = made[g.rng.IntN(len(made))]
+		}
+		if n == 1 && g.names < g.o.LWPs && len(g.ops[1]) < 4 {
 			g.names++
 			st = specs.Step{Op: "create", Target: g.names, Suspended: !g.o.Steady && g.rng.IntN(4) == 0,
 				Detached: !g.o.Steady && g.rng.IntN(4) == 0}

@@ -68,18 +68,19 @@ func machine(o *Options, file string, p *plan) (*model.Machine, *specs.Spec, err
 	if err != nil {
 		return nil, nil, &LimitError{File: file, Line: 1, Msg: err.Error()}
 	}
-	// The model's reduction keeps the order of every record: a ktrace
-	// point is a step of its own and not a mover (model.K.KtrCall), and
-	// Lipton's reduction never reorders non-movers.
-	m.Ktrace, m.POR = true, true
+	// Without the model's reduction: it keeps the order of the records (a
+	// ktrace point is a non-mover step of its own), but it loses runs in
+	// which a kernel preemption falls inside a transaction, which a trace
+	// can need (a 1-CPU run of three LWPs shows it).
+	m.Ktrace = true
 	for n := 1; n < model.MaxNames; n++ {
 		m.SetProgram(uint8(n), p.ops[n])
 	}
 	return m, sp, nil
 }
 
-// check runs the search of plan p.
-func check(o *Options, file string, evs []recorded.Event, p *plan, stats *Stats) (*Result, error) {
+// newSearch sets up the search of plan p.
+func newSearch(o *Options, file string, evs []recorded.Event, p *plan) (*search, error) {
 	m, _, err := machine(o, file, p)
 	if err != nil {
 		return nil, err
@@ -87,6 +88,16 @@ func check(o *Options, file string, evs []recorded.Event, p *plan, stats *Stats)
 	s := &search{file: file, o: o, p: p, evs: evs, m: m, seen: map[model.State]int32{}, nextSeen: map[model.State]struct{}{},
 		alts: map[string]int{}}
 	m.Check = s
+	return s, nil
+}
+
+// check runs the frontier search of plan p.
+func check(o *Options, file string, evs []recorded.Event, p *plan, stats *Stats) (*Result, error) {
+	s, err := newSearch(o, file, evs, p)
+	if err != nil {
+		return nil, err
+	}
+	m := s.m
 	limit := o.MaxFrontier
 	if limit <= 0 {
 		limit = DefaultMaxFrontier
@@ -143,13 +154,14 @@ func (s *search) closure(seeds []model.State, from []int32, acts []explore.Actio
 	s.cur, s.ids = s.cur[:0], s.ids[:0]
 	s.next, s.nextFrom, s.nextAct = s.next[:0], s.nextFrom[:0], s.nextAct[:0]
 	budget := uint8(s.o.budget())
+	kn := s.m.Kernel
 	for i := range seeds {
 		// Each gap between two records may have its own preemptions and
 		// migrations, up to the bound.
-		if seeds[i].Env.Preempt != 0 {
+		if kn.Env[model.EnvPreempt] != 0 {
 			seeds[i].Env.Preempt = budget
 		}
-		if seeds[i].Env.Migrate != 0 {
+		if kn.Env[model.EnvMigrate] != 0 {
 			seeds[i].Env.Migrate = budget
 		}
 		s.add(&seeds[i], from[i], acts[i])

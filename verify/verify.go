@@ -36,6 +36,7 @@ const DefaultMaxFrontier = 1 << 20
 const (
 	DefaultPreemptions = 1
 	Unbounded          = -1
+	NoPreemption       = -2 // none at all: a kernel without kernel preemption
 )
 
 // budget is the environment budget of a gap between two records.
@@ -43,6 +44,8 @@ func (o *Options) budget() int {
 	switch {
 	case o.Preemptions == Unbounded || o.Preemptions >= model.EnvUnlimited:
 		return model.EnvUnlimited
+	case o.Preemptions == NoPreemption:
+		return 0
 	case o.Preemptions <= 0:
 		return DefaultPreemptions
 	}
@@ -125,6 +128,9 @@ type Result struct {
 	// Bounded, if set, says the rejection holds only within a bound on
 	// preemption: the search without it went past Options.MaxFrontier.
 	Bounded string
+	// Decided says which search gave the verdict: the frontier within the
+	// bound on preemption, or without it.
+	Decided string
 
 	Stats Stats
 }
@@ -174,10 +180,16 @@ func Run(t *recorded.Trace, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The whole frontier, within the bound on preemption; for a
+	// rejection, again without it.
 	var stats Stats
 	best, err := readings(&o, t.File, evs, ps, &stats)
 	if err != nil {
 		return nil, err
+	}
+	best.Decided = fmt.Sprintf("the frontier, at most %d kernel preemption(s) and migration(s) between two records", o.budget())
+	if o.budget() == model.EnvUnlimited {
+		best.Decided = "the frontier, preemption unbounded"
 	}
 	if best.Verdict == Rejected && o.budget() != model.EnvUnlimited && o.Revision.Kernel.Env[model.EnvPreempt]|o.Revision.Kernel.Env[model.EnvMigrate] != 0 {
 		// A rejection within the bound: search again without it.
@@ -192,6 +204,7 @@ func Run(t *recorded.Trace, o Options) (*Result, error) {
 		switch {
 		case err == nil:
 			best = r
+			best.Decided = "the frontier, preemption unbounded"
 		case isLimit(err):
 			best.Bounded = fmt.Sprintf("no run with at most %d kernel preemption(s) and migration(s) between two records explains the trace; without the bound, %v", o.budget(), err)
 		default:

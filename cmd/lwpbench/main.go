@@ -6,6 +6,7 @@
 //	lwpbench spin [-models phils,peterson] [-workers N] [-runs N] [-pml DIR]
 //	lwpbench kernel [-specs a,b] [-workers N] [-runs N] [-revision R]
 //	lwpbench diff [-specs a,b] [-runs N] [-from R] [-to R]
+//	lwpbench verify [-records 1000,10000,100000] [-lwps N] [-cpus N] [-runs N] [-revision R] [-seed N]
 //	lwpbench all [-runs N]
 //
 // The all subcommand runs spin and kernel in one run, one table after the
@@ -21,6 +22,12 @@
 // transitions of each revision's system of observations, the time to build
 // both, the product and determinised states of the comparison, its time,
 // and the memory of the two systems.
+//
+// The verify subcommand checks generated traces of each length as lwpcheck
+// verify does (a random run of the revision, by default two LWPs on two
+// CPUs that park, unpark and wake each other, recorded as JSON lines) and prints the time to read
+// and to check each, the time per record, the largest frontier, the states
+// visited per record and the heap's peak.
 //
 // The spin subcommand explores BEEM phils (N=12, 531,440 states) and BEEM
 // peterson (N=4, 1,119,560 states) with the engine (BFS, on 1 worker and on
@@ -69,8 +76,9 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 const usage = `usage: lwpbench spin [-models phils,peterson] [-workers N] [-runs N] [-pml DIR]
        lwpbench kernel [-specs a,b] [-workers N] [-runs N] [-revision R]
        lwpbench diff [-specs a,b] [-runs N] [-from R] [-to R]
+       lwpbench verify [-records 1000,10000,100000] [-lwps N] [-cpus N] [-runs N] [-revision R] [-seed N]
        lwpbench all [-runs N]
-Run "lwpbench spin -h", "lwpbench kernel -h" or "lwpbench diff -h" for the flags.
+Run "lwpbench spin -h", "lwpbench kernel -h", "lwpbench diff -h" or "lwpbench verify -h" for the flags.
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -85,6 +93,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return kernelCommand(args[1:], stdout, stderr)
 	case "diff":
 		return diffCommand(args[1:], stdout, stderr)
+	case "verify":
+		return verifyCommand(args[1:], stdout, stderr)
 	case "all":
 		if code := spinCommand(args[1:], stdout, stderr); code != 0 {
 			return code
