@@ -225,10 +225,14 @@ func (k *K) Enter(id uint8, line int, what string) bool {
 	if !k.fresh(line, what, false) {
 		return false
 	}
+	if k.Owned(id) {
+		// mutex_enter of a lock this context holds: the CPU spins on
+		// itself for good (LOCKDEBUG panics). A finding, not a step that
+		// waits for another holder.
+		k.Assert(false, line, "locking against myself: "+k.M.Kernel.LockName(id))
+		return false
+	}
 	if k.S.Locks[id] != 0 {
-		if k.Owned(id) {
-			k.Assert(false, line, "locking against myself: "+k.M.Kernel.LockName(id))
-		}
 		k.blocked, k.done, k.onLock = true, true, true
 		return false
 	}

@@ -101,7 +101,7 @@ func lwpSuspend(k *model.K, f *model.Frame) {
 		k.Assert(k.Owned(model.LockProc), 441, "mutex_owned(t->l_proc->p_lock)")
 		k.Assert(k.Owned(tl.Mutex), 442, "lwp_locked(t, NULL)")
 		k.Assert(k.Cur != t || k.Self().Stat == model.LSONPROC, 444, "curl != t || curl->l_stat == LSONPROC")
-		if k.Self().Flag&(model.FlagWEXIT|model.FlagWCORE) != 0 {
+		if !hooks(k).SuspendReadsStat && k.Self().Flag&(model.FlagWEXIT|model.FlagWCORE) != 0 {
 			LwpUnlock(k, t, 451)
 			k.Return(uint8(model.EDEADLK)) // :452
 			return

@@ -220,6 +220,10 @@ type Hooks struct {
 	// ParkLIFO: lwp_park's sync object inserts at the head of the park
 	// sleep queue (SOBJ_SLEEPQ_LIFO), not at the tail.
 	ParkLIFO bool
+	// SuspendReadsStat: lwp_suspend tests the caller's l_stat, not its
+	// l_flag, for LW_WEXIT|LW_WCORE, a test no l_stat value passes
+	// (kern_lwp.c@1.73:276).
+	SuspendReadsStat bool
 }
 
 // hooks returns the running revision's hooks.

@@ -34,7 +34,7 @@ var changes = []nb.Change{
 		Note("lwp_unsleep is inline in lwp.h@1.56.2.10:335-341 with one argument, and sleepq_unsleep always releases the queue's lock; every modelled caller asks for that"),
 	nb.Moved(nb.FnLwpSuspend, nb.FKernLWP, 263,
 		model.Move{From: 465, To: 472, Delta: -179}, model.Move{From: 480, To: 490, Delta: -180}, model.Move{From: 491, To: 498, Delta: -181}).
-		Note("1.73:276 tests curl->l_stat & (LW_WEXIT | LW_WCORE), which no l_stat value has (lwp.h@1.56.2.10:184-185, 221-229), where 1.101.2.1:268 tests l_flag; no modelled caller reaches the test with those flags set (see the Notes)"),
+		Note("1.73:276 tests curl->l_stat & (LW_WEXIT | LW_WCORE), which no l_stat value has (lwp.h@1.56.2.10:184-185, 221-229), where 1.101.2.1:268 tests l_flag: the test never passes (Hooks.SuspendReadsStat, see the Notes); 1.73 has no lwp_need_userret calls for sleeping and stopped targets (:291-312), which the shared code makes as assertions"),
 	nb.Moved(nb.FnLwpContinue, nb.FKernLWP, 331, model.Move{From: 520, To: 532, Delta: -177}),
 	nb.Moved(nb.FnLwpFind, nb.FKernLWP, 1040),
 	nb.Moved(nb.FnLwpNeedUserret, nb.FKernLWP, 1273),

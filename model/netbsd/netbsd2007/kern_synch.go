@@ -90,14 +90,15 @@ func startup(k *model.K, f *model.Frame) {
 }
 
 // idle is an idle CPU finding an LWP on the run queue: the idle LWP locks
-// itself and calls mi_switch (kern_idle.c 1.1.2.9), which takes the
-// scheduler lock, marks it LSIDL (:412), picks the LWP, drops the
-// scheduler lock and switches; the new context releases the idle LWP's
-// spc_lwplock (:474), which the LWP picked is now covered by too. The
-// model takes the whole hand-over as one step.
+// itself (kern_idle.c@1.1.2.9:79, a file the revision does not model, so
+// cited at mi_switch) and calls mi_switch, which takes the scheduler lock,
+// marks it LSIDL (:412), picks the LWP, drops the scheduler lock and
+// switches; the new context releases the idle LWP's spc_lwplock (:474, or
+// lwp_startup's kern_lwp.c@1.73:664 for a new LWP), which the LWP picked
+// is now covered by too. The model takes the whole hand-over as one step.
 func idle(k *model.K, f *model.Frame) {
 	c := k.CPU
-	if !k.Enter(model.SpcLwplock(c), 0, "idle_loop: lwp_lock(l)") || !k.Enter(k.SpcMutex(c), 403, "mutex_spin_enter(spc->spc_mutex)") {
+	if !k.Enter(model.SpcLwplock(c), 353, "idle_loop: lwp_lock(l)") || !k.Enter(k.SpcMutex(c), 403, "mutex_spin_enter(spc->spc_mutex)") {
 		return
 	}
 	n := nextlwp(k, c)
