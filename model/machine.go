@@ -393,14 +393,13 @@ func (m *Machine) merge(k *K) {
 		src, what := k.Src, k.What
 		k.Src = SrcRef{}
 		m.exec(k)
-		if k.blocked && !k.onLock {
-			// The next step is a spin-wait that cannot end now: it changed
-			// nothing, so the transition is the steps before it, and the
-			// actor spins where the unreduced model leaves it (a wait that
-			// never ends is still a hang). A step blocked on a lock
-			// disables the whole transition: a lock held for good has a
-			// holder stuck in the kernel (the hang is its), or the locks
-			// form a cycle (lock-order-cycle).
+		if k.blocked {
+			// The next step is a spin-wait or a lock acquisition that
+			// cannot go on now: it changed nothing, so the transition is
+			// the steps before it, and the actor waits where the unreduced
+			// model leaves it. Disabling the whole transition instead would
+			// lose the state in which two CPUs each hold the lock the other
+			// waits for (a deadlock the unreduced model reaches).
 			k.blocked, k.done, k.stalled = false, true, true
 			k.Src, k.What = src, what
 			return

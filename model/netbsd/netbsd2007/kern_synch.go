@@ -98,7 +98,7 @@ func startup(k *model.K, f *model.Frame) {
 // is now covered by too. The model takes the whole hand-over as one step.
 func idle(k *model.K, f *model.Frame) {
 	c := k.CPU
-	if !k.Enter(model.SpcLwplock(c), 353, "idle_loop: lwp_lock(l)") || !k.Enter(k.SpcMutex(c), 403, "mutex_spin_enter(spc->spc_mutex)") {
+	if !k.Enter(model.SpcLwplock(c), 353, "lwp_lock(l)") || !k.Enter(k.SpcMutex(c), 403, "mutex_spin_enter(spc->spc_mutex)") {
 		return
 	}
 	n := nextlwp(k, c)
