@@ -122,22 +122,7 @@ func New(rev *model.Revision, spec *specs.Spec, m *model.Machine, f explore.Find
 // state, which message describes. What user space sees of it is recorded
 // for replay to confirm.
 func NewBehaviour(rev *model.Revision, spec *specs.Spec, m *model.Machine, trace []explore.Action, message string) (*Cex, error) {
-	c := &Cex{
-		Format:    Format,
-		Revision:  rev.Name,
-		Spec:      SpecText{Name: spec.Name, Text: string(spec.Text)},
-		Violation: Violation{Kind: KindBehaviour, Name: "behaviour", Message: message},
-		POR:       m.POR,
-	}
-	if _, err := c.describe(m, m.Init()[0], trace); err != nil {
-		return nil, fmt.Errorf("behaviour: %w", err)
-	}
-	r, err := Replay(m, c)
-	if err != nil {
-		return nil, fmt.Errorf("behaviour: %w", err)
-	}
-	c.Observed = r.Observed
-	return c, nil
+	return newObserved(rev, spec, m, trace, KindBehaviour, message)
 }
 
 // NewRecorded builds the counterexample of a recorded trace: the run of
@@ -145,20 +130,26 @@ func NewBehaviour(rev *model.Revision, spec *specs.Spec, m *model.Machine, trace
 // trace from the first initial state, which message describes. Its ktrace
 // records are recorded for replay to confirm.
 func NewRecorded(rev *model.Revision, spec *specs.Spec, m *model.Machine, trace []explore.Action, message string) (*Cex, error) {
+	return newObserved(rev, spec, m, trace, KindTrace, message)
+}
+
+// newObserved builds a counterexample of kind KindBehaviour or KindTrace,
+// whose violation is what replay observes of the run.
+func newObserved(rev *model.Revision, spec *specs.Spec, m *model.Machine, trace []explore.Action, kind, message string) (*Cex, error) {
 	c := &Cex{
 		Format:    Format,
 		Revision:  rev.Name,
 		Spec:      SpecText{Name: spec.Name, Text: string(spec.Text)},
-		Violation: Violation{Kind: KindTrace, Name: "trace", Message: message},
+		Violation: Violation{Kind: kind, Name: kind, Message: message},
 		POR:       m.POR,
 		Ktrace:    m.Ktrace,
 	}
 	if _, err := c.describe(m, m.Init()[0], trace); err != nil {
-		return nil, fmt.Errorf("trace: %w", err)
+		return nil, fmt.Errorf("%s: %w", kind, err)
 	}
 	r, err := Replay(m, c)
 	if err != nil {
-		return nil, fmt.Errorf("trace: %w", err)
+		return nil, fmt.Errorf("%s: %w", kind, err)
 	}
 	c.Observed = r.Observed
 	return c, nil

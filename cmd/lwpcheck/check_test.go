@@ -34,6 +34,29 @@ func writeSpec(t *testing.T, text string) string {
 // oneLine is the shape of every usage or input error: one line on stderr.
 var oneLineErr = regexp.MustCompile(`^lwpcheck \w+: [^\n]+\n$`)
 
+// exitCase is a command line, the exit code it must give, and a regexp
+// its one-line error must match, if set.
+type exitCase struct {
+	name   string
+	args   []string
+	code   int
+	stderr string
+}
+
+func runExitCases(t *testing.T, cases []exitCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := runCLI(t, tc.args...)
+			assert.Equal(t, tc.code, code, stderr)
+			if tc.stderr != "" {
+				assert.Regexp(t, oneLineErr, stderr)
+				assert.Regexp(t, tc.stderr, stderr)
+			}
+		})
+	}
+}
+
 func TestCheckExitCodes(t *testing.T) {
 	pass := writeSpec(t, "name: fine\nlwps: {1: [self -> 0]}\n")
 	// The real hang of suspend-running, with a spec that does not expect it.
@@ -41,12 +64,7 @@ func TestCheckExitCodes(t *testing.T) {
 	bad := writeSpec(t, "name: bad\nlwps: {1: [bogus 2]}\n")
 	noInvariant := writeSpec(t, "name: x\nlwps: {1: [self -> 0]}\nexpect: violation nosuch-invariant\n")
 	tooMany := writeSpec(t, "name: x\nlwps:\n  1: [create 2, create 3, create 4, create 5, create 6]\n")
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stderr string // a regexp for stderr, if set
-	}{
+	runExitCases(t, []exitCase{
 		{"pass", []string{"check", pass}, exitOK, ""},
 		{"bundled by name", []string{"check", "create-wait"}, exitOK, ""},
 		{"unexpected finding", []string{"check", hang}, exitFinding, ""},
@@ -73,17 +91,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"more LWPs than slots", []string{"check", tooMany}, exitUsage, `spec\.yaml:3:47: create 6: too many LWPs`},
 		{"bitstate, nothing found", []string{"check", "--bitstate", "1048576", "create-wait"}, exitIncomplete, ""},
 		{"bitstate, a real finding", []string{"check", "--bitstate", "1048576", hang}, exitFinding, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, stderr, code := runCLI(t, tc.args...)
-			assert.Equal(t, tc.code, code, stderr)
-			if tc.stderr != "" {
-				assert.Regexp(t, oneLineErr, stderr)
-				assert.Regexp(t, tc.stderr, stderr)
-			}
-		})
-	}
+	})
 }
 
 func TestCheckFormats(t *testing.T) {

@@ -14,12 +14,7 @@ import (
 func TestDiffExitCodes(t *testing.T) {
 	only2025 := writeSpec(t, "name: only\nrevisions: [netbsd-2025]\nlwps: {1: [self -> 0]}\n")
 	bad := writeSpec(t, "name: bad\nlwps: {1: [bogus 2]}\n")
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stderr string // a regexp for stderr, if set
-	}{
+	runExitCases(t, []exitCase{
 		{"same", []string{"diff", "--from", "netbsd-5", "--to", "netbsd-2025", "join-self"}, exitOK, ""},
 		{"a revision against itself", []string{"diff", "--from", "netbsd-5", "--to", "netbsd-5", "create-wait"}, exitOK, ""},
 		{"differ", []string{"diff", "--from", "netbsd-5", "--to", "netbsd-2025", "join-after-detach"}, exitFinding, ""},
@@ -31,17 +26,7 @@ func TestDiffExitCodes(t *testing.T) {
 		{"malformed spec", []string{"diff", "--from", "netbsd-5", "--to", "netbsd-2025", bad}, exitUsage, `spec\.yaml:2:12: unknown op "bogus"`},
 		{"a spec one revision does not run", []string{"diff", "--from", "netbsd-5", "--to", "netbsd-2025", only2025}, exitUsage,
 			`spec\.yaml: the spec does not run on netbsd-5`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, stderr, code := runCLI(t, tc.args...)
-			assert.Equal(t, tc.code, code, stderr)
-			if tc.stderr != "" {
-				assert.Regexp(t, oneLineErr, stderr)
-				assert.Regexp(t, tc.stderr, stderr)
-			}
-		})
-	}
+	})
 }
 
 // TestDiffWitness: the text names the behaviour, as a timeline, and the

@@ -23,12 +23,7 @@ func TestVerifyExitCodes(t *testing.T) {
 	malformed := writeTrace(t, "bad.kdump", "   1      1 a CALL  _lwp_wait(zz,0)\n")
 	orphan := writeTrace(t, "orphan.jsonl", `{"lid": 1, "call": "_lwp_self", "phase": "call"}`+"\n"+`{"lid": 3, "call": "_lwp_self", "phase": "call"}`+"\n")
 	signal := writeTrace(t, "signal.jsonl", `{"lid": 1, "call": "_lwp_kill", "phase": "call", "args": {"target": 1, "signo": 11}}`+"\n")
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stderr string // a regexp for stderr, if set
-	}{
+	runExitCases(t, []exitCase{
 		{"accepted", []string{"verify", "--revision", "netbsd-2025", good}, exitOK, ""},
 		{"rejected", []string{"verify", "--revision", "netbsd-5", "--attached", real}, exitFinding, ""},
 		{"a frontier past its bound", []string{"verify", "--revision", "netbsd-5", "--max-frontier", "3", good}, exitIncomplete,
@@ -47,17 +42,7 @@ func TestVerifyExitCodes(t *testing.T) {
 		{"no such file", []string{"verify", "--revision", "netbsd-5", "nonexistent.kdump"}, exitUsage, `nonexistent\.kdump`},
 		{"two files", []string{"verify", "--revision", "netbsd-5", good, good}, exitUsage, `name one trace file`},
 		{"cex-dir not a directory", []string{"verify", "--revision", "netbsd-5", "--cex-dir", good, good}, exitUsage, `not a directory`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, stderr, code := runCLI(t, tc.args...)
-			assert.Equal(t, tc.code, code, stderr)
-			if tc.stderr != "" {
-				assert.Regexp(t, oneLineErr, stderr)
-				assert.Regexp(t, tc.stderr, stderr)
-			}
-		})
-	}
+	})
 }
 
 // TestVerifyWitness: an accepted trace's matching run, written by
