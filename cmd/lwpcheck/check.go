@@ -187,6 +187,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	opt := explore.Options{Search: search, Workers: cf.workers, MaxStates: cf.maxStates,
 		MaxMemory: cf.maxMemory, TimeLimit: cf.timeLimit, Bitstate: cf.bitstate}
 	var results []checkResult
+	explained := map[string]string{} // a known finding's why, printed once a run
 	for _, j := range jobs {
 		res, err := checkJob(j, families, cf, opt, stderr)
 		if err != nil {
@@ -194,17 +195,19 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		results = append(results, res)
 		if cf.format == "text" {
-			printResult(stdout, &res)
+			printResult(stdout, &res, explained)
 		}
 	}
 	for _, sk := range verdict.Skipped(all, cf.revisions) {
 		res := checkResult{Spec: sk.Spec.Name, Revision: sk.Rev.Name, Verdict: skipped, Met: true, Why: sk.Why, Held: []string{}}
 		results = append(results, res)
 		if cf.format == "text" {
-			printResult(stdout, &res)
+			printResult(stdout, &res, explained)
 		}
 	}
 	switch cf.format {
+	case "text":
+		printSummary(stdout, results)
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -319,11 +322,14 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 		Seconds: r.Elapsed.Seconds(), Limit: r.Limit, Bitstate: r.Bitstate, BitstateCoverage: bitstateCoverage(r),
 		Omission: omission(r),
 		Held:     o.Held, NotChecked: o.NotChecked, Coverage: c.Coverage()}
+	onlyHangs := o.Verdict == explore.Fail
 	for i, f := range r.Findings {
 		res.Findings = append(res.Findings, finding{Name: f.Name, Message: f.Message, Steps: len(f.Trace),
 			Source: findingSource(c.M, f), Known: o.Known[i]})
 		if o.Known[i] != "" {
 			res.Known++
+		} else if f.Name != "deadlock" {
+			onlyHangs = false
 		}
 	}
 	for _, f := range rf {
@@ -341,6 +347,12 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 			x.Steps = max(x.Steps, len(w.Finding.Trace))
 		}
 		res.Findings = append(res.Findings, x)
+		if x.Known == "" {
+			onlyHangs = false
+		}
+	}
+	if onlyHangs && res.Known < len(res.Findings) {
+		res.Verdict = "deadlock" // what the run found is hangs, not a broken invariant
 	}
 	return res
 }
@@ -378,10 +390,48 @@ func exitCode(results []checkResult) int {
 	return code
 }
 
+// printSummary ends a text run: how many results were ok, failed, were
+// incomplete or skipped, in all and by revision.
+func printSummary(w io.Writer, results []checkResult) {
+	type tally struct{ ok, fail, incomplete, skip int }
+	count := func(t *tally, r *checkResult) {
+		switch {
+		case r.Verdict == skipped:
+			t.skip++
+		case r.Met:
+			t.ok++
+		case r.Verdict == "incomplete":
+			t.incomplete++
+		default:
+			t.fail++
+		}
+	}
+	var all tally
+	byRev := map[string]*tally{}
+	var order []string
+	for i := range results {
+		r := &results[i]
+		if byRev[r.Revision] == nil {
+			byRev[r.Revision] = &tally{}
+			order = append(order, r.Revision)
+		}
+		count(&all, r)
+		count(byRev[r.Revision], r)
+	}
+	line := func(t *tally) string {
+		return fmt.Sprintf("%d ok, %d FAIL, %d incomplete, %d skipped", t.ok, t.fail, t.incomplete, t.skip)
+	}
+	fmt.Fprintf(w, "summary: %s\n", line(&all))
+	for _, rev := range order {
+		fmt.Fprintf(w, "  %-12s %s\n", rev, line(byRev[rev]))
+	}
+}
+
 // printResult prints one result: unexpected findings before known ones,
 // each with its counterexample file, or, for a spec that failed, how to
-// get one.
-func printResult(w io.Writer, r *checkResult) {
+// get one. A known finding's why is printed the first time explained
+// (nil: every time) has not seen it, and referred to after.
+func printResult(w io.Writer, r *checkResult, explained map[string]string) {
 	if r.Verdict == skipped {
 		fmt.Fprintf(w, "skip %-28s %-12s %s\n", r.Spec, r.Revision, r.Why)
 		return
@@ -414,7 +464,7 @@ func printResult(w io.Writer, r *checkResult) {
 	fmt.Fprintln(w)
 	hint := false // a failing finding has a counterexample not written
 	for _, f := range knownLast(r.Findings) {
-		printFinding(w, &f)
+		printFinding(w, &f, r, explained)
 		hint = hint || f.Known == "" && f.Edges == nil && f.Steps > 0 && f.Cex == ""
 	}
 	if !r.Met && hint {
@@ -444,12 +494,20 @@ func knownLast(findings []finding) []finding {
 	return append(out, known...)
 }
 
-// printFinding prints one finding: a known one with why, every time, so
-// that each result in a CI log explains itself.
-func printFinding(w io.Writer, f *finding) {
+// printFinding prints one finding of result r: a known one with why, or,
+// if explained has seen that why on r's revision, where it was printed.
+func printFinding(w io.Writer, f *finding, r *checkResult, explained map[string]string) {
 	switch {
 	case f.Known != "":
 		fmt.Fprintf(w, "     known %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)
+		key := r.Revision + "\x00" + f.Known
+		if first, seen := explained[key]; seen {
+			fmt.Fprintf(w, "       why: as for %s above\n", first)
+			break
+		}
+		if explained != nil {
+			explained[key] = r.Spec
+		}
 		fmt.Fprintf(w, "       why: %s\n", f.Known)
 	case f.Edges == nil:
 		fmt.Fprintf(w, "     %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)

@@ -83,7 +83,7 @@ func writeJUnit(w io.Writer, results []checkResult) error {
 			order = append(order, r.Revision)
 		}
 		var out strings.Builder
-		printResult(&out, r)
+		printResult(&out, r, nil)
 		c := junitCase{Class: r.Revision, Name: r.Spec, Time: secs(r.Seconds), Out: out.String()}
 		switch {
 		case !r.Met && r.Verdict == "incomplete", r.Verdict == skipped:
