@@ -55,8 +55,8 @@ type checkFlags struct {
 	search    string
 	workers   int
 	maxStates int64
-	maxMemory int64
-	bitstate  int64
+	maxMemory byteSize
+	bitstate  byteSize
 	timeLimit time.Duration
 	format    string
 	families  string
@@ -72,9 +72,10 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs.StringVar(&c.search, "search", "bfs", "search order: bfs (shortest counterexamples) or dfs")
 	fs.IntVar(&c.workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
 	fs.Int64Var(&c.maxStates, "max-states", 0, "stop a search after this many states (0: no limit)")
-	fs.Int64Var(&c.maxMemory, "max-memory", 16<<30, "stop a search when its memory passes this many bytes (0: no limit)")
+	c.maxMemory = 16 << 30
+	fs.Var(&c.maxMemory, "max-memory", "stop a search when its memory passes this size, e.g. 8GiB (0: no limit)")
 	fs.DurationVar(&c.timeLimit, "time-limit", 0, "stop a search after this long (0: no limit)")
-	fs.Int64Var(&c.bitstate, "bitstate", 0, "bitstate search with a bit array of this many bytes instead of the fingerprint table "+
+	fs.Var(&c.bitstate, "bitstate", "bitstate search with a bit array of this size, e.g. 1G, instead of the fingerprint table "+
 		"(for spaces too large for memory; states may be missed, so finding nothing is incomplete: exit 3)")
 	fs.StringVar(&c.format, "format", "text", "output: text, json, junit (JUnit XML) or sarif (SARIF 2.1.0)")
 	fs.StringVar(&c.families, "check", "", "invariant families to check, comma-separated (default: the spec's check line)")
@@ -143,14 +144,24 @@ type edgeSchedule struct {
 	Steps   int    `json:"steps"`
 }
 
+// maxWorkers bounds --workers: each worker has its own buffers, and more
+// workers than this only cost memory.
+const maxWorkers = 1024
+
 func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	fs, cf := newCheckFlags()
 	paths, err := parseArgs(fs, args)
 	if err != nil {
 		return exitUsage, err
 	}
-	if err := nonNegative(fs, "workers", "max-states", "max-memory", "time-limit", "bitstate"); err != nil {
+	if err := nonNegative(fs, "workers", "max-states", "time-limit"); err != nil {
 		return exitUsage, err
+	}
+	if cf.workers > maxWorkers {
+		return exitUsage, usagef("--workers %d: at most %d", cf.workers, maxWorkers)
+	}
+	if cf.maxMemory > 0 && cf.bitstate > cf.maxMemory {
+		return exitUsage, usagef("--bitstate %d: larger than --max-memory %d", cf.bitstate, cf.maxMemory)
 	}
 	if cf.por != "on" && cf.por != "off" {
 		return exitUsage, usagef("--por %q: want on or off", cf.por)
@@ -185,7 +196,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	opt := explore.Options{Search: search, Workers: cf.workers, MaxStates: cf.maxStates,
-		MaxMemory: cf.maxMemory, TimeLimit: cf.timeLimit, Bitstate: cf.bitstate}
+		MaxMemory: int64(cf.maxMemory), TimeLimit: cf.timeLimit, Bitstate: int64(cf.bitstate)}
 	var results []checkResult
 	explained := map[string]string{} // a known finding's why, printed once a run
 	for _, j := range jobs {

@@ -80,8 +80,8 @@ func TestCheckExitCodes(t *testing.T) {
 		{"negative workers", []string{"check", "--workers", "-3", pass}, exitUsage, `--workers -3: must not be negative`},
 		{"negative max-states", []string{"check", "--max-states", "-5", pass}, exitUsage, `--max-states -5: must not be negative`},
 		{"negative time-limit", []string{"check", "--time-limit", "-1s", pass}, exitUsage, `--time-limit -1s: must not be negative`},
-		{"negative bitstate", []string{"check", "--bitstate", "-1", pass}, exitUsage, `--bitstate -1: must not be negative`},
-		{"negative max-memory", []string{"check", "--max-memory", "-1", pass}, exitUsage, `--max-memory -1: must not be negative`},
+		{"negative bitstate", []string{"check", "--bitstate", "-1", pass}, exitUsage, `invalid value "-1" for flag -bitstate: want a size`},
+		{"negative max-memory", []string{"check", "--max-memory", "-1", pass}, exitUsage, `invalid value "-1" for flag -max-memory: want a size`},
 		{"negative flag after the spec", []string{"check", pass, "--workers", "-3"}, exitUsage, `--workers -3: must not be negative`},
 		{"graph negative max-states", []string{"graph", "states", "--max-states", "-1", "create-wait"}, exitUsage, `--max-states -1: must not be negative`},
 		{"unknown expected invariant", []string{"check", noInvariant}, exitUsage,
@@ -90,6 +90,12 @@ func TestCheckExitCodes(t *testing.T) {
 			`--check counters leaves out deadlock \(family deadlock\), which suspend-running expects at suspend-running\.yaml:26:12`},
 		{"more LWPs than slots", []string{"check", tooMany}, exitUsage, `spec\.yaml:3:47: create 6: too many LWPs`},
 		{"bitstate, nothing found", []string{"check", "--bitstate", "1048576", "create-wait"}, exitIncomplete, ""},
+		{"a size with a suffix", []string{"check", "--bitstate", "1M", "--max-memory", "2GiB", "create-wait"}, exitIncomplete, ""},
+		{"an absurd bitstate", []string{"check", "--bitstate", "9223372036854775807", "create-wait"}, exitUsage, `-bitstate: larger than 16 TiB`},
+		{"a bitstate past max-memory", []string{"check", "--bitstate", "64M", "--max-memory", "32M", "create-wait"}, exitUsage,
+			`--bitstate 67108864: larger than --max-memory 33554432`},
+		{"a size that is not one", []string{"check", "--max-memory", "10x", "create-wait"}, exitUsage, `want a size such as`},
+		{"absurd workers", []string{"check", "--workers", "100000000", "create-wait"}, exitUsage, `--workers 100000000: at most 1024`},
 		{"bitstate, a real finding", []string{"check", "--bitstate", "1048576", hang}, exitFinding, ""},
 	})
 }
