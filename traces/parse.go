@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/readcap"
 	"github.com/lwpcheck/lwpcheck/specs"
 )
 
@@ -31,7 +31,7 @@ func (e *ParseError) Error() string {
 
 // Read reads and parses the counterexample file at path.
 func Read(path string) (*Cex, error) {
-	data, err := os.ReadFile(path)
+	data, err := readcap.ReadFile(path, readcap.Cex)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/readcap"
 	"github.com/lwpcheck/lwpcheck/revisions"
 	"github.com/lwpcheck/lwpcheck/specs"
 	"github.com/lwpcheck/lwpcheck/verdict"
@@ -303,7 +304,7 @@ func readSpecs(paths []string) ([]*specs.Spec, error) {
 	}
 	var out []*specs.Spec
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := readcap.ReadFile(p, readcap.Spec)
 		if err != nil {
 			sp, lerr := specs.Lookup(p)
 			switch {

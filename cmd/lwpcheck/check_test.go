@@ -96,8 +96,21 @@ func TestCheckExitCodes(t *testing.T) {
 			`--bitstate 67108864: larger than --max-memory 33554432`},
 		{"a size that is not one", []string{"check", "--max-memory", "10x", "create-wait"}, exitUsage, `want a size such as`},
 		{"absurd workers", []string{"check", "--workers", "100000000", "create-wait"}, exitUsage, `--workers 100000000: at most 1024`},
+		{"an endless spec file", []string{"check", "/dev/zero"}, exitUsage, `/dev/zero: larger than 1 MiB, the most such a file may be`},
+		{"an endless counterexample", []string{"replay", "/dev/zero"}, exitUsage, `/dev/zero: larger than 256 MiB`},
+		{"an endless trace", []string{"verify", "--revision", "netbsd-5", "/dev/zero"}, exitUsage, `/dev/zero:1: line longer than`},
 		{"bitstate, a real finding", []string{"check", "--bitstate", "1048576", hang}, exitFinding, ""},
 	})
+}
+
+// TestLongMessage: an error that quotes a huge token of its input stays
+// short.
+func TestLongMessage(t *testing.T) {
+	bad := writeSpec(t, "name: x\nlwps: {1: ["+strings.Repeat("z", 1<<19)+"]}\n")
+	_, stderr, code := runCLI(t, "check", bad)
+	assert.Equal(t, exitUsage, code)
+	assert.Regexp(t, oneLineErr, stderr)
+	assert.Less(t, len(stderr), 600)
 }
 
 func TestCheckFormats(t *testing.T) {

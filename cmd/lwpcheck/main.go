@@ -103,11 +103,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-// oneLine keeps an error message to its first line.
+// maxMessage bounds an error message: one that quotes a huge token of
+// its input says enough in its first part.
+const maxMessage = 400
+
+// oneLine keeps an error message to its first line, and to maxMessage
+// bytes.
 func oneLine(err error) string {
 	s := err.Error()
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
+	}
+	if len(s) > maxMessage {
+		s = strings.ToValidUTF8(s[:maxMessage], "") + "..."
 	}
 	return s
 }

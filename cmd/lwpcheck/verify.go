@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/readcap"
 	"github.com/lwpcheck/lwpcheck/recorded"
 	"github.com/lwpcheck/lwpcheck/revisions"
 	"github.com/lwpcheck/lwpcheck/specs"
@@ -119,8 +120,12 @@ func runVerify(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, usagef("%v", err)
 	}
 	defer f.Close()
-	tr, err := recorded.Parse(paths[0], f, format)
-	if err != nil {
+	tr, err := recorded.Parse(paths[0], readcap.Reader(f, paths[0], readcap.Trace), format)
+	var tl *readcap.TooLarge
+	switch {
+	case errors.As(err, &tl):
+		return exitUsage, tl
+	case err != nil:
 		return exitUsage, err
 	}
 	r, err := verify.Run(tr, o)
