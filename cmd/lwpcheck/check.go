@@ -14,9 +14,11 @@ import (
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/model"
 	"github.com/lwpcheck/lwpcheck/readcap"
 	"github.com/lwpcheck/lwpcheck/revisions"
 	"github.com/lwpcheck/lwpcheck/specs"
+	"github.com/lwpcheck/lwpcheck/traces"
 	"github.com/lwpcheck/lwpcheck/verdict"
 )
 
@@ -135,6 +137,8 @@ type finding struct {
 	Edges []edgeSchedule `json:"edges,omitempty"`
 	// Cex is the counterexample file written for the finding (--cex-dir).
 	Cex string `json:"cex,omitempty"`
+
+	flows [][]flowStep // its counterexample's steps (--format sarif): one per edge of a cycle
 }
 
 // edgeSchedule is a shortest schedule that takes one edge of a lock-order
@@ -268,6 +272,11 @@ func checkJob(j verdict.Job, families []string, cf *checkFlags, opt explore.Opti
 		return checkResult{}, fmt.Errorf("%s: %w", name, err)
 	}
 	res := result(j, r, c, rf)
+	if cf.format == "sarif" {
+		if err := addFlows(&res, j, m, r, rf); err != nil {
+			return checkResult{}, fmt.Errorf("%s: %w", name, err)
+		}
+	}
 	if cf.cexDir != "" {
 		paths, err := writeCexFiles(cf.cexDir, j.Rev, j.Spec, m, r)
 		if err != nil {
@@ -278,6 +287,40 @@ func checkJob(j verdict.Job, families []string, cf *checkFlags, opt explore.Opti
 		}
 	}
 	return res, nil
+}
+
+// addFlows gives each finding of res its counterexample's steps, for the
+// code flows of SARIF: the run's findings in order, then the lock cycles'
+// (rf), one flow per edge.
+func addFlows(res *checkResult, j verdict.Job, m *model.Machine, r *explore.Result, rf []invariants.RunFinding) error {
+	flow := func(f explore.Finding) ([]flowStep, error) {
+		c, err := traces.New(j.Rev, j.Spec, m, f)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]flowStep, len(c.Steps))
+		for i, st := range c.Steps {
+			out[i] = flowStep{n: st.N, actor: st.Actor, action: st.Action, source: st.Source}
+		}
+		return out, nil
+	}
+	for i, f := range r.Findings {
+		fl, err := flow(f)
+		if err != nil {
+			return err
+		}
+		res.Findings[i].flows = [][]flowStep{fl}
+	}
+	for i, f := range rf {
+		for _, w := range f.Witnesses {
+			fl, err := flow(w.Finding)
+			if err != nil {
+				return err
+			}
+			res.Findings[len(r.Findings)+i].flows = append(res.Findings[len(r.Findings)+i].flows, fl)
+		}
+	}
+	return nil
 }
 
 // loadSpecs reads the named spec files or bundled specs (the bundled specs

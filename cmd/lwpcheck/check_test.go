@@ -11,8 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xeipuuv/gojsonschema"
 
 	"github.com/lwpcheck/lwpcheck/invariants"
 )
@@ -138,19 +140,51 @@ func TestCheckFormats(t *testing.T) {
 
 	out, _, code = runCLI(t, "check", "--format", "sarif", "--revision", "netbsd-2025", "suspend-running")
 	require.Equal(t, exitOK, code)
-	var log sarifLog
-	require.NoError(t, json.Unmarshal([]byte(out), &log))
+	log, err := sarif.FromBytes([]byte(out))
+	require.NoError(t, err)
 	assert.Equal(t, "2.1.0", log.Version)
-	var deadlock *sarifResult
-	for i, r := range log.Runs[0].Results {
-		if r.RuleID == "deadlock" {
-			deadlock = &log.Runs[0].Results[i]
+	var deadlock *sarif.Result
+	for _, r := range log.Runs[0].Results {
+		if *r.RuleID == "deadlock" {
+			deadlock = r
 		}
 	}
 	require.NotNil(t, deadlock)
 	assert.Equal(t, "note", deadlock.Level, "an expected finding is a note")
 	require.Len(t, deadlock.Locations, 1)
-	assert.True(t, strings.HasPrefix(deadlock.Locations[0].Physical.Artifact.URI, "sys/kern/"))
+	assert.True(t, strings.HasPrefix(*deadlock.Locations[0].PhysicalLocation.ArtifactLocation.URI, "sys/kern/"))
+	require.Len(t, deadlock.CodeFlows, 1, "the counterexample as a code flow")
+	var actors []string
+	steps := 0
+	for _, tf := range deadlock.CodeFlows[0].ThreadFlows {
+		actors = append(actors, *tf.ID)
+		steps += len(tf.Locations)
+	}
+	assert.Subset(t, actors, []string{"LWP 1", "LWP 2"}, "a thread flow per LWP")
+	assert.Equal(t, 19, steps, "every step of the 19-step counterexample")
+	assert.Len(t, deadlock.PartialFingerprints["lwpcheck/v1"], 32)
+}
+
+// TestSARIFSchema: every --format sarif output validates against the
+// SARIF 2.1.0 schema (testdata/README.md): no finding, known findings,
+// unexpected ones, a lock cycle with a code flow per edge.
+func TestSARIFSchema(t *testing.T) {
+	schema, err := os.ReadFile("testdata/sarif-schema-2.1.0.json")
+	require.NoError(t, err)
+	clean := writeSpec(t, "name: clean\nlwps: {1: [self -> 0]}\n")
+	hang := writeSpec(t, "name: hang\nlwps:\n  1: [create 2 -> 0, wait 2 -> 0]\n  2: [park]\n")
+	for _, args := range [][]string{
+		{"--revision", "netbsd-2025", clean},
+		{"--revision", "netbsd-2025", "suspend-running", "create-wait"},
+		{"--revision", "netbsd-5", hang},
+		{"--revision", "netbsd-2007", "continue-while-waiting"},
+	} {
+		out, stderr, _ := runCLI(t, append([]string{"check", "--format", "sarif"}, args...)...)
+		require.Empty(t, stderr)
+		res, err := gojsonschema.Validate(gojsonschema.NewBytesLoader(schema), gojsonschema.NewStringLoader(out))
+		require.NoError(t, err)
+		assert.True(t, res.Valid(), "%v: %v", args, res.Errors())
+	}
 }
 
 func TestHelpFlag(t *testing.T) {

@@ -1,13 +1,16 @@
 package main
 
 import (
-	"encoding/json"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
@@ -122,70 +125,20 @@ func writeJUnit(w io.Writer, results []checkResult) error {
 
 func secs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
 
-// SARIF 2.1.0, the subset code-scanning tools read: one rule per invariant
-// that has a finding, one result per finding, located at the C line of
-// the counterexample's last step.
-type sarifLog struct {
-	Version string     `json:"version"`
-	Schema  string     `json:"$schema"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name  string      `json:"name"`
-	Rules []sarifRule `json:"rules"`
-}
-
-type sarifRule struct {
-	ID               string       `json:"id"`
-	ShortDescription sarifMessage `json:"shortDescription"`
-	Properties       struct {
-		Family string `json:"family"`
-		Source string `json:"source"`
-	} `json:"properties"`
-}
-
-type sarifMessage struct {
-	Text string `json:"text"`
-}
-
-type sarifResult struct {
-	RuleID    string          `json:"ruleId"`
-	Level     string          `json:"level"`
-	Message   sarifMessage    `json:"message"`
-	Locations []sarifLocation `json:"locations,omitempty"`
-}
-
-type sarifLocation struct {
-	Physical sarifPhysical `json:"physicalLocation"`
-}
-
-type sarifPhysical struct {
-	Artifact sarifArtifact `json:"artifactLocation"`
-	Region   sarifRegion   `json:"region"`
-}
-
-type sarifArtifact struct {
-	URI string `json:"uri"`
-}
-
-type sarifRegion struct {
-	StartLine int `json:"startLine"`
-}
-
-// writeSARIF writes the findings as SARIF: an unexpected finding is an
-// error, a known or expected one a note.
+// writeSARIF writes the findings as SARIF 2.1.0 (github.com/owenrumney/
+// go-sarif): one rule per invariant that has a finding, one result per
+// finding, located at the C line of the counterexample's last step, with
+// the counterexample as a code flow (one thread flow per LWP, CPU or the
+// environment, each step at its C line; one code flow per edge of a lock
+// cycle) and a partial fingerprint that stays the same across runs. An
+// unexpected finding is an error, a known or expected one a note.
 func writeSARIF(w io.Writer, results []checkResult) error {
-	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: "lwpcheck"}}, Results: []sarifResult{}}
+	driver := sarif.NewToolComponent()
+	name, ver := "lwpcheck", version()
+	driver.Name, driver.Version = &name, &ver
+	run := sarif.NewRun()
+	run.Tool = sarif.NewTool()
+	run.Tool.Driver = driver
 	var rules []string
 	for _, r := range results {
 		for _, f := range r.Findings {
@@ -197,38 +150,94 @@ func writeSARIF(w io.Writer, results []checkResult) error {
 			if f.Known != "" || strings.HasSuffix(r.Expect, base) {
 				level = "note"
 			}
-			res := sarifResult{RuleID: base, Level: level,
-				Message: sarifMessage{fmt.Sprintf("%s on %s: %s: %s (%d steps)", r.Spec, r.Revision, f.Name, f.Message, f.Steps)}}
-			if uri, line, ok := cLocation(f.Source); ok {
-				res.Locations = []sarifLocation{{sarifPhysical{sarifArtifact{uri}, sarifRegion{line}}}}
+			res := sarif.NewRuleResult(base).WithLevel(level).
+				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s on %s: %s: %s (%d steps)", r.Spec, r.Revision, f.Name, f.Message, f.Steps))).
+				WithPartialFingerprints(map[string]string{"lwpcheck/v1": fingerprint(r.Spec, r.Revision, f.Name, f.Source)})
+			if loc := cLocationOf(f.Source, ""); loc != nil {
+				res.AddLocation(loc)
 			}
-			run.Results = append(run.Results, res)
+			for _, flow := range f.flows {
+				res.AddCodeFlow(codeFlow(flow))
+			}
+			run.AddResult(res)
 		}
 	}
 	slices.Sort(rules)
 	for _, id := range rules {
-		rule := sarifRule{ID: id}
+		rule := sarif.NewRule(id)
 		if inv, ok := invariants.Lookup(id); ok {
-			rule.ShortDescription.Text = inv.Doc
-			rule.Properties.Family, rule.Properties.Source = inv.Family, inv.Source
+			rule.WithDescription(inv.Doc).WithProperties(sarif.NewPropertyBag().Add("family", inv.Family).Add("source", inv.Source))
 		}
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, rule)
+		driver.AddRule(rule)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Version: "2.1.0",
-		Schema: "https://json.schemastore.org/sarif-2.1.0.json", Runs: []sarifRun{run}})
+	rep := sarif.NewReport()
+	rep.AddRun(run)
+	return rep.PrettyWrite(w)
+}
+
+// flowStep is one step of a counterexample, for a SARIF code flow.
+type flowStep struct {
+	n      int
+	actor  string
+	action string
+	source string
+}
+
+// codeFlow is a counterexample as a SARIF code flow: a thread flow per
+// actor, its steps in order, each at its C line and numbered in the run.
+func codeFlow(steps []flowStep) *sarif.CodeFlow {
+	cf := sarif.NewCodeFlow()
+	threads := map[string]*sarif.ThreadFlow{}
+	for _, st := range steps {
+		tf := threads[st.actor]
+		if tf == nil {
+			tf = sarif.NewThreadFlow().WithID(st.actor)
+			threads[st.actor] = tf
+			cf.AddThreadFlow(tf)
+		}
+		loc := cLocationOf(st.source, fmt.Sprintf("step %d: %s", st.n, st.action))
+		if loc == nil {
+			loc = sarif.NewLocation().WithMessage(sarif.NewTextMessage(fmt.Sprintf("step %d: %s (the model's glue)", st.n, st.action)))
+		}
+		tf.AddLocation(sarif.NewThreadFlowLocation().WithLocation(loc).WithExecutionOrder(st.n))
+	}
+	return cf
+}
+
+// fingerprint identifies a finding across runs and changes of line: the
+// spec, the revision, the finding and its source file.
+func fingerprint(spec, rev, name, source string) string {
+	file, _, _ := strings.Cut(source, ":")
+	sum := sha256.Sum256([]byte(spec + "\x00" + rev + "\x00" + name + "\x00" + file))
+	return hex.EncodeToString(sum[:16])
+}
+
+// cLocationOf is a SARIF location of src ("kern_lwp.c@1.270:1293"), with
+// message msg if set; nil if src is not a C line.
+func cLocationOf(src, msg string) *sarif.Location {
+	uri, line, ok := cLocation(src)
+	if !ok {
+		return nil
+	}
+	loc := sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+		WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri)).WithRegion(sarif.NewSimpleRegion(line, line)))
+	if msg != "" {
+		loc.WithMessage(sarif.NewTextMessage(msg))
+	}
+	return loc
 }
 
 // cLocation turns "kern_lwp.c@1.270:1293" into the file's path in a
-// NetBSD tree and the line.
+// NetBSD tree (sys/kern, or sys/sys for a header) and the line.
 func cLocation(src string) (uri string, line int, ok bool) {
 	file, rest, ok1 := strings.Cut(src, "@")
 	_, ln, ok2 := strings.Cut(rest, ":")
 	n, err := strconv.Atoi(ln)
 	if !ok1 || !ok2 || err != nil {
 		return "", 0, false
+	}
+	if strings.HasSuffix(file, ".h") {
+		return "sys/sys/" + file, n, true
 	}
 	return "sys/kern/" + file, n, true
 }

@@ -217,10 +217,31 @@ func runVersion(args []string, stdout, stderr io.Writer) (int, error) {
 	if _, err := parseArgs(noFlags("version"), args); err != nil {
 		return exitUsage, err
 	}
-	v := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		v = bi.Main.Version
-	}
-	fmt.Fprintf(stdout, "lwpcheck %s\n", v)
+	fmt.Fprintf(stdout, "lwpcheck %s\n", version())
 	return exitOK, nil
+}
+
+// version is the module's version, or for a build from a clone its
+// commit (vcs.revision, "+dirty" if modified), or "(devel)".
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			rev = s.Value
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = "+dirty"
+		}
+	}
+	if rev == "" {
+		return "(devel)"
+	}
+	return rev + dirty
 }
