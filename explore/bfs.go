@@ -342,7 +342,7 @@ func (b *bfs[S]) run() {
 			}
 			b.parallel(n, func(w, c int) { b.expandChunk(b.exps[w], batch, c) })
 			if b.aborted.Load() {
-				b.limit = "time"
+				b.limit = stopReason(b.ctx)
 				break
 			}
 			b.collect(batch, n)
@@ -361,7 +361,7 @@ func (b *bfs[S]) run() {
 		next.n = 0
 	}
 	if b.limit == "" && b.ctx.Err() != nil && frontier.n > 0 {
-		b.limit = "time"
+		b.limit = stopReason(b.ctx)
 	}
 }
 

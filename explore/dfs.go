@@ -144,7 +144,7 @@ func runDFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 			return true
 		}
 		if ctx.Err() != nil {
-			limit = "time"
+			limit = stopReason(ctx)
 			return true
 		}
 		if opt.MaxMemory > 0 && set.bytes() > opt.MaxMemory {

@@ -3,6 +3,7 @@ package explore
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -66,6 +67,16 @@ type Progress struct {
 	Depth       int
 	Queue       int64 // states discovered but not yet expanded
 	Elapsed     time.Duration
+}
+
+// stopReason names why ctx ended a search: "time" for the time limit
+// (Options.TimeLimit, or a deadline of the caller's), "interrupted" when
+// the caller cancelled it.
+func stopReason(ctx context.Context) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return "time"
+	}
+	return "interrupted"
 }
 
 // Verdict is the outcome of a run.

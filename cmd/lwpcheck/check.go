@@ -204,14 +204,19 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		MaxMemory: int64(cf.maxMemory), TimeLimit: cf.timeLimit, Bitstate: int64(cf.bitstate)}
 	var results []checkResult
 	explained := map[string]string{} // a known finding's why, printed once a run
+	ctx, signalled, stop := interruptible()
+	defer stop()
 	for _, j := range jobs {
-		res, err := checkJob(j, families, cf, opt, stderr)
+		res, err := checkJob(ctx, j, families, cf, opt, stderr)
 		if err != nil {
 			return exitUsage, err
 		}
 		results = append(results, res)
 		if cf.format == "text" {
 			printResult(stdout, &res, explained)
+		}
+		if ctx.Err() != nil {
+			break // interrupted: report what is done, and the search it stopped
 		}
 	}
 	for _, sk := range verdict.Skipped(all, cf.revisions) {
@@ -240,13 +245,16 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 			return exitUsage, err
 		}
 	}
+	if sig := signalled(); sig != 0 {
+		return sig, nil
+	}
 	return exitCode(results), nil
 }
 
 // checkJob explores one spec on one revision with the invariants of
 // families (nil: the spec's check line), writes the counterexamples if
 // asked, and judges the outcome.
-func checkJob(j verdict.Job, families []string, cf *checkFlags, opt explore.Options, stderr io.Writer) (checkResult, error) {
+func checkJob(ctx context.Context, j verdict.Job, families []string, cf *checkFlags, opt explore.Options, stderr io.Writer) (checkResult, error) {
 	if families == nil {
 		families = j.Spec.Check
 	}
@@ -260,14 +268,14 @@ func checkJob(j verdict.Job, families []string, cf *checkFlags, opt explore.Opti
 	if cf.progress || isTerminal(stderr) {
 		o.Progress = progressPrinter(stderr, j.Spec.Name+"@"+j.Rev.Name)
 	}
-	r, err := explore.Run(context.Background(), m, o)
+	r, err := explore.Run(ctx, m, o)
 	if o.Progress != nil {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	if err != nil {
 		return checkResult{}, fmt.Errorf("%s: %w", name, err)
 	}
-	rf, err := c.Analyze(context.Background(), opt)
+	rf, err := c.Analyze(ctx, opt)
 	if err != nil {
 		return checkResult{}, fmt.Errorf("%s: %w", name, err)
 	}

@@ -3,14 +3,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/lwpcheck/lwpcheck/invariants"
@@ -24,6 +28,41 @@ const (
 	exitUsage      = 2 // usage or input error
 	exitIncomplete = 3 // nothing found, but a limit stopped the search or it was a bitstate one
 )
+
+// Exit codes of a run stopped by a signal, as shells report them (128 + the
+// signal's number).
+const (
+	exitInterrupted = 130 // SIGINT
+	exitTerminated  = 143 // SIGTERM
+)
+
+// interruptible returns a context that SIGINT or SIGTERM cancels, a
+// function telling which exit code the signal asks for (0 if none came),
+// and one that stops listening.
+func interruptible() (context.Context, func() int, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	var code atomic.Int32
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-ch:
+			if sig == syscall.SIGTERM {
+				code.Store(exitTerminated)
+			} else {
+				code.Store(exitInterrupted)
+			}
+			cancel()
+		case <-done:
+		}
+	}()
+	return ctx, func() int { return int(code.Load()) }, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel()
+	}
+}
 
 // errHelp is what a verb returns for -h or --help: run prints the verb's
 // help on stdout and exits 0.
