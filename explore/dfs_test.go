@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -230,8 +231,13 @@ func TestDFSLimits(t *testing.T) {
 	cancel()
 	r, err := explore.Run[graphState](ctx, &graph{n: 5000}, explore.Options{Search: explore.DFS})
 	require.NoError(t, err)
-	assert.Equal(t, "time", r.Limit)
+	assert.Equal(t, "interrupted", r.Limit, "a cancelled search")
 	assert.Zero(t, r.States)
+	ctx, cancel = context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	r, err = explore.Run[graphState](ctx, &graph{n: 5000}, explore.Options{Search: explore.DFS})
+	require.NoError(t, err)
+	assert.Equal(t, "time", r.Limit, "a search past its deadline")
 
 	// The first state allocates the visited set, which then exceeds the limit.
 	r, err = explore.Run[graphState](context.Background(), &graph{n: 5000}, explore.Options{Search: explore.DFS, MaxMemory: 1})
