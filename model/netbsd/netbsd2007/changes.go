@@ -13,8 +13,11 @@ var changes = []nb.Change{
 	// kern_lwp.c 1.73 and lwp.h 1.56.2.10
 	nb.Override(nb.FnLwpCreate, nb.RT("newlwp", nb.FKernLWP, 547, newlwp),
 		"newlwp puts the LWP on the scheduler lock of sched_takecpu's CPU before it is on any list, and takes proclist_lock then proclist_mutex around the global list (1.73:587-600, 640-644); 1.101.2.1:587-642 publishes it on the creator's spc_mutex and moves it under lwp_lock"),
-	nb.Override(nb.FnLwpExit, nb.RT("lwp_exit", nb.FKernLWP, 678, lwpExit),
-		"the list removal takes proclist_lock then proclist_mutex (1.73:742-746) and lwp_exit_switchaway takes no lock (:820-834); 1.101.2.1:748-750 takes proc_lock, :845-847 spc_lock around cpu_onproc"),
+	nb.Moved(nb.FnLwpExit, nb.FKernLWP, 678,
+		model.Move{From: 695, To: 721, Delta: -7}, model.Move{From: 724, To: 724, Delta: -6},
+		model.Move{From: 748, To: 750, Delta: -5}, model.Move{From: 759, To: 788, Delta: -2},
+		model.Move{From: 791, To: 791, Delta: -4}, model.Move{From: 796, To: 821, Delta: -6}).
+		Note("the list removal takes proclist_lock, which the model leaves out (see the Notes), then proclist_mutex (1.73:742-746) where 1.101.2.1:748-750 takes proc_lock; sys__lwp_create of 1.16 never calls it for an LWP that has not run"),
 	nb.Moved(nb.FnLwpFree, nb.FKernLWP, 842, model.Move{From: 863, To: 863, Delta: 842 - 863},
 		model.Move{From: 880, To: 909, Delta: -22}, model.Move{From: 947, To: 947, Delta: -26}).
 		Note("1.73 has no KASSERT(l != curlwp) (1.101.2.1:863): the model's check of it is cited at the definition (1.73:842)"),
@@ -44,7 +47,7 @@ var changes = []nb.Change{
 		"there is no processor affinity in 2007: nothing moves an LWP to another CPU"),
 	nb.Override(nb.FnLwpStartup, nb.Helper("lwp_startup", nb.FKernLWP, 660),
 		"the new LWP releases the previous LWP's lock (1.73:663-665); 1.101.2.1:663-672 clears its l_ctxswtch"),
-	nb.Override(nb.FnLwpExitSwitchaway, nb.Helper("lwp_exit_switchaway", nb.FKernLWP, 820),
+	nb.Override(nb.FnLwpExitSwitchaway, nb.RT("lwp_exit_switchaway", nb.FKernLWP, 820, lwpExitSwitchaway),
 		"it clears LW_RUNNING and switches to the idle LWP without any lock (1.73:826-833); 1.101.2.1:845-847 takes spc_lock to set cpu_onproc"),
 	nb.Removed(nb.FnLwpCtlAlloc, "lwp_ctl_alloc", "1.73 has no lwpctl (1.101.2.1:1533)"),
 	nb.Moved(nb.FnStartLWP, nb.FModel, 0).Named("startlwp").

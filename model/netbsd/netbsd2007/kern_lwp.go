@@ -89,109 +89,28 @@ func newlwp(k *model.K, f *model.Frame) {
 	}
 }
 
-// lwpExit mirrors lwp_exit, kern_lwp.c@1.73:678, with lwp_exit_switchaway
-// (:820): the same as 1.101.2.1's but for the list lock and a switch
-// away that takes no lock. sys__lwp_create of 1.16 never calls it for an
-// LWP that has not run, so A is always the current LWP. C: loop index.
-func lwpExit(k *model.K, f *model.Frame) {
-	i := int(f.A)
-	current := i == k.Cur
-	l := k.L(i)
-	p := k.P()
+// lwpExitSwitchaway mirrors lwp_exit_switchaway, kern_lwp.c@1.73:820: the
+// zombie clears LW_RUNNING and switches to the idle LWP without a lock
+// (idlelwp->l_stat = LSONPROC :832; cpu_switchto(NULL, idlelwp) :833: the
+// idle LWP resumes with nothing to unlock). A: the exiting LWP.
+func lwpExitSwitchaway(k *model.K, f *model.Frame) {
+	l := k.L(int(f.A))
 	switch f.PC {
 	case 0:
-		k.Assert(current || l.Stat == model.LSIDL, 688, "current || l->l_stat == LSIDL")
-		if !k.Enter(model.LockProc, 709, "mutex_enter(&p->p_smutex)") {
-			return
-		}
-		if p.NLWPs-p.NZLWPs == 1 {
-			// The last live LWP: the whole process exits. :710-716
-			k.Assert(current, 711, "current == true")
-			k.Call(f, 20, nb.FnExit1, 0, 0, 0) // :714
-			return
-		}
-		p.NZLWPs++ // :717, before it is a zombie, for accounting
-		l.Ghost |= model.GhostZomb
-		k.Exit(model.LockProc, 718)
-		f.PC = 1
-	case 1:
-		if !k.Enter(model.LockProcList, 743, "mutex_enter(&proclist_mutex)") {
-			return
-		}
-		k.Exit(model.LockProcList, 745) // LIST_REMOVE(l, l_list) :744
-		f.PC = 2
-	case 2:
-		if !k.Enter(model.LockProc, 757, "mutex_enter(&p->p_smutex)") {
-			return
-		}
-		k.Call(f, 3, nb.FnLwpDrainrefs, uint8(i), 0, 0) // :758
-	case 3:
-		if l.PRFlag&model.LPR_DETACHED != 0 {
-			if z := p.ZombLWP; z != 0 {
-				// Free the older detached zombie first. :761-767
-				p.ZombLWP = 0
-				k.Call(f, 4, nb.FnLwpFree, z-1, 0, 0) // releases p_smutex
-				return
-			}
-			p.ZombLWP = uint8(i + 1) // :768
-		}
-		f.PC, f.C = 8, 0
-		if l.Flag&model.FlagPENDSIG != 0 && p.SigPend != 0 {
-			f.PC = 6 // every LWP checks for signals :776-783
-		}
-	case 4:
-		if !k.Enter(model.LockProc, 764, "mutex_enter(&p->p_smutex)") {
-			return
-		}
-		l.RefCnt++                                      // :765
-		k.Call(f, 3, nb.FnLwpDrainrefs, uint8(i), 0, 0) // :766
-	case 6: // LIST_FOREACH(l2, &p->p_lwps) { lwp_lock; LW_PENDSIG; unlock }
-		if f.C >= p.NList {
-			f.PC = 8
-			return
-		}
-		nb.LwpLockCall(k, f, 7, int(p.Lwps[f.C])-1) // :779
-	case 7:
-		l2 := int(p.Lwps[f.C]) - 1
-		k.L(l2).Flag |= model.FlagPENDSIG // :780
-		nb.LwpUnlock(k, l2, 781)
-		f.C++
-		f.PC = 6
-	case 8:
-		nb.LwpLockCall(k, f, 9, i) // :785
-	case 9:
-		k.SetStat(i, model.LSZOMB, 786)
-		nb.LwpUnlock(k, i, 787)
-		p.NRLWPs--                               // :788
-		k.Call(f, 10, nb.FnCvBroadcast, 0, 0, 0) // :789
-	case 10:
-		k.Exit(model.LockProc, 790)
-		if !current {
-			k.Return(0)
-			return
-		}
-		f.PC = 11
-	case 11: // lwp_exit_switchaway :820
-		k.In(nb.FnLwpExitSwitchaway)
 		if !k.Cut(829, "l->l_flag &= ~LW_RUNNING") {
 			return
 		}
 		l.Flag &^= model.FlagRUNNING
-		f.PC = 13
-	case 13:
-		// idlelwp->l_stat = LSONPROC :832; cpu_switchto(NULL, idlelwp)
-		// :833: the idle LWP resumes with nothing to unlock.
-		k.In(nb.FnLwpExitSwitchaway)
+		f.PC = 1
+	case 1:
 		if !k.Cut(833, "cpu_switchto(NULL, idlelwp)") {
 			return
 		}
 		k.S.CPUs[k.CPU].Cur = 0
-		f.PC = 14
+		f.PC = 2
 		k.OffCPU()
-	case 14:
+	case 2:
 		k.Assert(false, 833, "a zombie ran again after cpu_switchto")
-	case 20:
-		k.Assert(false, 714, "NOTREACHED: exit1 returned")
 	}
 }
 

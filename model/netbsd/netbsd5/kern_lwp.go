@@ -95,7 +95,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 	}
 }
 
-// lwpExit mirrors lwp_exit, kern_lwp.c@1.101.2.1:687, with
+// lwpExit mirrors lwp_exit, kern_lwp.c@1.101.2.1:687, which ends in
 // lwp_exit_switchaway (:826). A: the exiting LWP (not curlwp only on
 // sys__lwp_create's error path, for an LSIDL LWP); C: loop index.
 func lwpExit(k *model.K, f *model.Frame) {
@@ -175,34 +175,40 @@ func lwpExit(k *model.K, f *model.Frame) {
 			k.Return(0)
 			return
 		}
-		f.PC = 11
-	case 11: // lwp_exit_switchaway :826
-		k.In(nb.FnLwpExitSwitchaway)
+		k.Call(f, 11, nb.FnLwpExitSwitchaway, uint8(i), 0, 0) // :821, never returns
+	case 20:
+		k.Assert(false, 721, "NOTREACHED: exit1 returned")
+	}
+}
+
+// lwpExitSwitchaway mirrors lwp_exit_switchaway, kern_lwp.c@1.101.2.1:826:
+// the zombie clears LW_RUNNING without a lock and switches to the idle
+// LWP for good. A: the exiting LWP.
+func lwpExitSwitchaway(k *model.K, f *model.Frame) {
+	l := k.L(int(f.A))
+	switch f.PC {
+	case 0:
 		if !k.Cut(832, "l->l_flag &= ~LW_RUNNING") {
 			return
 		}
 		l.Flag &^= model.FlagRUNNING
-		f.PC = 12
-	case 12:
-		k.In(nb.FnLwpExitSwitchaway)
+		f.PC = 1
+	case 1:
 		c := k.CPU
 		if !k.Enter(k.SpcMutex(c), 845, "spc_lock(ci)") {
 			return
 		}
 		k.Exit(k.SpcMutex(c), 847) // cpu_onproc = idlelwp :846
-		f.PC = 13
-	case 13:
-		k.In(nb.FnLwpExitSwitchaway)
+		f.PC = 2
+	case 2:
 		if !k.Cut(848, "cpu_switchto(NULL, idlelwp)") {
 			return
 		}
 		k.S.CPUs[k.CPU].Cur = 0
-		f.PC = 14
+		f.PC = 3
 		k.OffCPU()
-	case 14:
+	case 3:
 		k.Assert(false, 848, "a zombie ran again after cpu_switchto")
-	case 20:
-		k.Assert(false, 721, "NOTREACHED: exit1 returned")
 	}
 }
 

@@ -114,7 +114,7 @@ func build() *model.Revision {
 		nb.Moved(nb.FnEnvMigrate, nb.FKernLWP, 1063),
 		nb.Override(nb.FnLwpStartup, nb.Helper("lwp_startup", nb.FKernLWP, 659),
 			"the new LWP clears the previous one's l_ctxswtch (1.101.2.1:663-672); 1.270:1028-1052 clears its LP_RUNNING and unlocks it"),
-		nb.Override(nb.FnLwpExitSwitchaway, nb.Helper("lwp_exit_switchaway", nb.FKernLWP, 826),
+		nb.Override(nb.FnLwpExitSwitchaway, nb.RT("lwp_exit_switchaway", nb.FKernLWP, 826, lwpExitSwitchaway),
 			"a zombie clears LW_RUNNING without a lock and switches to the idle LWP itself (1.101.2.1:826-849); 1.270 has no lwp_exit_switchaway: lwp_exit calls mi_switch (:1238-1240)"),
 		nb.Removed(nb.FnLwpThreadCleanup, "lwp_thread_cleanup",
 			"1.101.2.1 has no lwp_thread_cleanup (1.270:2177): lwp_exit releases p_lock itself (:724)"),
