@@ -54,6 +54,10 @@ type Options struct {
 	// instead of one with the fewest actor switches (context switches).
 	FirstTrace bool
 
+	// Cycles, if not NoCycles, looks for fair non-progress cycles after
+	// the search (see cycle.go); the model must implement Liveness.
+	Cycles Fairness
+
 	// Progress, if set, is called about every ProgressInterval (default 1s)
 	// from a separate goroutine while the search runs.
 	Progress         func(Progress)
@@ -113,6 +117,11 @@ type Finding struct {
 	Trace []Action
 	// OnState tells which of the two the finding is.
 	OnState bool
+	// Lasso marks a non-progress cycle: Trace[:Loop] leads from the
+	// initial state to the cycle, Trace[Loop:] runs it once, back to the
+	// state it started in.
+	Lasso bool
+	Loop  int
 
 	depth int // the BFS level where the search found it
 }
@@ -143,6 +152,8 @@ type Result struct {
 	Coverage float64
 	Bitstate bool // the search was a bitstate one
 	Workers  int
+	// Cycles says what the cycle check explored; nil if it did not run.
+	Cycles *CycleStats
 }
 
 // Run explores m and reports what it found. The result (verdict, state and
@@ -178,6 +189,11 @@ func Run[S any](ctx context.Context, m Model[S], opt Options) (*Result, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if opt.Cycles != NoCycles && res.Limit == "" && !(opt.StopAtFirst && len(res.Findings) > 0) {
+		if err := runCycles(ctx, m, opt, res); err != nil {
+			return nil, err
+		}
 	}
 	res.Elapsed = time.Since(start)
 	res.Workers = opt.Workers
