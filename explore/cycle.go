@@ -570,7 +570,6 @@ func (t *tarjan) sccs(g *cycleGraph, in func(uint32) bool, roots []uint32) [][]u
 	return comps
 }
 
-
 func (t *tarjan) open(g *cycleGraph, u uint32) {
 	t.next++
 	t.index[u], t.low[u] = t.next, t.next
