@@ -78,6 +78,15 @@ type Liveness[S any] interface {
 	NonProgress(entry *S, i int, loop []Action) Violation
 }
 
+// StrongFairness is implemented by models that ask strong fairness for
+// some actors even when the check's is Weak: an actor that waits for a lock
+// another releases and takes again, for instance, is enabled in some
+// states of such a cycle and disabled in others, and only strong fairness
+// rules out the schedule that never lets it in.
+type StrongFairness interface {
+	StrongFair(actor int32) bool
+}
+
 // CycleStats says what the cycle check explored.
 type CycleStats struct {
 	Fairness Fairness
@@ -89,6 +98,9 @@ type CycleStats struct {
 // noState marks an initial state's parent.
 const noState = ^uint32(0)
 
+// noActor is the actor of a Retry move: fairness does not count it.
+const noActor = 0xff
+
 // cycleGraph is the reachable state graph, in compressed sparse rows: the
 // moves of state u are edges off[u] to off[u+1]. States are numbered in
 // the order the breadth-first search met them.
@@ -96,12 +108,13 @@ type cycleGraph struct {
 	off     []uint32
 	dst     []uint32
 	act     []Action
-	who     []uint8  // the edge's actor, as an index into actors
+	who     []uint8  // the edge's actor, as an index into actors; noActor for a Retry move
 	enabled []uint64 // per state: the actors with a move, a stutter step or a fatal one included
 	pending []uint64 // per state: Liveness.Pending
 	parent  []uint32 // per state: where the search met it first (noState for an initial state)
 	pact    []Action // per state: the action that reached it (the initial state's index at the root)
 	actors  []int32
+	strong  uint64 // the actors held to strong fairness
 	index   fpIndex
 }
 
@@ -182,12 +195,18 @@ func runCycles[S any](ctx context.Context, m Model[S], opt Options, res *Result)
 		res.Limit = "cycles: " + limit
 		return nil
 	}
-	entry, bit, comp := g.fairCycle(opt.Cycles)
+	sf, _ := m.(StrongFairness)
+	for i, a := range g.actors {
+		if opt.Cycles == Strong || (sf != nil && sf.StrongFair(a)) {
+			g.strong |= 1 << i
+		}
+	}
+	entry, bit, comp := g.fairCycle()
 	if comp == nil {
 		return nil
 	}
 	prefix, init := g.path(entry)
-	loop := g.loop(entry, comp, opt.Cycles)
+	loop := g.loop(entry, comp)
 	states, err := Replay(m, init, prefix)
 	if err != nil {
 		return fmt.Errorf("explore: a lasso's prefix does not replay: %w", err)
@@ -248,6 +267,9 @@ func buildGraph[S any](ctx context.Context, m Model[S], lv Liveness[S], opt Opti
 				return nil, "", err
 			}
 			en |= 1 << w
+			if t.Retry {
+				w = noActor
+			}
 			if isFatal(t.Violations) {
 				continue // a panic: the system goes no further
 			}
@@ -283,7 +305,7 @@ func buildGraph[S any](ctx context.Context, m Model[S], lv Liveness[S], opt Opti
 // (its states), its obligation, and the state to enter it by, the one
 // nearest an initial state of all such components (then the lowest
 // obligation). comp is nil if there is none.
-func (g *cycleGraph) fairCycle(fair Fairness) (entry uint32, bit int, comp map[uint32]bool) {
+func (g *cycleGraph) fairCycle() (entry uint32, bit int, comp map[uint32]bool) {
 	var all uint64
 	for _, p := range g.pending {
 		all |= p
@@ -310,15 +332,15 @@ func (g *cycleGraph) fairCycle(fair Fairness) (entry uint32, bit int, comp map[u
 			if !g.cyclic(c) {
 				continue
 			}
-			starved := g.starved(c, in, fair)
+			weak, starved := g.starved(c, in)
+			if weak != 0 {
+				continue // a weakly fair actor starves on every cycle in c
+			}
 			if starved == 0 {
 				entry, bit, comp = c[0], b, make(map[uint32]bool, len(c))
 				for _, u := range c {
 					comp[u] = true
 				}
-				continue
-			}
-			if fair != Strong {
 				continue
 			}
 			// Emerson-Lei: the starved actors must not be enabled on a fair
@@ -349,7 +371,7 @@ func (g *cycleGraph) taken(c []uint32, in func(uint32) bool) uint64 {
 	var t uint64
 	for _, u := range c {
 		for e := g.off[u]; e < g.off[u+1]; e++ {
-			if in(g.dst[e]) {
+			if in(g.dst[e]) && g.who[e] != noActor {
 				t |= 1 << g.who[e]
 			}
 		}
@@ -358,18 +380,19 @@ func (g *cycleGraph) taken(c []uint32, in func(uint32) bool) uint64 {
 }
 
 // starved returns the actors that no cycle through all of component c
-// treats fairly: those enabled in every state of c (Weak) or in some state
-// of c (Strong) that never move inside it.
-func (g *cycleGraph) starved(c []uint32, in func(uint32) bool, fair Fairness) uint64 {
+// treats fairly and that never move inside it: weakly fair ones enabled in
+// every state of c, strongly fair ones enabled in some. A cycle within c is
+// no fairer to a weak one (it has no more states where the actor is
+// disabled, no more moves); it may avoid the states where a strong one is
+// enabled.
+func (g *cycleGraph) starved(c []uint32, in func(uint32) bool) (weak, strong uint64) {
 	always, some := ^uint64(0), uint64(0)
 	for _, u := range c {
 		always &= g.enabled[u]
 		some |= g.enabled[u]
 	}
-	if fair == Strong {
-		always = some
-	}
-	return always &^ g.taken(c, in)
+	taken := g.taken(c, in)
+	return always &^ g.strong &^ taken, some & g.strong &^ taken
 }
 
 // path returns the actions from an initial state to state u, and the
@@ -389,9 +412,9 @@ func (g *cycleGraph) path(u uint32) ([]Action, int) {
 
 // loop returns a fair cycle from entry through component comp back to
 // entry: it walks, by shortest paths inside comp, to a move of each actor
-// the fairness asks to move (or, for weak fairness, to a state where the
-// actor is disabled, if that is nearer), then back to entry.
-func (g *cycleGraph) loop(entry uint32, comp map[uint32]bool, fair Fairness) []Action {
+// enabled in comp (or, for a weakly fair one, to a state where it is
+// disabled, if that is nearer), then back to entry.
+func (g *cycleGraph) loop(entry uint32, comp map[uint32]bool) []Action {
 	c := make([]uint32, 0, len(comp))
 	for u := range comp {
 		c = append(c, u)
@@ -405,14 +428,12 @@ func (g *cycleGraph) loop(entry uint32, comp map[uint32]bool, fair Fairness) []A
 		done uint64 // the actors served so far
 		cur  = entry
 	)
-	visit := func(u uint32) {
-		if fair == Weak {
-			done |= ^g.enabled[u]
-		}
-	}
+	visit := func(u uint32) { done |= ^g.enabled[u] &^ g.strong }
 	take := func(e uint32) {
 		acts = append(acts, g.act[e])
-		done |= 1 << g.who[e]
+		if g.who[e] != noActor {
+			done |= 1 << g.who[e]
+		}
 		cur = g.dst[e]
 		visit(cur)
 	}
@@ -422,7 +443,7 @@ func (g *cycleGraph) loop(entry uint32, comp map[uint32]bool, fair Fairness) []A
 			continue
 		}
 		for _, e := range g.walk(cur, comp, func(e uint32) bool {
-			return g.who[e] == uint8(w) || (fair == Weak && g.enabled[g.dst[e]]&(1<<w) == 0)
+			return g.who[e] == uint8(w) || (g.strong&(1<<w) == 0 && g.enabled[g.dst[e]]&(1<<w) == 0)
 		}) {
 			take(e)
 		}

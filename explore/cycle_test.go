@@ -16,6 +16,7 @@ type graphModel struct {
 	edges   []gEdge
 	pending map[uint8]uint64
 	term    map[uint8]bool // terminal states that are a hang
+	strong  map[int32]bool // actors that ask strong fairness
 }
 
 type gEdge struct {
@@ -43,6 +44,8 @@ func (g *graphModel) Terminal(s *gState) (Violation, bool) {
 	return Violation{Name: "deadlock"}, g.term[s.n]
 }
 
+func (g *graphModel) StrongFair(a int32) bool { return g.strong[a] }
+
 func (g *graphModel) Pending(s *gState) uint64 { return g.pending[s.n] }
 
 func (g *graphModel) NonProgress(entry *gState, i int, loop []Action) Violation {
@@ -65,6 +68,9 @@ var cycleModels = map[string]*graphModel{
 	// often, never taken).
 	"strong": {edges: []gEdge{{0, 1, 0, false}, {1, 2, 1, false}, {2, 1, 0, false}, {2, 3, 2, false}},
 		pending: map[uint8]uint64{1: 1, 2: 1}},
+	// The same, but the model asks strong fairness for the releaser.
+	"strong-asked": {edges: []gEdge{{0, 1, 0, false}, {1, 2, 1, false}, {2, 1, 0, false}, {2, 3, 2, false}},
+		pending: map[uint8]uint64{1: 1, 2: 1}, strong: map[int32]bool{2: true}},
 	// A terminal hang: nothing moves in state 1.
 	"terminal": {edges: []gEdge{{0, 1, 0, false}}, pending: map[uint8]uint64{1: 1}, term: map[uint8]bool{1: true}},
 	// A loop that discharges the obligation on the way (state 2 is not
@@ -98,6 +104,7 @@ func TestCycles(t *testing.T) {
 		{"unfair", Strong, nil},
 		{"strong", Weak, []string{"hang"}},
 		{"strong", Strong, nil},
+		{"strong-asked", Weak, nil},
 		{"terminal", Weak, []string{"deadlock"}},
 		{"progress", Weak, nil},
 		{"ample", Weak, []string{"hang"}},
@@ -135,7 +142,7 @@ func TestCycles(t *testing.T) {
 // what the cycle check finds.
 func TestCyclesReduction(t *testing.T) {
 	for name, g := range cycleModels {
-		unsafe := &graphModel{pending: g.pending, term: g.term}
+		unsafe := &graphModel{pending: g.pending, term: g.term, strong: g.strong}
 		for _, e := range g.edges {
 			e.safe = false
 			unsafe.edges = append(unsafe.edges, e)

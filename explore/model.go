@@ -67,7 +67,12 @@ type Succ[S any] struct {
 	// the properties read. When every successor of one actor is Safe, the
 	// engine may take them as the state's ample set and defer the others
 	// (see reduce).
-	Safe     bool
+	Safe bool
+	// Retry marks a move that only sets the actor up to try the same
+	// again (a lock that moved under it, dropped to be looked up anew): the
+	// cycle check's fairness counts the actor enabled but not as moving, so
+	// that a fair cycle lets it get past the retry.
+	Retry    bool
 	deferred bool // left out of the ample set: its violations count, its state is not entered
 
 	Next       S
@@ -97,7 +102,7 @@ func (o *Successors[S]) Add(a Action, from *S) *Succ[S] {
 	t.Next = *from
 	t.Actor = 0
 	t.Violations = t.Violations[:0]
-	t.Safe, t.deferred = false, false
+	t.Safe, t.Retry, t.deferred = false, false, false
 	return t
 }
 

@@ -175,6 +175,11 @@ func familySet(families []string) (map[string]bool, error) {
 	return want, nil
 }
 
+// Checks reports whether the invariant called name is enabled.
+func (c *Checker) Checks(name string) bool {
+	return slices.ContainsFunc(c.enabled, func(inv *Invariant) bool { return inv.Name == name })
+}
+
 // Enabled returns the invariants the checker runs (or, for KASSERTs,
 // reports), in catalog order.
 func (c *Checker) Enabled() []*Invariant { return c.enabled }
@@ -313,6 +318,13 @@ var catalog = slices.Concat(counterInvariants, lockOrderInvariants, lockStateInv
 			Doc:      "no terminal state leaves an LWP stuck in the kernel (in a syscall or an event's path)",
 			Source:   "lwpcheck: an LWP that can never return from a syscall is a hang, whatever it waits on",
 			Terminal: hang,
+		},
+		{
+			Name: "hang", Family: Deadlock,
+			Doc: "no fair cycle keeps an LWP in the kernel for ever (a syscall or an event's path that never returns " +
+				"while the rest of the system keeps moving); fairness is weak unless --fairness strong",
+			Source: "lwpcheck: a retry loop, a re-armed timeout or a sleep re-entered for ever is a hang even though something moves; " +
+				"the engine's cycle check (explore.Liveness) finds it",
 		},
 		{
 			Name: "expect", Family: Expect,

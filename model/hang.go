@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lwpcheck/lwpcheck/explore"
@@ -31,25 +32,80 @@ func (st Stuck) Place() string {
 }
 
 // StuckLWPs lists, for a terminal state, the LWPs stuck in the kernel for
-// good. An LWP in user space is never stuck (its program may have ended);
-// nor is one suspended by _lwp_suspend, nor any while the process is
-// stopped by request or gone.
+// good (see owes).
 func StuckLWPs(m *Machine, s *State) []Stuck {
-	if s.Proc.Stat == SZOMB || s.Proc.Stat == SSTOP {
-		return nil
-	}
 	var out []Stuck
 	for i := range s.LWPs {
-		l := &s.LWPs[i]
-		if l.Name == 0 || !l.InKernel() || l.Stat == LSSUSPENDED || l.Stat == LSZOMB {
-			continue
+		if owes(s, i) {
+			l := &s.LWPs[i]
+			out = append(out, Stuck{Slot: i, Name: l.Name, Where: m.Where(s, i), Stat: l.Stat, WChan: l.WChan})
 		}
-		if l.Stat == LSSTOP && s.Proc.SFlag&PS_STOPPING == 0 {
-			continue
-		}
-		out = append(out, Stuck{Slot: i, Name: l.Name, Where: m.Where(s, i), Stat: l.Stat, WChan: l.WChan})
 	}
 	return out
+}
+
+// owes reports whether the LWP in slot i owes a return to user space: it
+// is in the kernel, in a syscall or an event's path. An LWP in user space
+// owes nothing (its program may have ended); nor does one suspended by
+// _lwp_suspend, nor any while the process is stopped by request or gone.
+func owes(s *State, i int) bool {
+	if s.Proc.Stat == SZOMB || s.Proc.Stat == SSTOP {
+		return false
+	}
+	l := &s.LWPs[i]
+	if l.Name == 0 || !l.InKernel() || l.Stat == LSSUSPENDED || l.Stat == LSZOMB {
+		return false
+	}
+	return l.Stat != LSSTOP || s.Proc.SFlag&PS_STOPPING != 0
+}
+
+// Pending implements explore.Liveness: bit i for the LWP in slot i, while
+// it owes a return to user space.
+func (m *Machine) Pending(s *State) uint64 {
+	var p uint64
+	for i := range s.LWPs {
+		if owes(s, i) {
+			p |= 1 << i
+		}
+	}
+	return p
+}
+
+// NonProgress implements explore.Liveness: a fair cycle on which the LWP
+// in slot i never returns from the kernel. The finding names every LWP
+// that stays in the kernel all along, where each is when the loop starts,
+// and what the loop does, step by step, in kernel terms.
+func (m *Machine) NonProgress(entry *State, i int, loop []explore.Action) explore.Violation {
+	s, all := *entry, m.Pending(entry)
+	var did []string
+	for _, a := range loop {
+		st, next, _, err := m.Describe(&s, a)
+		if err != nil {
+			return explore.Violation{Name: "model-error", Message: "a loop does not replay: " + err.Error()}
+		}
+		all &= m.Pending(&next)
+		if d := st.Actor + " " + st.Action + " (" + st.Source + ")"; !slices.Contains(did, d) {
+			did = append(did, d)
+		}
+		s = next
+	}
+	var parts []string
+	for j := range entry.LWPs {
+		if all&(1<<j) != 0 {
+			l := &entry.LWPs[j]
+			parts = append(parts, Stuck{Slot: j, Name: l.Name, Where: m.Where(entry, j), Stat: l.Stat, WChan: l.WChan}.String())
+		}
+	}
+	l := &entry.LWPs[i]
+	r := &m.Kernel.Routines[l.Frames[l.Depth-1].Fn]
+	const most = 8
+	if len(did) > most {
+		did = append(did[:most], fmt.Sprintf("%d more", len(did)-most))
+	}
+	return explore.Violation{Name: "hang",
+		Message: fmt.Sprintf("a fair loop of %d steps keeps %s in the kernel for ever: %s", len(loop),
+			strings.Join(parts, "; "), strings.Join(did, ", ")),
+		Where: m.Kernel.Src(SrcRef{File: r.File, Line: uint16(r.Line)})}
 }
 
 // Where names what an LWP in the kernel is doing: its syscall, or the
@@ -81,3 +137,15 @@ func HangViolation(m *Machine, s *State) (explore.Violation, bool) {
 	return explore.Violation{Name: "deadlock", Message: "no LWP can move and " + strings.Join(parts, "; "),
 		Where: m.Kernel.Src(SrcRef{File: r.File, Line: uint16(r.Line)})}, true
 }
+
+// StrongFair implements explore.StrongFairness: LWPs and CPUs are held to
+// strong fairness, the environment to the check's. An LWP's step is
+// disabled only while it waits for a lock another holds (or spins on a
+// flag another clears); a cycle on which the holder keeps releasing and
+// retaking the lock before the waiter gets it is an artefact of the
+// interleaving semantics, not a hang: the kernel's mutexes hand a
+// released lock to a waiter (the turnstile, or the spinning CPU sees it
+// free) long before the holder, asleep for a tick, comes back for it. A
+// CPU's own context (the idle loop, a handover) likewise runs whenever it
+// is enabled on real hardware.
+func (m *Machine) StrongFair(actor int32) bool { return actor < MaxLWPs+EnvCPU }

@@ -456,7 +456,7 @@ func (m *Machine) finish(k *K, pre *State, t *explore.Succ[State]) {
 	if k.Cur < 0 {
 		actor = int32(MaxLWPs + k.CPU)
 	}
-	t.Actor = actor
+	t.Actor, t.Retry = actor, k.retry
 	if k.Panic != "" {
 		name := "kassert"
 		if len(k.Panic) > 12 && k.Panic[:12] == "model error:" {

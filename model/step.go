@@ -47,6 +47,7 @@ type K struct {
 	snaps   [2]guarded                 // the guarded fields at the last lock operation, and scratch
 	snapI   uint8                      // which of snaps is the last
 	blocked bool
+	retry   bool // the transition only set its actor up to try again (Retry)
 	atomic  bool // an environment event: one step, all or nothing
 	choice  int
 	nchoice int
@@ -66,7 +67,7 @@ func (k *K) reset(m *Machine, s *State, cpu, choice int) {
 	k.M, k.S, k.CPU, k.Cur = m, s, cpu, -1
 	k.frames, k.depth, k.scratchDepth = &k.scratch, &k.scratchDepth, 0
 	k.ncase, k.done, k.offCPU, k.stalled, k.onLock, k.segStart, k.segN = 0, false, false, false, false, 0, false
-	k.blocked, k.atomic, k.choice, k.nchoice, k.ctx = false, false, choice, 0, 0
+	k.blocked, k.retry, k.atomic, k.choice, k.nchoice, k.ctx = false, false, false, choice, 0, 0
 	k.Src, k.Fn, k.What, k.Panic = SrcRef{}, 0, "", ""
 	k.Events = k.evBuf[:0]
 	k.Merged = k.Merged[:0]
@@ -171,6 +172,13 @@ func (k *K) fresh(line int, what string, nonMover bool) bool {
 // re-check next). For the reduction it is a non-mover: the transition
 // ends with this step.
 func (k *K) Unlocked() { k.segN = true }
+
+// Retry marks a step that found what it locked stale and dropped it to
+// look again (lwp_lock when l_mutex moved): the cycle check's fairness
+// asks the LWP to get past it, not just to retry (explore.Succ.Retry). Only a
+// transition that is the retry alone is marked: one that a reduction
+// merged after other work made progress before it.
+func (k *K) Retry() { k.retry = k.segStart == 0 }
 
 // Report records a finding of the model that is not a kernel panic (for
 // instance a stale LWP pointer): the step goes on, as the C code does.

@@ -24,7 +24,7 @@ import (
 
 var checkVerb = &verb{
 	name:  "check",
-	usage: "lwpcheck check [--revision R]... [--por on|off] [--search bfs|dfs] [--workers N] [--max-states N] [--max-memory B] [--time-limit D] [--bitstate BYTES] [--format text|json|junit|sarif] [--check FAMILY,...] [--cex-dir DIR] [--progress] [SPEC...]",
+	usage: "lwpcheck check [--revision R]... [--por on|off] [--fairness weak|strong|off] [--search bfs|dfs] [--workers N] [--max-states N] [--max-memory B] [--time-limit D] [--bitstate BYTES] [--format text|json|junit|sarif] [--check FAMILY,...] [--cex-dir DIR] [--progress] [SPEC...]",
 	doc: `Explore every interleaving of each spec (default: every bundled spec) on each
 revision that supports its ops, check the invariants, and compare the outcome
 with what the spec expects on that revision. Prints, per spec and revision,
@@ -55,6 +55,7 @@ func (s *stringList) Set(v string) error {
 type checkFlags struct {
 	revisions stringList
 	por       string
+	fairness  string
 	search    string
 	workers   int
 	maxStates int64
@@ -72,6 +73,7 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.Var(&c.revisions, "revision", "check only this revision (repeatable)")
 	fs.StringVar(&c.por, "por", "on", "partial-order reduction: on or off (verdicts and findings do not depend on it)")
+	fs.StringVar(&c.fairness, "fairness", "weak", "the cycle check for hangs (invariant hang): weak or strong fairness, or off")
 	fs.StringVar(&c.search, "search", "bfs", "search order: bfs (shortest counterexamples) or dfs")
 	fs.IntVar(&c.workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
 	fs.Int64Var(&c.maxStates, "max-states", 0, "stop a search after this many states (0: no limit)")
@@ -171,6 +173,9 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	if cf.por != "on" && cf.por != "off" {
 		return exitUsage, usagef("--por %q: want on or off", cf.por)
 	}
+	if _, ok := fairness[cf.fairness]; !ok {
+		return exitUsage, usagef("--fairness %q: want weak, strong or off", cf.fairness)
+	}
 	if !slices.Contains([]string{"text", "json", "junit", "sarif"}, cf.format) {
 		return exitUsage, usagef("unknown format %q (text, json, junit or sarif)", cf.format)
 	}
@@ -251,6 +256,9 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	return exitCode(results), nil
 }
 
+// fairness maps --fairness to the cycle check's.
+var fairness = map[string]explore.Fairness{"weak": explore.Weak, "strong": explore.Strong, "off": explore.NoCycles}
+
 // checkJob explores one spec on one revision with the invariants of
 // families (nil: the spec's check line), writes the counterexamples if
 // asked, and judges the outcome.
@@ -265,6 +273,9 @@ func checkJob(ctx context.Context, j verdict.Job, families []string, cf *checkFl
 	}
 	m.POR = cf.por == "on"
 	o := opt
+	if c.Checks("hang") {
+		o.Cycles = fairness[cf.fairness]
+	}
 	if cf.progress || isTerminal(stderr) {
 		o.Progress = progressPrinter(stderr, j.Spec.Name+"@"+j.Rev.Name)
 	}
@@ -391,7 +402,7 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 			Source: findingSource(c.M, f), Known: o.Known[i]})
 		if o.Known[i] != "" {
 			res.Known++
-		} else if f.Name != "deadlock" {
+		} else if f.Name != "deadlock" && f.Name != "hang" {
 			onlyHangs = false
 		}
 	}

@@ -29,6 +29,7 @@ func lwpLock(k *model.K, f *model.Frame) {
 			// l_mutex changed behind us: drop the stale lock and retry. :1615-1618
 			k.Exit(f.B, 1616)
 			f.B = l.Mutex // :1617
+			k.Retry()
 			return
 		}
 		k.Return(0)
