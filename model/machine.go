@@ -295,10 +295,10 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 		}
 		// The sender runs outside the model's CPUs; the action's CPU, if
 		// any, is an argument (migrate's target).
-		k.atomic, k.CPU = true, EnvCPU
+		k.atomic, k.CPU, k.envActor = true, EnvCPU, envActor(ev, arg)
 		k.Call(&Frame{}, 0, kn.Env[ev], uint8(arg), uint8(cpu), uint8(ev))
 	case kind == actCallout:
-		k.atomic = true
+		k.atomic, k.envActor = true, envActor(NumEnv, 0)
 		k.Call(&Frame{}, 0, kn.Callout, 0, 0, 0)
 	default:
 		c := &next.CPUs[cpu]
@@ -332,6 +332,14 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 		k.Bug(fmt.Sprintf("atomic action left %s unfinished", kn.Routines[k.frames[*k.depth-1].Fn].Name))
 	}
 	return k
+}
+
+// envActor is the actor of an environment event of kind ev (NumEnv for
+// the callout) about LWP slot or CPU arg: each event source is an actor of
+// its own, so that the cycle check's fairness lets each timeout fire and
+// each pending signal arrive, whatever the others do.
+func envActor(ev, arg int) int32 {
+	return int32(MaxLWPs + EnvCPU + 1 + ev*max(MaxLWPs, MaxCPUs) + arg)
 }
 
 // preempt marks the LWP running on CPU c for kernel preemption: it takes
@@ -453,7 +461,10 @@ func (m *Machine) exec(k *K) {
 // violations.
 func (m *Machine) finish(k *K, pre *State, t *explore.Succ[State]) {
 	actor := int32(k.Cur)
-	if k.Cur < 0 {
+	switch {
+	case k.envActor != 0:
+		actor = k.envActor
+	case k.Cur < 0:
 		actor = int32(MaxLWPs + k.CPU)
 	}
 	t.Actor, t.Retry = actor, k.retry

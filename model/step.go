@@ -48,10 +48,13 @@ type K struct {
 	snapI   uint8                      // which of snaps is the last
 	blocked bool
 	retry   bool // the transition only set its actor up to try again (Retry)
-	atomic  bool // an environment event: one step, all or nothing
-	choice  int
-	nchoice int
-	ctx     uint8 // the routine whose lines the step cites now (In)
+	// envActor is the actor of an environment event (envActor), 0 for
+	// the others.
+	envActor int32
+	atomic   bool // an environment event: one step, all or nothing
+	choice   int
+	nchoice  int
+	ctx      uint8 // the routine whose lines the step cites now (In)
 
 	// What the step did, for the invariants and for replay.
 	Src    SrcRef // where the step starts
@@ -67,7 +70,7 @@ func (k *K) reset(m *Machine, s *State, cpu, choice int) {
 	k.M, k.S, k.CPU, k.Cur = m, s, cpu, -1
 	k.frames, k.depth, k.scratchDepth = &k.scratch, &k.scratchDepth, 0
 	k.ncase, k.done, k.offCPU, k.stalled, k.onLock, k.segStart, k.segN = 0, false, false, false, false, 0, false
-	k.blocked, k.retry, k.atomic, k.choice, k.nchoice, k.ctx = false, false, false, choice, 0, 0
+	k.blocked, k.retry, k.atomic, k.choice, k.nchoice, k.ctx, k.envActor = false, false, false, choice, 0, 0, 0
 	k.Src, k.Fn, k.What, k.Panic = SrcRef{}, 0, "", ""
 	k.Events = k.evBuf[:0]
 	k.Merged = k.Merged[:0]

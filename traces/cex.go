@@ -16,7 +16,10 @@ import (
 
 // Format is the version tag of the counterexample files this package
 // writes and reads.
-const Format = "lwpcheck-cex/1"
+const Format = "lwpcheck-cex/2"
+
+// formatV1 is the format before lassos (no "loop"): still read.
+const formatV1 = "lwpcheck-cex/1"
 
 // Kinds of violation.
 const (
@@ -35,6 +38,10 @@ const (
 	// Observed lists (the run of a recorded trace a revision explains:
 	// lwpcheck verify).
 	KindTrace = "trace"
+	// KindCycle: the steps from Loop on run a loop that returns to the
+	// state it starts in, and some LWP stays in the kernel all along (a
+	// hang that keeps something moving: the invariant hang).
+	KindCycle = "cycle"
 )
 
 // Cex is a counterexample file.
@@ -56,7 +63,10 @@ type Cex struct {
 	// (model.Observation, rendered), the end a terminal state shows last;
 	// for KindTrace, the ktrace records of the steps (model.Record).
 	Observed []string `json:"observed,omitempty"`
-	Steps    []Step   `json:"steps"`
+	// Loop is, for KindCycle, the number of the loop's first step: steps
+	// Loop to the last return to the state before step Loop.
+	Loop  int    `json:"loop,omitempty"`
+	Steps []Step `json:"steps"`
 }
 
 // SpecText is the spec a counterexample was found with, embedded whole so
@@ -68,7 +78,7 @@ type SpecText struct {
 
 // Violation is the finding a counterexample leads to.
 type Violation struct {
-	Kind    string `json:"kind"` // KindState, KindTransition or KindTerminal
+	Kind    string `json:"kind"` // KindState, KindTransition, KindTerminal or KindCycle
 	Name    string `json:"name"` // the invariant, e.g. "deadlock" or "p_nrlwps"
 	Message string `json:"message"`
 }
@@ -108,7 +118,9 @@ func New(rev *model.Revision, spec *specs.Spec, m *model.Machine, f explore.Find
 	if err != nil {
 		return nil, fmt.Errorf("finding %s: %w", f.Name, err)
 	}
-	if f.OnState {
+	if f.Lasso {
+		c.Violation.Kind, c.Loop = KindCycle, f.Loop+1
+	} else if f.OnState {
 		c.Violation.Kind = KindTerminal
 		if hasName(m.CheckState(&s, nil), f.Name) {
 			c.Violation.Kind = KindState

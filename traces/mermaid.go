@@ -22,6 +22,9 @@ func (rep *Report) WriteMermaid(w io.Writer) error {
 		fmt.Fprintf(bw, "  participant %s as %s\n", l.ID, l.Name)
 	}
 	for _, st := range rep.Steps {
+		if st.N == rep.Loop {
+			fmt.Fprintf(bw, "  loop %s\n", mmd(fmt.Sprintf("steps %d to %d, for ever", rep.Loop, len(rep.Steps))))
+		}
 		actor := ls.find(st.Actor).ID
 		from := actor
 		if strings.HasPrefix(st.Actor, "LWP ") {
@@ -61,6 +64,9 @@ func (rep *Report) WriteMermaid(w io.Writer) error {
 			}
 			fmt.Fprintf(bw, "  Note over %s: %s\n", actor, strings.Join(notes, "<br/>"))
 		}
+	}
+	if rep.Loop > 0 {
+		fmt.Fprintln(bw, "  end")
 	}
 	span := ls[0].ID
 	if len(ls) > 1 {

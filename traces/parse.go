@@ -118,8 +118,10 @@ func (c *Cex) validate() error {
 	switch {
 	case c.Format == "":
 		return errors.New(`no "format": not a counterexample file`)
-	case c.Format != Format:
-		return fmt.Errorf("format %q is not supported (this lwpcheck reads %s)", c.Format, Format)
+	case c.Format != Format && c.Format != formatV1:
+		return fmt.Errorf("format %q is not supported (this lwpcheck reads %s and %s)", c.Format, Format, formatV1)
+	case c.Loop != 0 && c.Format == formatV1:
+		return fmt.Errorf(`%s has no "loop" (lassos came with %s)`, formatV1, Format)
 	case c.Revision == "":
 		return errors.New(`no "revision"`)
 	case c.Spec.Name == "" || c.Spec.Text == "":
@@ -139,8 +141,15 @@ func (c *Cex) validate() error {
 		if len(c.Observed) == 0 {
 			return fmt.Errorf(`a %s needs what is "observed"`, c.Violation.Kind)
 		}
+	case KindCycle:
+		if c.Loop < 1 || c.Loop > len(c.Steps) {
+			return fmt.Errorf(`a cycle needs "loop", the number of the loop's first step (1 to %d), not %d`, len(c.Steps), c.Loop)
+		}
 	default:
-		return fmt.Errorf(`violation kind %q is not one of %s, %s, %s, %s, %s`, c.Violation.Kind, KindState, KindTransition, KindTerminal, KindBehaviour, KindTrace)
+		return fmt.Errorf(`violation kind %q is not one of %s, %s, %s, %s, %s, %s`, c.Violation.Kind, KindState, KindTransition, KindTerminal, KindBehaviour, KindTrace, KindCycle)
+	}
+	if c.Loop != 0 && c.Violation.Kind != KindCycle {
+		return errors.New(`only a cycle has a "loop"`)
 	}
 	if len(c.Observed) > 0 && c.Violation.Kind != KindBehaviour && c.Violation.Kind != KindTrace {
 		return errors.New(`only a behaviour or a trace has "observed"`)

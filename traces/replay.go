@@ -2,6 +2,7 @@ package traces
 
 import (
 	"fmt"
+	mbits "math/bits"
 	"slices"
 	"strings"
 
@@ -23,6 +24,9 @@ type Run struct {
 	End []explore.Violation
 	// Observed is, for a behaviour, what user space sees of the run now.
 	Observed []string
+	// Closed reports, for a cycle, whether the loop returns to the state
+	// it starts in.
+	Closed bool
 }
 
 // RunStep is one re-executed step.
@@ -90,11 +94,37 @@ func Replay(m *model.Machine, c *Cex) (*Run, error) {
 		r.Observed = RecordsOf(r.Steps)
 		r.Recurs = slices.Equal(r.Observed, c.Observed)
 		return r, nil
+	case KindCycle:
+		r.replayLoop()
+		r.Recurs = r.Closed && hasName(r.End, name)
+		return r, nil
 	default:
 		r.End = explore.StateViolations(m, &s)
 	}
 	r.Recurs = hasName(r.End, name)
 	return r, nil
+}
+
+// replayLoop checks a cycle's loop: that it returns to the state it
+// starts in (Closed), and which LWPs owe a return to user space on every
+// state of it; End gets the hang they make, as the model words it.
+func (r *Run) replayLoop() {
+	m, first := r.Machine, r.Cex.Loop-1
+	entry := &r.Init
+	if first > 0 {
+		entry = &r.Steps[first-1].Post
+	}
+	end := &r.Steps[len(r.Steps)-1].Post
+	r.Closed = string(m.Encode(entry, nil)) == string(m.Encode(end, nil))
+	owed := m.Pending(entry)
+	loop := make([]explore.Action, 0, len(r.Steps)-first)
+	for _, st := range r.Steps[first:] {
+		owed &= m.Pending(&st.Post)
+		loop = append(loop, st.A)
+	}
+	if owed != 0 {
+		r.End = []explore.Violation{m.NonProgress(entry, mbits.TrailingZeros64(owed), loop)}
+	}
 }
 
 // Observed returns what user space sees of steps, which end in state
@@ -172,6 +202,14 @@ func (r *Run) Verdict() string {
 		}
 		return fmt.Sprintf("the behaviour no longer occurs (the model changed): the run shows %q, the file records %q",
 			strings.Join(r.Observed, "; "), strings.Join(r.Cex.Observed, "; "))
+	}
+	if v.Kind == KindCycle && !r.Closed {
+		return fmt.Sprintf("the violation %s no longer occurs (the model changed): steps %d to %d no longer return to the state before step %d",
+			v.Name, r.Cex.Loop, len(r.Steps), r.Cex.Loop)
+	}
+	if r.Recurs && v.Kind == KindCycle {
+		return fmt.Sprintf("the violation recurs: steps %d to %d return to the state before step %d; %s: %s",
+			r.Cex.Loop, len(r.Steps), r.Cex.Loop, r.End[0].Name, r.End[0].Message)
 	}
 	if r.Recurs {
 		for _, e := range r.End {

@@ -24,6 +24,7 @@ type Report struct {
 	SourceNotes []string     `json:"source_notes,omitempty"` // C files whose lines are not shown, and why
 	Initial     Snapshot     `json:"initial"`
 	Steps       []ReportStep `json:"steps"`
+	Loop        int          `json:"loop,omitempty"` // a cycle's first step (Cex.Loop)
 	Recurs      bool         `json:"recurs"`
 	Verdict     string       `json:"verdict"`
 }
@@ -68,7 +69,7 @@ func (r *Run) Report(o Options) *Report {
 	m := r.Machine
 	rep := &Report{Format: ReportFormat, File: o.Name, Spec: r.Cex.Spec.Name, Revision: r.Cex.Revision,
 		CPUs: m.NCPU, Violation: r.Cex.Violation, Switches: Switches(r.Cex.Steps), Initial: snapshot(m, &r.Init),
-		Recurs: r.Recurs, Verdict: r.Verdict()}
+		Recurs: r.Recurs, Verdict: r.Verdict(), Loop: r.Cex.Loop}
 	prev := NewView(m, &r.Init)
 	pre := &r.Init
 	for i := range r.Steps {

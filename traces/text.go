@@ -25,6 +25,7 @@ var kindText = map[string]string{
 	KindTerminal:   "the last state is terminal and bad",
 	KindBehaviour:  "what user space sees of the run",
 	KindTrace:      "the ktrace records of the run",
+	KindCycle:      "the loop at the end runs for ever and some LWP never leaves the kernel",
 }
 
 // WriteText writes the full listing of rep: a header, the initial state,
@@ -34,6 +35,9 @@ func (rep *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	rep.writeHeader(bw)
 	for i := range rep.Steps {
+		if rep.Steps[i].N == rep.Loop {
+			fmt.Fprintf(bw, "\n== loop: steps %d to %d return to this state, for ever ==\n", rep.Loop, len(rep.Steps))
+		}
 		rep.Steps[i].writeText(bw)
 	}
 	rep.writeVerdict(bw)
