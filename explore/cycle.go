@@ -352,18 +352,23 @@ func (g *cycleGraph) fairCycle() (entry uint32, bit int, comp map[uint32]bool) {
 	return entry, bit, comp
 }
 
-// cyclic reports whether component c has a cycle: more than one state, or
-// a stutter step.
+// cyclic reports whether component c has a cycle the check must judge:
+// more than one state, or a stutter step in a state that has other moves
+// too. A state whose every move is a stutter step is terminal: the main
+// search has judged it (Terminator).
 func (g *cycleGraph) cyclic(c []uint32) bool {
 	if len(c) > 1 {
 		return true
 	}
-	for e := g.off[c[0]]; e < g.off[c[0]+1]; e++ {
-		if g.dst[e] == c[0] {
-			return true
+	u, self, other := c[0], false, false
+	for e := g.off[u]; e < g.off[u+1]; e++ {
+		if g.dst[e] == u {
+			self = true
+		} else {
+			other = true
 		}
 	}
-	return false
+	return self && other
 }
 
 // taken returns the actors with a move inside component c.

@@ -180,6 +180,15 @@ func (c *Checker) Checks(name string) bool {
 	return slices.ContainsFunc(c.enabled, func(inv *Invariant) bool { return inv.Name == name })
 }
 
+// Liveness returns the cycle check the checker asks of the search: fair
+// if the invariant hang is enabled, none otherwise.
+func (c *Checker) Liveness(fair explore.Fairness) explore.Fairness {
+	if c.Checks("hang") {
+		return fair
+	}
+	return explore.NoCycles
+}
+
 // Enabled returns the invariants the checker runs (or, for KASSERTs,
 // reports), in catalog order.
 func (c *Checker) Enabled() []*Invariant { return c.enabled }

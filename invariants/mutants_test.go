@@ -3,6 +3,7 @@ package invariants
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"regexp"
 	"slices"
 	"testing"
@@ -203,6 +204,20 @@ var mutations = []mutation{
 		message: `LWP 1 in _lwp_self, LSONPROC`,
 	},
 	{
+		// _lwp_self loops for ever in the kernel, taking and dropping
+		// p_lock and flipping a bit each time: nothing else can move,
+		// yet the state keeps changing, so no state is terminal.
+		inv: "hang", spec: "{1: [self]}", routine: "sys__lwp_self",
+		wrap: replace(func(k *model.K, f *model.Frame) {
+			if !k.Enter(model.LockProc, 175, "mutant: mutex_enter") {
+				return
+			}
+			f.B ^= 1
+			k.Exit(model.LockProc, 176)
+		}),
+		message: `a fair loop of 2 steps keeps LWP 1 in _lwp_self, LSONPROC \(at syscall > sys__lwp_self\) in the kernel for ever; the loop runs LWP 1 sys__lwp_self: mutant: mutex_enter`,
+	},
+	{
 		inv: "expect", spec: "{1: [self -> 0]}", routine: "sys__lwp_self",
 		wrap:    replace(func(k *model.K, f *model.Frame) { k.Return(uint8(model.EBUSY)) }),
 		message: `LWP 1: _lwp_self returned EBUSY, the spec expects 0`,
@@ -329,7 +344,7 @@ func TestWitnessLimit(t *testing.T) {
 // search explores m on two workers and analyses what c gathered.
 func search(t *testing.T, m *model.Machine, c *Checker) (*explore.Result, []RunFinding) {
 	t.Helper()
-	return searchWith(t, m, c, explore.Options{Workers: 2})
+	return searchWith(t, m, c, explore.Options{Workers: 2, Cycles: c.Liveness(explore.Weak)})
 }
 
 // searchWith is search with the given options.
@@ -383,6 +398,20 @@ func replaysTo(m *model.Machine, f explore.Finding) string {
 		return "replay failed: " + err.Error()
 	}
 	var vs []explore.Violation
+	if f.Lasso {
+		entry, end := &states[f.Loop], &states[len(states)-1]
+		if string(m.Encode(entry, nil)) != string(m.Encode(end, nil)) {
+			return "the loop does not return to its first state"
+		}
+		owed := m.Pending(entry)
+		for i := range states[f.Loop:] {
+			owed &= m.Pending(&states[f.Loop+i])
+		}
+		if owed == 0 {
+			return "no LWP stays in the kernel on the loop"
+		}
+		return m.NonProgress(entry, bits.TrailingZeros64(owed), f.Trace[f.Loop:]).Message
+	}
 	if f.OnState {
 		vs = explore.StateViolations(m, &states[len(states)-1])
 	} else {

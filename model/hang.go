@@ -93,7 +93,8 @@ func (m *Machine) NonProgress(entry *State, i int, loop []explore.Action) explor
 	for j := range entry.LWPs {
 		if all&(1<<j) != 0 {
 			l := &entry.LWPs[j]
-			parts = append(parts, Stuck{Slot: j, Name: l.Name, Where: m.Where(entry, j), Stat: l.Stat, WChan: l.WChan}.String())
+			parts = append(parts, Stuck{Slot: j, Name: l.Name, Where: m.Where(entry, j), Stat: l.Stat, WChan: l.WChan}.String()+
+				" (at "+m.stackTail(l, 4)+")")
 		}
 	}
 	l := &entry.LWPs[i]
@@ -103,9 +104,19 @@ func (m *Machine) NonProgress(entry *State, i int, loop []explore.Action) explor
 		did = append(did[:most], fmt.Sprintf("%d more", len(did)-most))
 	}
 	return explore.Violation{Name: "hang",
-		Message: fmt.Sprintf("a fair loop of %d steps keeps %s in the kernel for ever: %s", len(loop),
+		Message: fmt.Sprintf("a fair loop of %d steps keeps %s in the kernel for ever; the loop runs %s", len(loop),
 			strings.Join(parts, "; "), strings.Join(did, ", ")),
 		Where: m.Kernel.Src(SrcRef{File: r.File, Line: uint16(r.Line)})}
+}
+
+// stackTail names the innermost n routines on l's kernel stack, outermost
+// first: "exit_lwps > lwp_wait > cv_wait > sleepq_block".
+func (m *Machine) stackTail(l *LWP, n int) string {
+	var names []string
+	for _, f := range l.Frames[max(0, int(l.Depth)-n):l.Depth] {
+		names = append(names, m.Kernel.Routines[f.Fn].Name)
+	}
+	return strings.Join(names, " > ")
 }
 
 // Where names what an LWP in the kernel is doing: its syscall, or the
@@ -148,4 +159,5 @@ func HangViolation(m *Machine, s *State) (explore.Violation, bool) {
 // free) long before the holder, asleep for a tick, comes back for it. A
 // CPU's own context (the idle loop, a handover) likewise runs whenever it
 // is enabled on real hardware.
-func (m *Machine) StrongFair(actor int32) bool { return actor < MaxLWPs+EnvCPU }
+// WeakLWPs (check --fairness weak) turns the request off.
+func (m *Machine) StrongFair(actor int32) bool { return !m.WeakLWPs && actor < MaxLWPs+EnvCPU }

@@ -43,6 +43,10 @@ type Machine struct {
 	// events: another LWP may run between a record and the kernel work
 	// next to it, as it can in the kernel. Trace verification needs it.
 	Ktrace bool
+	// WeakLWPs holds LWPs and CPUs to weak fairness in the cycle check,
+	// like the environment, instead of the strong fairness the model
+	// otherwise asks for them (StrongFair).
+	WeakLWPs bool
 
 	progs [MaxNames][]Op
 	init  State

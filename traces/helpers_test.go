@@ -49,11 +49,14 @@ func search(t testing.TB, rev *model.Revision, sp *specs.Spec, opt explore.Optio
 // searchPOR is search with the model's reduction on or off.
 func searchPOR(t testing.TB, rev *model.Revision, sp *specs.Spec, opt explore.Options, por bool) []found {
 	t.Helper()
-	m, _, err := invariants.Build(rev, sp, sp.Check)
+	m, c, err := invariants.Build(rev, sp, sp.Check)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m.POR = por
+	if opt.Cycles == explore.NoCycles {
+		opt.Cycles = c.Liveness(explore.Weak)
+	}
 	res, err := explore.Run(context.Background(), m, opt)
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ import (
 
 var checkVerb = &verb{
 	name:  "check",
-	usage: "lwpcheck check [--revision R]... [--por on|off] [--fairness weak|strong|off] [--search bfs|dfs] [--workers N] [--max-states N] [--max-memory B] [--time-limit D] [--bitstate BYTES] [--format text|json|junit|sarif] [--check FAMILY,...] [--cex-dir DIR] [--progress] [SPEC...]",
+	usage: "lwpcheck check [--revision R]... [--por on|off] [--fairness kernel|weak|strong|off] [--search bfs|dfs] [--workers N] [--max-states N] [--max-memory B] [--time-limit D] [--bitstate BYTES] [--format text|json|junit|sarif] [--check FAMILY,...] [--cex-dir DIR] [--progress] [SPEC...]",
 	doc: `Explore every interleaving of each spec (default: every bundled spec) on each
 revision that supports its ops, check the invariants, and compare the outcome
 with what the spec expects on that revision. Prints, per spec and revision,
@@ -73,7 +73,7 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.Var(&c.revisions, "revision", "check only this revision (repeatable)")
 	fs.StringVar(&c.por, "por", "on", "partial-order reduction: on or off (verdicts and findings do not depend on it)")
-	fs.StringVar(&c.fairness, "fairness", "weak", "the cycle check for hangs (invariant hang): weak or strong fairness, or off")
+	fs.StringVar(&c.fairness, "fairness", "kernel", "the cycle check for hangs (invariant hang): kernel (LWPs and CPUs strongly fair, the environment weakly), weak, strong, or off")
 	fs.StringVar(&c.search, "search", "bfs", "search order: bfs (shortest counterexamples) or dfs")
 	fs.IntVar(&c.workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
 	fs.Int64Var(&c.maxStates, "max-states", 0, "stop a search after this many states (0: no limit)")
@@ -174,7 +174,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, usagef("--por %q: want on or off", cf.por)
 	}
 	if _, ok := fairness[cf.fairness]; !ok {
-		return exitUsage, usagef("--fairness %q: want weak, strong or off", cf.fairness)
+		return exitUsage, usagef("--fairness %q: want kernel, weak, strong or off", cf.fairness)
 	}
 	if !slices.Contains([]string{"text", "json", "junit", "sarif"}, cf.format) {
 		return exitUsage, usagef("unknown format %q (text, json, junit or sarif)", cf.format)
@@ -257,7 +257,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 }
 
 // fairness maps --fairness to the cycle check's.
-var fairness = map[string]explore.Fairness{"weak": explore.Weak, "strong": explore.Strong, "off": explore.NoCycles}
+var fairness = map[string]explore.Fairness{"kernel": explore.Weak, "weak": explore.Weak, "strong": explore.Strong, "off": explore.NoCycles}
 
 // checkJob explores one spec on one revision with the invariants of
 // families (nil: the spec's check line), writes the counterexamples if
@@ -273,9 +273,8 @@ func checkJob(ctx context.Context, j verdict.Job, families []string, cf *checkFl
 	}
 	m.POR = cf.por == "on"
 	o := opt
-	if c.Checks("hang") {
-		o.Cycles = fairness[cf.fairness]
-	}
+	o.Cycles = c.Liveness(fairness[cf.fairness])
+	m.WeakLWPs = cf.fairness == "weak"
 	if cf.progress || isTerminal(stderr) {
 		o.Progress = progressPrinter(stderr, j.Spec.Name+"@"+j.Rev.Name)
 	}
