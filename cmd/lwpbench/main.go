@@ -7,6 +7,7 @@
 //	lwpbench kernel [-specs a,b] [-workers N] [-runs N] [-revision R]
 //	lwpbench diff [-specs a,b] [-runs N] [-from R] [-to R]
 //	lwpbench verify [-records 1000,10000,100000] [-lwps N] [-cpus N] [-runs N] [-revision R] [-seed N]
+//	lwpbench cycles [-specs a,b] [-workers N] [-runs N] [-revision R]
 //	lwpbench all [-runs N]
 //
 // The all subcommand runs spin and kernel in one run, one table after the
@@ -28,6 +29,11 @@
 // CPUs that park, unpark and wake each other, recorded as JSON lines) and prints the time to read
 // and to check each, the time per record, the largest frontier, the states
 // visited per record and the heap's peak.
+//
+// The cycles subcommand measures the cycle check for hangs (invariant
+// hang): each spec is checked as lwpcheck check does with and without it,
+// and the table gives the times, the peak heap of each run, and the size
+// of the state graph the check builds.
 //
 // The spin subcommand explores BEEM phils (N=12, 531,440 states) and BEEM
 // peterson (N=4, 1,119,560 states) with the engine (BFS, on 1 worker and on
@@ -77,8 +83,9 @@ const usage = `usage: lwpbench spin [-models phils,peterson] [-workers N] [-runs
        lwpbench kernel [-specs a,b] [-workers N] [-runs N] [-revision R]
        lwpbench diff [-specs a,b] [-runs N] [-from R] [-to R]
        lwpbench verify [-records 1000,10000,100000] [-lwps N] [-cpus N] [-runs N] [-revision R] [-seed N]
+       lwpbench cycles [-specs a,b] [-workers N] [-runs N] [-revision R]
        lwpbench all [-runs N]
-Run "lwpbench spin -h", "lwpbench kernel -h", "lwpbench diff -h" or "lwpbench verify -h" for the flags.
+Run "lwpbench spin -h", "lwpbench kernel -h", "lwpbench diff -h", "lwpbench verify -h" or "lwpbench cycles -h" for the flags.
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -95,6 +102,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return diffCommand(args[1:], stdout, stderr)
 	case "verify":
 		return verifyCommand(args[1:], stdout, stderr)
+	case "cycles":
+		return cyclesCommand(args[1:], stdout, stderr)
 	case "all":
 		if code := spinCommand(args[1:], stdout, stderr); code != 0 {
 			return code

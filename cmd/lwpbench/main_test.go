@@ -19,6 +19,9 @@ func TestUsageErrors(t *testing.T) {
 		{"diff", "-from", "netbsd-1"},
 		{"diff", "-runs", "0"},
 		{"diff", "extra"},
+		{"cycles", "extra"},
+		{"cycles", "-runs", "0"},
+		{"cycles", "-revision", "netbsd-1"},
 	} {
 		var stdout, stderr strings.Builder
 		assert.Equal(t, 2, run(args, &stdout, &stderr), "%q", args)
