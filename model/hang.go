@@ -145,7 +145,13 @@ func HangViolation(m *Machine, s *State) (explore.Violation, bool) {
 	// The first stuck LWP's innermost routine: where it waits.
 	l := &s.LWPs[st[0].Slot]
 	r := &m.Kernel.Routines[l.Frames[l.Depth-1].Fn]
-	return explore.Violation{Name: "deadlock", Message: "no LWP can move and " + strings.Join(parts, "; "),
+	what := "no LWP can move"
+	if kn := m.Kernel; kn.Callout != 0 && kn.CalloutPending(s) {
+		// The callout changes nothing: in the kernel it re-arms itself
+		// every tick, for ever.
+		what += " (only " + kn.Routines[kn.Callout].Name + " runs, finding nothing to do and re-arming itself each tick)"
+	}
+	return explore.Violation{Name: "deadlock", Message: what + " and " + strings.Join(parts, "; "),
 		Where: m.Kernel.Src(SrcRef{File: r.File, Line: uint16(r.Line)})}, true
 }
 

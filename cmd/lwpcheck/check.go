@@ -36,6 +36,11 @@ revision's table records with its evidence: it is reported but does not fail
 the spec.
 A FAIL names the counterexample files --cex-dir wrote, or says how to get
 them.
+Hangs are found two ways: a terminal state with an LWP still in the kernel
+(deadlock), and a fair cycle on which an LWP never leaves the kernel while
+the rest keeps moving (hang, a lasso counterexample). --fairness chooses the
+cycle check's fairness: kernel (the default: LWPs and CPUs strongly fair,
+each environment event weakly), weak, strong, or off (no cycle check).
 Exit 0 when every spec meets its expectation, 1 when one does not (an
 unexpected finding, or an expected one missing), 3 when a limit stopped a
 search before anything was found, or a bitstate search found nothing (it
@@ -122,6 +127,16 @@ type checkResult struct {
 	Held       []string             `json:"held"`
 	NotChecked []string             `json:"not_checked,omitempty"`
 	Coverage   *invariants.Coverage `json:"coverage,omitempty"` // transition coverage
+	// Cycles says what the cycle check for hangs explored: its fairness,
+	// the states and moves of the graph it built, and the graph's bytes.
+	Cycles *cycleStats `json:"cycles,omitempty"`
+}
+
+type cycleStats struct {
+	Fairness string `json:"fairness"`
+	States   int64  `json:"states"`
+	Edges    int64  `json:"edges"`
+	Bytes    int64  `json:"bytes"`
 }
 
 type finding struct {
@@ -290,6 +305,9 @@ func checkJob(ctx context.Context, j verdict.Job, families []string, cf *checkFl
 		return checkResult{}, fmt.Errorf("%s: %w", name, err)
 	}
 	res := result(j, r, c, rf)
+	if res.Cycles != nil {
+		res.Cycles.Fairness = cf.fairness // as the user named it
+	}
 	if cf.format == "sarif" {
 		if err := addFlows(&res, j, m, r, rf); err != nil {
 			return checkResult{}, fmt.Errorf("%s: %w", name, err)
@@ -395,6 +413,9 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 		Seconds: r.Elapsed.Seconds(), Limit: r.Limit, Bitstate: r.Bitstate, BitstateCoverage: bitstateCoverage(r),
 		Omission: omission(r),
 		Held:     o.Held, NotChecked: o.NotChecked, Coverage: c.Coverage()}
+	if g := r.Cycles; g != nil {
+		res.Cycles = &cycleStats{States: g.States, Edges: g.Edges, Bytes: g.Bytes}
+	}
 	onlyHangs := o.Verdict == explore.Fail
 	for i, f := range r.Findings {
 		res.Findings = append(res.Findings, finding{Name: f.Name, Message: f.Message, Steps: len(f.Trace),

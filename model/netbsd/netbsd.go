@@ -255,6 +255,10 @@ func (t Table) Kernel(name string, files []model.File, ops []model.OpKind, userr
 	return kn
 }
 
+// HangsNote is the revisions' note on how hangs are found; each adds what
+// its exit_lwps does.
+const HangsNote = "Hangs: a terminal state in which an LWP still owes a return from the kernel is a deadlock finding; a reachable fair cycle on which one never returns is a hang finding (the cycle check: weak fairness for the environment's events, each timeout and signal its own, strong fairness for LWPs and CPUs, since a mutex its holder releases and retakes reaches a waiter in the kernel; an lwp_lock retry is not progress). proc_stop_callout changes no state when it finds nothing to stop, so a process that never finishes stopping is a terminal state whose only move is the callout, reported as a deadlock (stop-while-dumping)."
+
 // clockTimeout tells the clock's own timeouts (cv_timedwait in the kernel)
 // from park timeouts, which the spec budgets.
 func clockTimeout(s *model.State, slot int) bool {

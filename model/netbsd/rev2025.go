@@ -132,7 +132,7 @@ var Netbsd2025 = &model.Revision{
 		"Priorities are not modelled: all LWPs have one priority, so run queues and the sorted cv sleep queue are FIFO and wakeup boosts change nothing.",
 		"Atomic events: the environment's events (kill(2) running kpsignal2, a timeout firing, migration, proc_stop_callout) each run as one step, taking their locks together and disabled while any is busy; the idle loop's pick and the new LWP's handover of the idle LWP are one step too. Their locks are all taken by the sender or the idle CPU, so other CPUs see the same orders; what is lost is only the window inside them.",
 		"The scheduler is SCHED_4BSD, NetBSD's default: lwp_wait calls its sched_lwp_collect, which locks curlwp (kern_lwp.c@1.270:703).",
-		"Hangs are found in terminal states only: a hang that keeps something moving (exit_lwps retrying on its one-tick timed wait, the proc_stop callout) is a cycle, not a terminal state, and is not reported.",
+		HangsNote + " exit_lwps retrying on its one-tick timed wait is the kernel's loop in these specs: it ends when the LWPs it waits for can exit (stop-while-exiting) and runs for ever when one is a zombie whose l_waiter names an LWP that left lwp_wait through its PS_WCORE bail-out (core-while-waiting).",
 		"Partial-order reduction (check --por on, the default): an LWP's steps that only acquire locks and touch what those locks cover run in one transition with its next step, and a context switch runs with its handover (Lipton's reduction: acquires are right movers, the handover a left mover); unlocked reads end a transition. Verdicts and findings are the same with --por off (a test runs every bundled spec both ways).",
 	},
 	Kernel: Table2025.Kernel("netbsd-2025", files2025, AllOps, lwUserret2025, hooks2025),

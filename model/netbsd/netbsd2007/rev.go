@@ -76,7 +76,7 @@ func build() *model.Revision {
 			"Signals: SIGUSR1 is caught by a handler without SA_RESTART; SIGKILL, SIGSTOP, SIGCONT and SIGQUIT take their default actions; nothing is masked or ignored; the process is not traced and no parent waits in vfork.",
 			"Atomic events: the environment's events (kill(2) running kpsignal2, a timeout firing, proc_stop_callout) each run as one step; so does the idle loop's pick.",
 			"exit1 after p_stat = SZOMB (its final switch) and the parent's side of stop notification are outside the model.",
-			"Hangs are found in terminal states only.",
+			nb.HangsNote + " exit_lwps waits untimed here, so its hangs are terminal states.",
 		},
 		Docs: docs,
 	}

@@ -74,7 +74,7 @@ func build() *model.Revision {
 			"Atomic events: the environment's events (kill(2) running kpsignal2, which in this revision can stop the process itself, a timeout firing, migration, proc_stop_callout) each run as one step; so does the idle loop's pick, once the LWP it picks has finished leaving its previous CPU.",
 			"proc_stop_callout may run whenever the process has PS_STOPPING set. The C arms it in proc_stop, in sigswitch when other LWPs still run (kern_sig.c@1.256.2.2:1490-1494) and in itself while the stop is unfinished; the one stopping process it is not armed for is one whose last running LWP is in sigswitch (:1500-1520), where p_nrlwps is 1 and no LWP sleeps, so a run of it there finds nothing to stop and nothing to finish.",
 			"exit1 after p_stat = SZOMB (its final switch) and the parent's side of stop notification are outside the model.",
-			"Hangs are found in terminal states only.",
+			nb.HangsNote + " exit_lwps waits untimed here, so its hangs are terminal states.",
 		},
 		Docs: docs,
 	}
