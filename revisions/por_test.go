@@ -96,3 +96,30 @@ func TestReductionKeepsCycles(t *testing.T) {
 		})
 	}
 }
+
+// TestCyclesDeterministic: the hang of core-while-waiting, its lasso
+// included, is the same for any number of workers and either search.
+func TestCyclesDeterministic(t *testing.T) {
+	rev, err := revisions.Lookup("netbsd-2025")
+	require.NoError(t, err)
+	sp, err := specs.Lookup("core-while-waiting")
+	require.NoError(t, err)
+	var first *explore.Finding
+	for _, opt := range []explore.Options{{Workers: 1}, {Workers: 4}, {Search: explore.DFS}} {
+		m, c, err := invariants.Build(rev, sp, nil)
+		require.NoError(t, err)
+		m.POR = true
+		opt.Cycles = c.Liveness(explore.Weak)
+		r, err := explore.Run(context.Background(), m, opt)
+		require.NoError(t, err)
+		i := slices.IndexFunc(r.Findings, func(f explore.Finding) bool { return f.Name == "hang" })
+		require.GreaterOrEqual(t, i, 0, "no hang with %+v", opt)
+		f := r.Findings[i]
+		require.True(t, f.Lasso)
+		if first == nil {
+			first = &f
+			continue
+		}
+		assert.Equal(t, *first, f, "%+v", opt)
+	}
+}

@@ -60,7 +60,8 @@ func TestCycleCounterexample(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, r.Closed, "the loop returns to its first state")
 	assert.True(t, r.Recurs, r.Verdict())
-	assert.Contains(t, r.Verdict(), "the violation recurs: steps")
+	assert.Contains(t, r.Verdict(), "the violation recurs: hang: ")
+	assert.Contains(t, r.Verdict(), "return to the state before step")
 
 	rep := r.Report(Options{Name: "x.cex.json"})
 	var text, mmd, html bytes.Buffer

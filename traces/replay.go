@@ -208,8 +208,8 @@ func (r *Run) Verdict() string {
 			v.Name, r.Cex.Loop, len(r.Steps), r.Cex.Loop)
 	}
 	if r.Recurs && v.Kind == KindCycle {
-		return fmt.Sprintf("the violation recurs: steps %d to %d return to the state before step %d; %s: %s",
-			r.Cex.Loop, len(r.Steps), r.Cex.Loop, r.End[0].Name, r.End[0].Message)
+		return fmt.Sprintf("the violation recurs: %s: %s (steps %d to %d return to the state before step %d)",
+			r.End[0].Name, r.End[0].Message, r.Cex.Loop, len(r.Steps), r.Cex.Loop)
 	}
 	if r.Recurs {
 		for _, e := range r.End {
