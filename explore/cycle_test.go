@@ -122,6 +122,9 @@ func TestCycles(t *testing.T) {
 				}
 				assert.Equal(t, first.Findings, r.Findings, "workers %d", w)
 			}
+			d, err := Run(context.Background(), g, Options{Search: DFS, Cycles: tc.fair})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, names(d), "dfs")
 			for _, f := range first.Findings {
 				if !f.Lasso {
 					continue

@@ -3,6 +3,7 @@ package traces
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -64,7 +65,9 @@ func TestCycleCounterexample(t *testing.T) {
 	assert.Contains(t, r.Verdict(), "return to the state before step")
 
 	rep := r.Report(Options{Name: "x.cex.json"})
-	var text, mmd, html bytes.Buffer
+	var text, mmd, html, dot bytes.Buffer
+	require.NoError(t, rep.WriteDOT(&dot))
+	assert.Contains(t, dot.String(), fmt.Sprintf("s%d -> s%d [label=\"the same state", len(back.Steps), back.Loop-1))
 	require.NoError(t, rep.WriteText(&text))
 	require.NoError(t, rep.WriteMermaid(&mmd))
 	require.NoError(t, rep.WriteHTML(&html))

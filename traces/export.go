@@ -22,7 +22,8 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 // WriteDOT writes the trace as a Graphviz graph: a node per state, from
 // the initial state to the one the violation is seen in, labelled with
 // what changed; an edge per step, labelled with its number, actor,
-// operation and source, and coloured by actor.
+// operation and source, and coloured by actor. A cycle's last state, the
+// one its loop starts from, has a dashed edge back to it.
 func (rep *Report) WriteDOT(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, "digraph cex {")
@@ -48,6 +49,11 @@ func (rep *Report) WriteDOT(w io.Writer) error {
 	}
 	if len(rep.Steps) == 0 {
 		fmt.Fprintf(bw, "  s0 [label=%s, color=red, penwidth=2];\n", dotQuote(rep.Violation.Name+": "+rep.Violation.Message))
+	}
+	if rep.Loop > 0 {
+		// The last state is the one the loop starts from: close the loop.
+		fmt.Fprintf(bw, "  s%d -> s%d [label=%s, style=dashed, color=red, constraint=false];\n", len(rep.Steps), rep.Loop-1,
+			dotQuote("the same state: the loop runs again"))
 	}
 	fmt.Fprintln(bw, "}")
 	return bw.Flush()
