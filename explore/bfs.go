@@ -284,17 +284,23 @@ func (b *bfs[S]) reconsider(parent uint32, t *Succ[S]) {
 }
 
 // path returns the initial state's index and the actions leading to node id.
-func (b *bfs[S]) path(id uint32) (int, []Action) {
+func (b *bfs[S]) path(id uint32) (int, []Action) { return treePath(b.parent, b.act, id) }
+
+// treePath follows a search tree from node id up to its root: parent[n] is
+// the node n was met from (noParent at a root) and act[n] the action that
+// led to it (at a root, the initial state's index). It returns the root's
+// index and the actions from it to id.
+func treePath(parent []uint32, act []Action, id uint32) (int, []Action) {
 	var rev []Action
-	for b.parent[id] != noParent {
-		rev = append(rev, b.act[id])
-		id = b.parent[id]
+	for parent[id] != noParent {
+		rev = append(rev, act[id])
+		id = parent[id]
 	}
 	trace := make([]Action, len(rev))
 	for i, a := range rev {
 		trace[len(rev)-1-i] = a
 	}
-	return int(b.act[id]), trace
+	return int(act[id]), trace
 }
 
 func (b *bfs[S]) done() bool {

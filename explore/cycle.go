@@ -95,9 +95,6 @@ type CycleStats struct {
 	Bytes    int64 // memory of the graph at its largest
 }
 
-// noState marks an initial state's parent.
-const noState = ^uint32(0)
-
 // noActor is the actor of a Retry move: fairness does not count it.
 const noActor = 0xff
 
@@ -111,7 +108,7 @@ type cycleGraph struct {
 	who     []uint8  // the edge's actor, as an index into actors; noActor for a Retry move
 	enabled []uint64 // per state: the actors with a move, a stutter step or a fatal one included
 	pending []uint64 // per state: Liveness.Pending
-	parent  []uint32 // per state: where the search met it first (noState for an initial state)
+	parent  []uint32 // per state: where the search met it first (noParent for an initial state)
 	pact    []Action // per state: the action that reached it (the initial state's index at the root)
 	actors  []int32
 	strong  uint64 // the actors held to strong fairness
@@ -205,7 +202,7 @@ func runCycles[S any](ctx context.Context, m Model[S], opt Options, res *Result)
 	if comp == nil {
 		return nil
 	}
-	prefix, init := g.path(entry)
+	init, prefix := treePath(g.parent, g.pact, entry)
 	loop := g.loop(entry, comp)
 	states, err := Replay(m, init, prefix)
 	if err != nil {
@@ -238,7 +235,7 @@ func buildGraph[S any](ctx context.Context, m Model[S], lv Liveness[S], opt Opti
 	}
 	for i, s := range m.Init() {
 		enc = m.Encode(&s, enc[:0])
-		add(&s, Fingerprint(enc), noState, Action(i))
+		add(&s, Fingerprint(enc), noParent, Action(i))
 	}
 	var stateSize int64 = int64(unsafe.Sizeof(*new(S)))
 	g.off = append(g.off, 0)
@@ -278,7 +275,7 @@ func buildGraph[S any](ctx context.Context, m Model[S], lv Liveness[S], opt Opti
 			v := uint32(u)
 			if tfp != fp || !bytes.Equal(enc, enc2) {
 				v, _ = add(&t.Next, tfp, uint32(u), t.Action)
-				if len(g.pending) > int(noState) {
+				if len(g.pending) > int(noParent) {
 					return g, "max-states", nil
 				}
 			}
@@ -398,21 +395,6 @@ func (g *cycleGraph) starved(c []uint32, in func(uint32) bool) (weak, strong uin
 	}
 	taken := g.taken(c, in)
 	return always &^ g.strong &^ taken, some & g.strong &^ taken
-}
-
-// path returns the actions from an initial state to state u, and the
-// initial state's index.
-func (g *cycleGraph) path(u uint32) ([]Action, int) {
-	var rev []Action
-	for g.parent[u] != noState {
-		rev = append(rev, g.pact[u])
-		u = g.parent[u]
-	}
-	out := make([]Action, len(rev))
-	for i, a := range rev {
-		out[len(rev)-1-i] = a
-	}
-	return out, int(g.pact[u])
 }
 
 // loop returns a fair cycle from entry through component comp back to

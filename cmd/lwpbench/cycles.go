@@ -11,7 +11,6 @@ import (
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
 	"github.com/lwpcheck/lwpcheck/model"
-	"github.com/lwpcheck/lwpcheck/revisions"
 	"github.com/lwpcheck/lwpcheck/specs"
 )
 
@@ -61,15 +60,9 @@ func cyclesCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lwpbench cycles: want positive -workers and -runs and no arguments")
 		return 2
 	}
-	rev, err := revisions.Lookup(*revName)
-	if err != nil {
-		fmt.Fprintln(stderr, "lwpbench:", err)
-		return 2
-	}
-	sel, err := selectSpecs(*names)
-	if err != nil {
-		fmt.Fprintln(stderr, "lwpbench:", err)
-		return 2
+	rev, sel, code := specsOn(*revName, *names, stderr)
+	if code != 0 {
+		return code
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "spec\tstates\ts without\ts with\ttime ×\tMB peak without\tMB peak with\tmemory ×\tgraph states\tgraph edges\tMB graph\tverdict without\tverdict with\t")

@@ -54,6 +54,22 @@ func threeLWPSpecs() ([]*specs.Spec, error) {
 	return out, nil
 }
 
+// specsOn looks up the revision and the specs a subcommand measures; on
+// an error it prints it and returns the usage exit code.
+func specsOn(revName, names string, stderr io.Writer) (*model.Revision, []*specs.Spec, int) {
+	rev, err := revisions.Lookup(revName)
+	if err != nil {
+		fmt.Fprintln(stderr, "lwpbench:", err)
+		return nil, nil, 2
+	}
+	sel, err := selectSpecs(names)
+	if err != nil {
+		fmt.Fprintln(stderr, "lwpbench:", err)
+		return nil, nil, 2
+	}
+	return rev, sel, 0
+}
+
 func selectSpecs(names string) ([]*specs.Spec, error) {
 	if names == "" {
 		return threeLWPSpecs()
@@ -82,15 +98,9 @@ func kernelCommand(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	rev, err := revisions.Lookup(*revName)
-	if err != nil {
-		fmt.Fprintln(stderr, "lwpbench:", err)
-		return 2
-	}
-	sel, err := selectSpecs(*names)
-	if err != nil {
-		fmt.Fprintln(stderr, "lwpbench:", err)
-		return 2
+	rev, sel, code := specsOn(*revName, *names, stderr)
+	if code != 0 {
+		return code
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 8, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "spec\tstates POR off\tstates POR on\treduction\ts POR off (1 w)\ts POR on (1 w)\t"+
