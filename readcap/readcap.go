@@ -12,9 +12,10 @@ import (
 
 // Bounds on the files lwpcheck reads.
 const (
-	Spec  = 1 << 20 // a scenario spec
-	Cex   = 1 << 28 // a counterexample file
-	Trace = 1 << 30 // a recorded trace
+	Spec     = 1 << 20 // a scenario spec
+	Baseline = 1 << 24 // a baseline of accepted findings
+	Cex      = 1 << 28 // a counterexample file
+	Trace    = 1 << 30 // a recorded trace
 )
 
 // TooLarge is a file past its bound.

@@ -41,15 +41,9 @@ func Read(path string) (*Cex, error) {
 // Parse parses a counterexample file; file names it in errors, which are
 // *ParseError. Unknown fields are rejected: the format is versioned.
 func Parse(file string, data []byte) (*Cex, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var c Cex
-	if err := dec.Decode(&c); err != nil {
-		return nil, jsonError(file, data, dec, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		line, col := position(data, int(dec.InputOffset())-1)
-		return nil, &ParseError{file, line, col, "data after the counterexample"}
+	if err := DecodeStrict(file, data, &c, "counterexample"); err != nil {
+		return nil, err
 	}
 	if err := c.validate(); err != nil {
 		return nil, &ParseError{File: file, Msg: err.Error()}
@@ -57,9 +51,26 @@ func Parse(file string, data []byte) (*Cex, error) {
 	return &c, nil
 }
 
+// DecodeStrict decodes data, the JSON file named file holding one what
+// ("counterexample", "baseline"), into v: unknown fields and data after
+// the value are errors, and every error is a *ParseError with the line
+// and column where the decoder stopped.
+func DecodeStrict(file string, data []byte, v any, what string) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(file, data, dec, err, what)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		line, col := position(data, int(dec.InputOffset())-1)
+		return &ParseError{file, line, col, "data after the " + what}
+	}
+	return nil
+}
+
 // jsonError turns an error of encoding/json into a *ParseError with the
 // line and column where the decoder stopped.
-func jsonError(file string, data []byte, dec *json.Decoder, err error) error {
+func jsonError(file string, data []byte, dec *json.Decoder, err error, what string) error {
 	off := int(dec.InputOffset())
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
@@ -70,7 +81,7 @@ func jsonError(file string, data []byte, dec *json.Decoder, err error) error {
 		off = int(typ.Offset) - 1
 		err = fmt.Errorf("%s: got %s, want %s", typ.Field, typ.Value, typeName(typ.Type))
 	case errors.Is(err, io.EOF):
-		return &ParseError{File: file, Msg: "empty file, not a counterexample"}
+		return &ParseError{File: file, Msg: "empty file, not a " + what}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		off = len(data)
 		err = errors.New("unexpected end of file")

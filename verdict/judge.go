@@ -18,10 +18,14 @@ type Outcome struct {
 	Expect  string // the spec's expectation as it writes it: pass, deadlock or violation NAME
 	Met     bool   // the run meets the expectation
 	Why     string // why it does not, "" if it does
-	// Known has one entry per finding of the run (explore.Result.Findings):
-	// why the finding is a known disagreement between the revision's code
-	// and its documentation, with the evidence, or "" if it is not one.
+	// Known has one entry per finding of the run (explore.Result.Findings),
+	// then one per whole-run finding: why the finding does not fail the
+	// spec (a known disagreement between the revision's code and its
+	// documentation, with the evidence, or Baselined), or "" if it may.
 	Known []string
+	// Unexpected names the findings that fail the spec: neither known,
+	// accepted nor expected.
+	Unexpected []string
 	// Held names the invariants checked that no finding refutes (in the
 	// part explored, if Partial); NotChecked the catalog's others.
 	Held, NotChecked []string
@@ -30,29 +34,47 @@ type Outcome struct {
 	Partial bool
 }
 
+// Baselined is the Known entry of a finding a baseline accepts.
+const Baselined = "accepted by the baseline (--baseline)"
+
 // Judge compares run r of job j, checked by c, and the whole-run findings
 // rf with what j's spec expects on j's revision. A bitstate search can miss states, so, like a
 // search a limit stopped, it cannot show that nothing fails: without a
 // finding it is Incomplete, never Pass. What it finds is real.
 func Judge(j Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) Outcome {
 	o := Outcome{Expect: expectation(j.Expect), Held: []string{}, Partial: r.Limit != "" || r.Bitstate}
-	var names, failed []string // every finding's invariant; those not known
+	var names, failed []string // every finding's invariant; those neither known nor accepted
+	want := wanted(j.Expect)
+	fails := func(name, base string) {
+		failed = append(failed, base)
+		if !slices.Contains(want, base) {
+			o.Unexpected = append(o.Unexpected, name)
+		}
+	}
 	for _, f := range r.Findings {
 		base := invariants.BaseName(f.Name)
 		names = append(names, base)
 		why := ""
 		if k, ok := c.Known(f.Name); ok {
 			why = k.Why + " (" + k.Source + ")"
+		} else if slices.Contains(j.Accepted, f.Name) {
+			why = Baselined
 		} else {
-			failed = append(failed, base)
+			fails(f.Name, base)
 		}
 		o.Known = append(o.Known, why)
 	}
 	for _, f := range rf {
 		names = append(names, f.Name)
-		if f.Gate == "" {
-			failed = append(failed, f.Name)
+		why := ""
+		switch {
+		case f.Gate != "":
+		case slices.Contains(j.Accepted, f.Name):
+			why = Baselined
+		default:
+			fails(f.Name, f.Name)
 		}
+		o.Known = append(o.Known, why)
 	}
 	for _, inv := range c.Enabled() {
 		if !slices.Contains(names, inv.Name) {
@@ -64,7 +86,7 @@ func Judge(j Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunF
 			o.NotChecked = append(o.NotChecked, inv.Name)
 		}
 	}
-	o.Why = why(wanted(j.Expect), names, failed, r)
+	o.Why = why(want, names, failed, r)
 	o.Met = o.Why == ""
 	o.Verdict = r.Verdict
 	if len(rf) > 0 {

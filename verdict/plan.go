@@ -22,6 +22,10 @@ type Job struct {
 	Spec   *specs.Spec
 	Rev    *model.Revision
 	Expect specs.Expect
+	// Accepted names findings a project has accepted (a baseline file):
+	// like known disagreements, they are reported but do not fail the
+	// spec.
+	Accepted []string
 }
 
 // Revisions returns the revisions sp runs on, oldest first: those it

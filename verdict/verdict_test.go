@@ -143,7 +143,7 @@ func TestJudge(t *testing.T) {
 			assert.Equal(t, tt.verdict, o.Verdict, "verdict")
 			assert.Equal(t, tt.why, o.Why, "why")
 			assert.Equal(t, tt.why == "", o.Met, "met")
-			assert.Len(t, o.Known, len(tt.r.Findings))
+			assert.Len(t, o.Known, len(tt.r.Findings)+len(tt.rf))
 			for i, f := range tt.r.Findings {
 				assert.Equal(t, f.Name == known, o.Known[i] != "", "known %s", f.Name)
 			}
@@ -204,4 +204,30 @@ func TestPlanExpectations(t *testing.T) {
 	} else {
 		assert.NoError(t, err)
 	}
+}
+
+// TestJudgeAccepted: a finding a baseline accepts does not fail the spec,
+// one it does not accept still does, and neither is expected.
+func TestJudgeAccepted(t *testing.T) {
+	rev, err := revisions.Lookup("netbsd-2025")
+	require.NoError(t, err)
+	sp := parse(t, "name: x\nlwps: {1: [self]}\n")
+	_, c, err := invariants.Build(rev, sp, nil)
+	require.NoError(t, err)
+	r := explore.Result{Verdict: explore.Fail, Findings: []explore.Finding{
+		{Violation: explore.Violation{Name: "p_nlwps"}}, {Violation: explore.Violation{Name: "lock-order/a->b"}}}}
+	rf := []invariants.RunFinding{{Name: "lock-order-cycle"}}
+	o := Judge(Job{Spec: sp, Rev: rev, Expect: sp.Expect}, &r, c, rf)
+	assert.False(t, o.Met)
+	assert.Equal(t, []string{"p_nlwps", "lock-order/a->b", "lock-order-cycle"}, o.Unexpected)
+
+	o = Judge(Job{Spec: sp, Rev: rev, Expect: sp.Expect, Accepted: []string{"lock-order/a->b", "lock-order-cycle"}}, &r, c, rf)
+	assert.False(t, o.Met)
+	assert.Equal(t, []string{"p_nlwps"}, o.Unexpected)
+	assert.Equal(t, []string{"", Baselined, Baselined}, o.Known)
+
+	o = Judge(Job{Spec: sp, Rev: rev, Expect: sp.Expect, Accepted: []string{"p_nlwps", "lock-order/a->b", "lock-order-cycle"}}, &r, c, rf)
+	assert.True(t, o.Met, o.Why)
+	assert.Equal(t, explore.Pass, o.Verdict)
+	assert.Empty(t, o.Unexpected)
 }

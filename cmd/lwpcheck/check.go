@@ -24,7 +24,7 @@ import (
 
 var checkVerb = &verb{
 	name:  "check",
-	usage: "lwpcheck check [--revision R]... [--por on|off] [--fairness kernel|weak|strong|off] [--search bfs|dfs] [--workers N] [--max-states N] [--max-memory B] [--time-limit D] [--bitstate BYTES] [--format text|json|junit|sarif] [--check FAMILY,...] [--cex-dir DIR] [--progress] [SPEC...]",
+	usage: "lwpcheck check [--revision R]... [--por on|off] [--fairness kernel|weak|strong|off] [--search bfs|dfs] [--workers N] [--max-states N] [--max-memory B] [--time-limit D] [--bitstate BYTES] [--format text|json|junit|sarif] [--check FAMILY,...] [--cex-dir DIR] [--baseline FILE] [--write-baseline FILE] [--progress] [SPEC...]",
 	doc: `Explore every interleaving of each spec (default: every bundled spec) on each
 revision that supports its ops, check the invariants, and compare the outcome
 with what the spec expects on that revision. Prints, per spec and revision,
@@ -61,6 +61,8 @@ type checkFlags struct {
 	revisions stringList
 	por       string
 	fairness  string
+
+	baseline, writeBaseline string
 	search    string
 	workers   int
 	maxStates int64
@@ -90,6 +92,8 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs.StringVar(&c.format, "format", "text", "output: text, json, junit (JUnit XML) or sarif (SARIF 2.1.0)")
 	fs.StringVar(&c.families, "check", "", "invariant families to check, comma-separated (default: the spec's check line)")
 	fs.StringVar(&c.cexDir, "cex-dir", "", "write a counterexample file (*.cex.json) per finding into this directory")
+	fs.StringVar(&c.baseline, "baseline", "", "accept the findings this baseline file lists: reported, they do not fail a spec")
+	fs.StringVar(&c.writeBaseline, "write-baseline", "", "write to this file a baseline accepting every finding that fails a spec in this run (and those --baseline accepts that recur)")
 	fs.BoolVar(&c.progress, "progress", false, "show progress even when stderr is not a terminal")
 	return fs, c
 }
@@ -130,6 +134,11 @@ type checkResult struct {
 	// Cycles says what the cycle check for hangs explored: its fairness,
 	// the states and moves of the graph it built, and the graph's bytes.
 	Cycles *cycleStats `json:"cycles,omitempty"`
+	// BaselineGone names the findings --baseline accepts for this spec and
+	// revision that the run no longer finds: the baseline can drop them.
+	BaselineGone []string `json:"baseline_gone,omitempty"`
+
+	unexpected []string // the findings that fail the spec (verdict.Outcome.Unexpected)
 }
 
 type cycleStats struct {
@@ -220,6 +229,15 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
+	var base *baseline
+	if cf.baseline != "" {
+		if base, err = readBaseline(cf.baseline); err != nil {
+			return exitUsage, err
+		}
+		for i := range jobs {
+			jobs[i].Accepted = base.accepted(jobs[i].Spec.Name, jobs[i].Rev.Name)
+		}
+	}
 	opt := explore.Options{Search: search, Workers: cf.workers, MaxStates: cf.maxStates,
 		MaxMemory: int64(cf.maxMemory), TimeLimit: cf.timeLimit, Bitstate: int64(cf.bitstate)}
 	var results []checkResult
@@ -230,6 +248,9 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		res, err := checkJob(ctx, j, families, cf, opt, stderr)
 		if err != nil {
 			return exitUsage, err
+		}
+		if base != nil {
+			res.BaselineGone = base.gone(&res)
 		}
 		results = append(results, res)
 		if cf.format == "text" {
@@ -264,6 +285,13 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		if err := writeSARIF(stdout, results); err != nil {
 			return exitUsage, err
 		}
+	}
+	if cf.writeBaseline != "" {
+		b := newBaseline(results)
+		if err := b.write(cf.writeBaseline); err != nil {
+			return exitUsage, err
+		}
+		fmt.Fprintf(stderr, "lwpcheck check: wrote %s: %d accepted findings\n", cf.writeBaseline, len(b.Findings))
 	}
 	if sig := signalled(); sig != 0 {
 		return sig, nil
@@ -412,7 +440,7 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 		Met: o.Met, Why: o.Why, States: r.States, Transitions: r.Transitions, Depth: r.Depth,
 		Seconds: r.Elapsed.Seconds(), Limit: r.Limit, Bitstate: r.Bitstate, BitstateCoverage: bitstateCoverage(r),
 		Omission: omission(r),
-		Held:     o.Held, NotChecked: o.NotChecked, Coverage: c.Coverage()}
+		Held:     o.Held, NotChecked: o.NotChecked, Coverage: c.Coverage(), unexpected: o.Unexpected}
 	if g := r.Cycles; g != nil {
 		res.Cycles = &cycleStats{States: g.States, Edges: g.Edges, Bytes: g.Bytes}
 	}
@@ -426,10 +454,12 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 			onlyHangs = false
 		}
 	}
-	for _, f := range rf {
-		x := finding{Name: f.Name, Message: f.Message}
+	for i, f := range rf {
+		x := finding{Name: f.Name, Message: f.Message, Known: o.Known[len(r.Findings)+i]}
 		if f.Gate != "" {
 			x.Known = "every edge of the cycle was taken holding " + f.Gate + ", which orders them: it cannot deadlock"
+		}
+		if x.Known != "" {
 			res.Known++
 		}
 		for _, w := range f.Witnesses {
@@ -564,6 +594,9 @@ func printResult(w io.Writer, r *checkResult, explained map[string]string) {
 	if !r.Met && hint {
 		fmt.Fprintln(w, "     rerun with --cex-dir DIR to write the counterexample, then lwpcheck replay")
 	}
+	if len(r.BaselineGone) > 0 {
+		fmt.Fprintf(w, "     no longer found, accepted by the baseline: %s\n", strings.Join(r.BaselineGone, " "))
+	}
 	fmt.Fprintf(w, "     %s\n", heldLine(r))
 	if cv := r.Coverage; cv != nil {
 		fmt.Fprintf(w, "     transitions: %d/%d documented edges exercised", cv.Exercised, cv.Documented)
@@ -592,6 +625,8 @@ func knownLast(findings []finding) []finding {
 // if explained has seen that why on r's revision, where it was printed.
 func printFinding(w io.Writer, f *finding, r *checkResult, explained map[string]string) {
 	switch {
+	case f.Known == verdict.Baselined:
+		fmt.Fprintf(w, "     accepted %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)
 	case f.Known != "":
 		fmt.Fprintf(w, "     known %s: %s (%d steps)\n", f.Name, f.Message, f.Steps)
 		key := r.Revision + "\x00" + f.Known
