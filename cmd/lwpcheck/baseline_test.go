@@ -63,7 +63,7 @@ func TestBaselineErrors(t *testing.T) {
 			`format.json: format "other" is not supported`},
 		{"empty entry", []string{"check", "--baseline", write("empty.json", `{"format": "lwpcheck-baseline/1", "findings": [{}]}`), "self"}, 2,
 			`empty.json: finding 1 needs a spec, a revision and a finding`},
-		{"twice", []string{"check", "--baseline", write("twice.json", `{"format": "lwpcheck-baseline/1", "findings": [` + entry + `, ` + entry + `]}`), "self"}, 2,
+		{"twice", []string{"check", "--baseline", write("twice.json", `{"format": "lwpcheck-baseline/1", "findings": [`+entry+`, `+entry+`]}`), "self"}, 2,
 			`twice.json: finding 2 \(s on netbsd-2025: deadlock\) is listed twice`},
 		{"unwritable", []string{"check", "--write-baseline", filepath.Join(dir, "no", "such", "dir.json"), "--revision", "netbsd-2025", "self"}, 2,
 			`--write-baseline: open `},

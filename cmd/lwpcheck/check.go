@@ -63,16 +63,16 @@ type checkFlags struct {
 	fairness  string
 
 	baseline, writeBaseline string
-	search    string
-	workers   int
-	maxStates int64
-	maxMemory byteSize
-	bitstate  byteSize
-	timeLimit time.Duration
-	format    string
-	families  string
-	cexDir    string
-	progress  bool
+	search                  string
+	workers                 int
+	maxStates               int64
+	maxMemory               byteSize
+	bitstate                byteSize
+	timeLimit               time.Duration
+	format                  string
+	families                string
+	cexDir                  string
+	progress                bool
 }
 
 func newCheckFlags() (*flag.FlagSet, *checkFlags) {
