@@ -114,6 +114,7 @@ type Checker struct {
 	rules                      rules
 	graph                      *lockGraph // nil unless lock-order is checked
 	cover                      *coverage  // nil unless transitions are checked
+	expectNames                [model.MaxNames][]string
 }
 
 // Build makes the machine that runs spec on rev with the invariants of
@@ -155,6 +156,11 @@ func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Mac
 	}
 	m.Guard = want[LockState]
 	m.Check = c
+	for n := range c.expectNames {
+		for pc := range m.Program(uint8(n)) {
+			c.expectNames[n] = append(c.expectNames[n], fmt.Sprintf("expect/lwp%d-step%d", n, pc+1))
+		}
+	}
 	return m, c, nil
 }
 
@@ -337,14 +343,25 @@ var catalog = slices.Concat(counterInvariants, lockOrderInvariants, lockStateInv
 		},
 		{
 			Name: "expect", Family: Expect,
-			Doc:    "every syscall returns a result the spec allows (`-> RESULT`)",
+			Doc:    "every syscall returns a result the spec allows (`-> RESULT`); each step is a finding of its own (expect/lwp1-step2)",
 			Source: "the spec",
-			Step:   expectResult,
+			Step:   expectResult, Keyed: true,
 		},
 	})
 
 func hang(c *Checker, s *model.State) (explore.Violation, bool) {
 	return model.HangViolation(c.M, s)
+}
+
+// expectName is the finding of a wrong result of step pc of LWP n's
+// program: expect/lwpN-stepM, one per step, so that every wrong result of
+// a run is reported with its own counterexample. The names are made when
+// the checker is built (the search's hot path must not allocate).
+func (c *Checker) expectName(n uint8, pc int) string {
+	if names := c.expectNames[n]; pc < len(names) {
+		return names[pc]
+	}
+	return "expect" // a program set after the checker was built
 }
 
 // expectResult checks the results delivered in a step against the spec.
@@ -359,7 +376,7 @@ func expectResult(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 		if model.Errno(e.To) == model.ERESTART || op.Expect.Has(model.Errno(e.To)) {
 			continue
 		}
-		return fail(k, "expect", e.Src, func() string {
+		return fail(k, c.expectName(l.Name, int(l.PC)), e.Src, func() string {
 			return fmt.Sprintf("LWP %d: %s returned %s, the spec expects %s (%s:%d:%d)", l.Name, op.Kind.Syscall(),
 				model.Errno(e.To), op.Expect, c.M.Spec.File, op.Step.Pos.Line, op.Step.Pos.Col)
 		})
