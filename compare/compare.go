@@ -149,7 +149,9 @@ func (s *Side) build(ctx context.Context, sp *specs.Spec, rev *model.Revision, a
 		return err
 	}
 	cm.POR = opt.POR
-	res, err := explore.Run(ctx, cm, opt.Check)
+	co := opt.Check
+	co.Cycles = c.Liveness(explore.Weak) // hangs that keep moving are findings too
+	res, err := explore.Run(ctx, cm, co)
 	if err != nil {
 		return fmt.Errorf("%s on %s: %w", sp.Name, rev.Name, err)
 	}
