@@ -61,6 +61,20 @@ var parserProblems = []string{
 	"found undefined tag handle",
 }
 
+// unknownAnchor matches yaml.v3's error for an alias of no anchor.
+var unknownAnchor = regexp.MustCompile(`^unknown anchor '([^']*)' referenced$`)
+
+// offsetPos is the 1-based line and column (in characters) of byte off
+// of the spec.
+func (p *parser) offsetPos(off int) Pos {
+	before := p.data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	if i := bytes.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:]
+	}
+	return Pos{line, utf8.RuneCount(before) + 1}
+}
+
 // yamlError converts an error of yaml.v3 into an *Error. yaml.v3 reports a
 // line at most, so the column is 1.
 func (p *parser) yamlError(err error) error {
@@ -77,12 +91,32 @@ func (p *parser) yamlError(err error) error {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
+	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
+		// yaml.v3 does not say where: the first use of the alias is.
+		if i := bytes.Index(p.data, []byte("*"+m[1])); i >= 0 {
+			pos = p.offsetPos(i)
+		}
+	}
 	msg = strings.Join(strings.Fields(msg), " ")
 	return p.errorf(pos, "%s", msg)
 }
 
 // document returns the top-level mapping of the only YAML document in p.data.
 func (p *parser) document() (*yaml.Node, error) {
+	if bytes.HasPrefix(p.data, []byte{0xfe, 0xff}) || bytes.HasPrefix(p.data, []byte{0xff, 0xfe}) {
+		return nil, p.errorf(Pos{1, 1}, "the file is UTF-16; save the spec as UTF-8")
+	}
+	if !utf8.Valid(p.data) {
+		off := 0
+		for off < len(p.data) {
+			r, n := utf8.DecodeRune(p.data[off:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			off += n
+		}
+		return nil, p.errorf(p.offsetPos(off), "invalid UTF-8 (byte 0x%02x)", p.data[off])
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(p.data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -441,6 +475,28 @@ func (p *parser) complete(progs []Program) ([]Program, error) {
 // more may fit in fewer slots, but whether it does depends on the
 // interleaving, so it is rejected too.
 func (p *parser) fits(progs []Program) error {
+	creatable, _ := runnable(progs, false)
+	for _, prog := range progs {
+		if !creatable[prog.LWP] {
+			return p.errorf(prog.Pos, "LWP %d can never be created: only LWPs that never run create it (itself, or LWPs in a creation cycle); LWP 1 exists at start", prog.LWP)
+		}
+	}
+	_, creates := runnable(progs, true)
+	if len(creates) < MaxSlots {
+		return nil
+	}
+	slices.SortFunc(creates, func(a, b Step) int {
+		return cmp.Or(a.Pos.Line-b.Pos.Line, a.Pos.Col-b.Pos.Col)
+	})
+	st := creates[MaxSlots-1]
+	return p.errorf(st.Pos, "create %d: too many LWPs: the model holds %d at once, this spec can have %d (LWP 1 and %d creates)",
+		st.Target, MaxSlots, len(creates)+1, len(creates))
+}
+
+// runnable returns the LWPs that can exist: LWP 1, and those a create
+// step of an LWP that can exist names (before that LWP's program exits,
+// if untilExit); and those create steps, in the order found.
+func runnable(progs []Program, untilExit bool) (map[int]bool, []Step) {
 	exists := map[int]bool{1: true}
 	var creates []Step
 	for grown := true; grown; {
@@ -454,21 +510,13 @@ func (p *parser) fits(progs []Program) error {
 					exists[st.Target], grown = true, true
 					creates = append(creates, st)
 				}
-				if op, _ := lookupOp(st.Op); op.noReturn {
+				if op, _ := lookupOp(st.Op); untilExit && op.noReturn {
 					break
 				}
 			}
 		}
 	}
-	if len(creates) < MaxSlots {
-		return nil
-	}
-	slices.SortFunc(creates, func(a, b Step) int {
-		return cmp.Or(a.Pos.Line-b.Pos.Line, a.Pos.Col-b.Pos.Col)
-	})
-	st := creates[MaxSlots-1]
-	return p.errorf(st.Pos, "create %d: too many LWPs: the model holds %d at once, this spec can have %d (LWP 1 and %d creates)",
-		st.Target, MaxSlots, len(creates)+1, len(creates))
+	return exists, creates
 }
 
 // pos returns the position of n.

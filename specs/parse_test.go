@@ -305,3 +305,21 @@ func TestParseCapacity(t *testing.T) {
 		})
 	}
 }
+
+// TestParseUTF16: a UTF-16 spec is refused at 1:1, whichever its byte
+// order, rather than read as bytes.
+func TestParseUTF16(t *testing.T) {
+	text := []rune("name: w\nlwps: {1: [self]}\n")
+	for _, bom := range [][]byte{{0xfe, 0xff}, {0xff, 0xfe}} {
+		data := slices.Clone(bom)
+		for _, r := range text {
+			if bom[0] == 0xfe {
+				data = append(data, 0, byte(r))
+			} else {
+				data = append(data, byte(r), 0)
+			}
+		}
+		_, err := Parse("w.yaml", data)
+		assert.EqualError(t, err, "w.yaml:1:1: the file is UTF-16; save the spec as UTF-8")
+	}
+}
