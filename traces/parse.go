@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -42,30 +43,139 @@ func Read(path string) (*Cex, error) {
 // *ParseError. Unknown fields are rejected: the format is versioned.
 func Parse(file string, data []byte) (*Cex, error) {
 	var c Cex
-	if err := DecodeStrict(file, data, &c, "counterexample"); err != nil {
+	at, err := DecodeStrict(file, data, &c, "counterexample")
+	if err != nil {
 		return nil, err
 	}
 	if err := c.validate(); err != nil {
-		return nil, &ParseError{File: file, Msg: err.Error()}
+		return nil, at.Error(err)
 	}
 	return &c, nil
 }
 
 // DecodeStrict decodes data, the JSON file named file holding one what
-// ("counterexample", "baseline"), into v: unknown fields and data after
-// the value are errors, and every error is a *ParseError with the line
-// and column where the decoder stopped.
-func DecodeStrict(file string, data []byte, v any, what string) error {
+// ("counterexample", "baseline"), into v: unknown fields, a key given
+// twice in an object and data after the value are errors, and every error
+// is a *ParseError with the line and column where the decoder stopped. It
+// returns where each value of the file is, for the errors of checks made
+// after decoding.
+func DecodeStrict(file string, data []byte, v any, what string) (*Positions, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(file, data, dec, err, what)
+		return nil, jsonError(file, data, dec, err, what)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		line, col := position(data, int(dec.InputOffset())-1)
-		return &ParseError{file, line, col, "data after the " + what}
+		return nil, &ParseError{file, line, col, "data after the " + what}
 	}
-	return nil
+	return walkJSON(file, data)
+}
+
+// Positions maps the values of a JSON file, by path ("steps.2.n": field
+// n of the third step), to their byte offsets.
+type Positions struct {
+	file string
+	data []byte
+	at   map[string]int
+}
+
+// FieldError is a problem of the value at Path ("" for the file as a
+// whole).
+type FieldError struct {
+	Path string
+	Msg  string
+}
+
+func (e *FieldError) Error() string { return e.Msg }
+
+// Error turns err into a *ParseError, at the position of its path if it
+// is a *FieldError of a value the file has.
+func (p *Positions) Error(err error) error {
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		if off, ok := p.at[fe.Path]; ok {
+			line, col := position(p.data, off)
+			return &ParseError{p.file, line, col, err.Error()}
+		}
+	}
+	return &ParseError{File: p.file, Msg: err.Error()}
+}
+
+// walkJSON records where each value of data, valid JSON, starts, and
+// rejects an object that gives a key twice (encoding/json would keep the
+// last silently).
+func walkJSON(file string, data []byte) (*Positions, error) {
+	p := &Positions{file: file, data: data, at: map[string]int{}}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type level struct {
+		keys    map[string]bool // nil for an array
+		key     string          // an object's current key
+		n       int             // an array's next index
+		path    string
+		wantKey bool
+	}
+	var stack []*level
+	start := func() int { // the start of the next token
+		off := int(dec.InputOffset())
+		for off < len(data) && strings.IndexByte(" \t\r\n,:", data[off]) >= 0 {
+			off++
+		}
+		return off
+	}
+	join := func(path, k string) string {
+		if path == "" {
+			return k
+		}
+		return path + "." + k
+	}
+	for {
+		off := start()
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return p, nil
+		}
+		if err != nil {
+			return nil, jsonError(file, data, dec, err, "file")
+		}
+		var top *level
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.keys != nil && top.wantKey {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			k := tok.(string)
+			if top.keys[k] {
+				line, col := position(data, off)
+				return nil, &ParseError{file, line, col, fmt.Sprintf("key %q given twice", k)}
+			}
+			top.keys[k], top.key, top.wantKey = true, k, false
+			continue
+		}
+		path := ""
+		switch {
+		case top == nil:
+		case top.keys != nil:
+			path, top.wantKey = join(top.path, top.key), true
+		default:
+			if d, ok := tok.(json.Delim); ok && d == ']' {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			path = join(top.path, strconv.Itoa(top.n))
+			top.n++
+		}
+		p.at[path] = off
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &level{keys: map[string]bool{}, path: path, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, &level{path: path})
+		}
+	}
 }
 
 // jsonError turns an error of encoding/json into a *ParseError with the
@@ -124,61 +234,63 @@ func position(data []byte, off int) (line, col int) {
 	return line, utf8.RuneCount(before) + 1
 }
 
-// validate checks what the JSON decoder cannot.
+// validate checks what the JSON decoder cannot. Its errors are
+// *FieldError, naming the value at fault where the file has it.
 func (c *Cex) validate() error {
+	bad := func(path, format string, args ...any) error {
+		return &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)}
+	}
 	switch {
 	case c.Format == "":
-		return errors.New(`no "format": not a counterexample file`)
+		return bad("", `no "format": not a counterexample file`)
 	case c.Format != Format && c.Format != formatV1:
-		return fmt.Errorf("format %q is not supported (this lwpcheck reads %s and %s)", c.Format, Format, formatV1)
+		return bad("format", "format %q is not supported (this lwpcheck reads %s and %s)", c.Format, Format, formatV1)
 	case c.Loop != 0 && c.Format == formatV1:
-		return fmt.Errorf(`%s has no "loop" (lassos came with %s)`, formatV1, Format)
+		return bad("loop", `%s has no "loop" (lassos came with %s)`, formatV1, Format)
 	case c.Revision == "":
-		return errors.New(`no "revision"`)
+		return bad("revision", `no "revision"`)
 	case c.Spec.Name == "" || c.Spec.Text == "":
-		return errors.New(`"spec" needs a name and a text`)
+		return bad("spec", `"spec" needs a name and a text`)
 	case c.Violation.Name == "":
-		return errors.New(`"violation" has no name`)
+		return bad("violation", `"violation" has no name`)
 	case c.Init < 0:
-		return fmt.Errorf(`"init" is %d, not an initial state`, c.Init)
+		return bad("init", `"init" is %d, not an initial state`, c.Init)
 	}
 	switch c.Violation.Kind {
 	case KindState, KindTerminal:
 	case KindTransition:
 		if len(c.Steps) == 0 {
-			return errors.New("a transition violation needs a step")
+			return bad("steps", "a transition violation needs a step")
 		}
 	case KindBehaviour, KindTrace:
 		if len(c.Observed) == 0 {
-			return fmt.Errorf(`a %s needs what is "observed"`, c.Violation.Kind)
+			return bad("violation.kind", `a %s needs what is "observed"`, c.Violation.Kind)
 		}
 	case KindCycle:
 		if c.Loop < 1 || c.Loop > len(c.Steps) {
-			return fmt.Errorf(`a cycle needs "loop", the number of the loop's first step (1 to %d), not %d`, len(c.Steps), c.Loop)
+			return bad("loop", `a cycle needs "loop", the number of the loop's first step (1 to %d), not %d`, len(c.Steps), c.Loop)
 		}
 	default:
-		return fmt.Errorf(`violation kind %q is not one of %s, %s, %s, %s, %s, %s`, c.Violation.Kind, KindState, KindTransition, KindTerminal, KindBehaviour, KindTrace, KindCycle)
+		return bad("violation.kind", `violation kind %q is not one of %s, %s, %s, %s, %s, %s`, c.Violation.Kind,
+			KindState, KindTransition, KindTerminal, KindBehaviour, KindTrace, KindCycle)
 	}
 	if c.Loop != 0 && c.Violation.Kind != KindCycle {
-		return errors.New(`only a cycle has a "loop"`)
+		return bad("loop", `only a cycle has a "loop"`)
 	}
 	if len(c.Observed) > 0 && c.Violation.Kind != KindBehaviour && c.Violation.Kind != KindTrace {
-		return errors.New(`only a behaviour or a trace has "observed"`)
+		return bad("observed", `only a behaviour or a trace has "observed"`)
 	}
 	for i, st := range c.Steps {
-		var bad string
+		at := func(field string) string { return fmt.Sprintf("steps.%d.%s", i, field) }
 		switch {
 		case st.N != i+1:
-			bad = fmt.Sprintf("numbered %d", st.N)
+			return bad(at("n"), "step %d numbered %d", i+1, st.N)
 		case st.Actor == "" || st.Action == "" || st.Source == "":
-			bad = "needs an actor, an action and a source"
+			return bad(fmt.Sprintf("steps.%d", i), "step %d needs an actor, an action and a source", i+1)
 		case st.CPU < -1 || st.CPU >= model.MaxCPUs:
-			bad = fmt.Sprintf("cpu %d does not exist", st.CPU)
+			return bad(at("cpu"), "step %d cpu %d does not exist", i+1, st.CPU)
 		case st.A == 0:
-			bad = `has no action code ("a")`
-		}
-		if bad != "" {
-			return fmt.Errorf("step %d %s", i+1, bad)
+			return bad(fmt.Sprintf("steps.%d", i), `step %d has no action code ("a")`, i+1)
 		}
 	}
 	return nil

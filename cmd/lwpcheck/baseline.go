@@ -43,19 +43,23 @@ func readBaseline(path string) (*baseline, error) {
 		return nil, err
 	}
 	var b baseline
-	if err := traces.DecodeStrict(path, data, &b, "baseline"); err != nil {
+	at, err := traces.DecodeStrict(path, data, &b, "baseline")
+	if err != nil {
 		return nil, err
 	}
 	if b.Format != baselineFormat {
-		return nil, fmt.Errorf("%s: format %q is not supported (this lwpcheck reads %s)", path, b.Format, baselineFormat)
+		return nil, at.Error(&traces.FieldError{Path: "format",
+			Msg: fmt.Sprintf("format %q is not supported (this lwpcheck reads %s)", b.Format, baselineFormat)})
 	}
 	seen := map[string]bool{}
 	for i, e := range b.Findings {
+		entry := fmt.Sprintf("findings.%d", i)
 		switch {
 		case e.Spec == "" || e.Revision == "" || e.Finding == "":
-			return nil, fmt.Errorf("%s: finding %d needs a spec, a revision and a finding", path, i+1)
+			return nil, at.Error(&traces.FieldError{Path: entry, Msg: fmt.Sprintf("finding %d needs a spec, a revision and a finding", i+1)})
 		case seen[e.key()]:
-			return nil, fmt.Errorf("%s: finding %d (%s on %s: %s) is listed twice", path, i+1, e.Spec, e.Revision, e.Finding)
+			return nil, at.Error(&traces.FieldError{Path: entry,
+				Msg: fmt.Sprintf("finding %d (%s on %s: %s) is listed twice", i+1, e.Spec, e.Revision, e.Finding)})
 		}
 		seen[e.key()] = true
 	}
