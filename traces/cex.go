@@ -2,6 +2,7 @@ package traces
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lwpcheck/lwpcheck/buildinfo"
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/model"
 	"github.com/lwpcheck/lwpcheck/specs"
@@ -63,6 +65,12 @@ type Cex struct {
 	// (model.Observation, rendered), the end a terminal state shows last;
 	// for KindTrace, the ktrace records of the steps (model.Record).
 	Observed []string `json:"observed,omitempty"`
+	// WrittenBy is the lwpcheck that wrote the file ("lwpcheck VERSION",
+	// see buildinfo.Version), and Digest the SHA-256 of the rest of the
+	// file as it wrote it: replay re-executes the steps but not the spec
+	// text or the messages, so it says when either no longer matches.
+	WrittenBy string `json:"written_by,omitempty"`
+	Digest    string `json:"digest,omitempty"`
 	// Loop is, for KindCycle, the number of the loop's first step: steps
 	// Loop to the last return to the state before step Loop.
 	Loop  int    `json:"loop,omitempty"`
@@ -241,6 +249,12 @@ func (c *Cex) Save(dir string) (string, error) {
 // line, HTML characters unescaped.
 func (c *Cex) Marshal() ([]byte, error) {
 	head := *c
+	head.WrittenBy = writer()
+	d, err := head.digest()
+	if err != nil {
+		return nil, err
+	}
+	head.Digest = d
 	head.Steps = nil
 	var buf bytes.Buffer
 	if err := encode(&buf, head, "  "); err != nil {
@@ -264,6 +278,39 @@ func (c *Cex) Marshal() ([]byte, error) {
 		out = append(out, "\n  "...)
 	}
 	return append(out, "]\n}\n"...), nil
+}
+
+// writer is this lwpcheck, as a file's WrittenBy names it.
+func writer() string { return "lwpcheck " + buildinfo.Version() }
+
+// digest is the SHA-256 of c, but its Digest, as compact JSON.
+func (c Cex) digest() (string, error) {
+	c.Digest = ""
+	if c.Steps == nil {
+		c.Steps = []Step{} // the file always has a list
+	}
+	data, err := json.Marshal(c)
+	if err != nil {
+		return "", fmt.Errorf("encoding counterexample: %w", err)
+	}
+	return fmt.Sprintf("sha256:%x", sha256.Sum256(data)), nil
+}
+
+// Integrity says what replay cannot vouch for in c: that it was written
+// by another lwpcheck, or edited since (its digest does not match), or
+// has no digest at all. Empty for an untouched file of this lwpcheck.
+func (c *Cex) Integrity() []string {
+	var out []string
+	switch d, err := c.digest(); {
+	case c.Digest == "":
+		out = append(out, "the file has no digest: whether its spec text and messages are as lwpcheck wrote them is unknown")
+	case err != nil || d != c.Digest:
+		out = append(out, "the file was edited after it was written: its digest does not match its content (the steps are re-executed; the spec text and messages are taken as they are)")
+	}
+	if c.WrittenBy != "" && c.WrittenBy != writer() {
+		out = append(out, "written by "+c.WrittenBy+"; this is "+writer())
+	}
+	return out
 }
 
 func encode(buf *bytes.Buffer, v any, indent string) error {

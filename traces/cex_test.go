@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/revisions"
@@ -33,8 +34,12 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(c, back); diff != "" {
+	// The file adds who wrote it and its digest, which vouch for it.
+	if diff := cmp.Diff(c, back, cmpopts.IgnoreFields(Cex{}, "WrittenBy", "Digest")); diff != "" {
 		t.Errorf("read back differs (-written +read):\n%s", diff)
+	}
+	if got := back.Integrity(); len(got) != 0 {
+		t.Errorf("integrity of a file as written: %q", got)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -116,7 +121,7 @@ func TestParseErrors(t *testing.T) {
 		{"not json", "format: x\n", "x.cex.json:1:2: invalid character 'o' in literal false (expecting 'a')"},
 		{"truncated", string(good[:200]), "unexpected end of file"},
 		{"syntax at line", edit(`"revision": "netbsd-2025",`, `"revision": "netbsd-2025"`), "x.cex.json:4:3: invalid character '\"' after object key:value pair"},
-		{"wrong type", edit(`"a":2}`, `"a":"two"}`), "x.cex.json:16:120: steps.a: got string, want a number from 0 to 4294967295"},
+		{"wrong type", edit(`"a":2}`, `"a":"two"}`), "x.cex.json:18:120: steps.a: got string, want a number from 0 to 4294967295"},
 		{"negative action", edit(`"a":2}`, `"a":-2}`), "steps.a: got number -2, want a number from 0 to 4294967295"},
 		{"unknown field", edit(`"init": 0,`, `"init": 0, "extra": 1,`), `x.cex.json:13:14: unknown field "extra"`},
 		{"no format", edit(`"format": "lwpcheck-cex/2",`, ``), `x.cex.json:1:1: no "format": not a counterexample file`},
@@ -130,13 +135,13 @@ func TestParseErrors(t *testing.T) {
 		{"bad kind", edit(`"terminal"`, `"hang"`), `x.cex.json:9:13: violation kind "hang" is not one of state, transition, terminal, behaviour, trace, cycle`},
 		{"behaviour without observations", edit(`"terminal"`, `"behaviour"`), `a behaviour needs what is "observed"`},
 		{"observations of a deadlock", edit(`"init": 0,`, `"init": 0, "observed": ["LWP 1: _lwp_self -> 0"],`), `only a behaviour or a trace has "observed"`},
-		{"misnumbered", edit(`{"n":2,`, `{"n":3,`), "x.cex.json:17:10: step 2 numbered 3"},
+		{"misnumbered", edit(`{"n":2,`, `{"n":3,`), "x.cex.json:19:10: step 2 numbered 3"},
 		{"duplicate key", edit(`"init": 0,`, `"init": 0, "init": 1,`), `x.cex.json:13:14: key "init" given twice`},
-		{"duplicate key in a step", edit(`{"n":2,`, `{"n":2,"n":2,`), `x.cex.json:17:12: key "n" given twice`},
+		{"duplicate key in a step", edit(`{"n":2,`, `{"n":2,"n":2,`), `x.cex.json:19:12: key "n" given twice`},
 		{"no action code", edit(`"a":2}`, `"a":0}`), `step 1 has no action code ("a")`},
 		{"no actor", edit(`"actor":"LWP 1","cpu":0,"action":"syscall: sys__lwp_create"`, `"actor":"","cpu":0,"action":"syscall: sys__lwp_create"`), "step 1 needs an actor, an action and a source"},
 		{"bad cpu", edit(`"cpu":0,`, `"cpu":9,`), "step 1 cpu 9 does not exist"},
-		{"trailing data", string(good) + "{}", "x.cex.json:43:1: data after the counterexample"},
+		{"trailing data", string(good) + "{}", "x.cex.json:45:1: data after the counterexample"},
 		{"newline in string", edit(`"init": 0`, "\"init\": 0, \"x\n\": 1"), "x.cex.json:13:16: invalid character '\\n' in string literal"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,5 +173,44 @@ func TestParseSpec(t *testing.T) {
 	bad.Spec = SpecText{Name: "x", Text: "name: x\nlwps: {1: [frob]}\n"}
 	if _, err := bad.ParseSpec("x.cex.json"); err == nil || !strings.HasPrefix(err.Error(), "x.cex.json#spec:2:") {
 		t.Errorf("bad spec: error %v, want one at x.cex.json#spec:2", err)
+	}
+}
+
+// TestIntegrity: a file as lwpcheck wrote it raises no warning; an edited
+// message, a file of another lwpcheck and one without a digest do.
+func TestIntegrity(t *testing.T) {
+	data, err := suspendRunning(t).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	parse := func(text string) *Cex {
+		c, err := Parse("x.cex.json", []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if got := parse(string(data)).Integrity(); len(got) != 0 {
+		t.Errorf("a file as written: %q", got)
+	}
+	edited := parse(strings.Replace(string(data), `"message": "no LWP can move`, `"message": "nothing moves`, 1))
+	other := parse(string(data))
+	other.WrittenBy = "lwpcheck v0.0.1"
+	other.Digest, _ = other.digest()
+	none := parse(string(data))
+	none.Digest = ""
+	for _, tc := range []struct {
+		name string
+		c    *Cex
+		want string
+	}{
+		{"edited message", edited, "the file was edited after it was written"},
+		{"another lwpcheck", other, "written by lwpcheck v0.0.1; this is lwpcheck "},
+		{"no digest", none, "the file has no digest"},
+	} {
+		got := strings.Join(tc.c.Integrity(), "; ")
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%s: integrity %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

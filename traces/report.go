@@ -25,8 +25,11 @@ type Report struct {
 	Initial     Snapshot     `json:"initial"`
 	Steps       []ReportStep `json:"steps"`
 	Loop        int          `json:"loop,omitempty"` // a cycle's first step (Cex.Loop)
-	Recurs      bool         `json:"recurs"`
-	Verdict     string       `json:"verdict"`
+	// Integrity says what replay cannot vouch for in the file
+	// (Cex.Integrity): another lwpcheck wrote it, or it was edited.
+	Integrity []string `json:"integrity,omitempty"`
+	Recurs    bool     `json:"recurs"`
+	Verdict   string   `json:"verdict"`
 }
 
 // Snapshot is the readable summary of a state.
@@ -69,7 +72,7 @@ func (r *Run) Report(o Options) *Report {
 	m := r.Machine
 	rep := &Report{Format: ReportFormat, File: o.Name, Spec: r.Cex.Spec.Name, Revision: r.Cex.Revision,
 		CPUs: m.NCPU, Violation: r.Cex.Violation, Switches: Switches(r.Cex.Steps), Initial: snapshot(m, &r.Init),
-		Recurs: r.Recurs, Verdict: r.Verdict(), Loop: r.Cex.Loop}
+		Recurs: r.Recurs, Verdict: r.Verdict(), Loop: r.Cex.Loop, Integrity: r.Cex.Integrity()}
 	prev := NewView(m, &r.Init)
 	pre := &r.Init
 	for i := range r.Steps {

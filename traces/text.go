@@ -53,6 +53,9 @@ func (rep *Report) writeHeader(w io.Writer) {
 	v := rep.Violation
 	fmt.Fprintf(w, "violation:      %s (%s): %s\n", v.Name, kindText[v.Kind], v.Message)
 	fmt.Fprintf(w, "steps:          %d, %d context switches\n", len(rep.Steps), rep.Switches)
+	for _, n := range rep.Integrity {
+		fmt.Fprintf(w, "warning:        %s\n", n)
+	}
 	for _, n := range rep.SourceNotes {
 		fmt.Fprintf(w, "source:         %s\n", n)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
+	"github.com/lwpcheck/lwpcheck/buildinfo"
 	"io"
 	"slices"
 	"strconv"
@@ -134,7 +135,7 @@ func secs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
 // unexpected finding is an error, a known or expected one a note.
 func writeSARIF(w io.Writer, results []checkResult) error {
 	driver := sarif.NewToolComponent()
-	name, ver := "lwpcheck", version()
+	name, ver := "lwpcheck", buildinfo.Version()
 	driver.Name, driver.Version = &name, &ver
 	run := sarif.NewRun()
 	run.Tool = sarif.NewTool()

@@ -7,10 +7,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/lwpcheck/lwpcheck/buildinfo"
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -256,31 +256,6 @@ func runVersion(args []string, stdout, stderr io.Writer) (int, error) {
 	if _, err := parseArgs(noFlags("version"), args); err != nil {
 		return exitUsage, err
 	}
-	fmt.Fprintf(stdout, "lwpcheck %s\n", version())
+	fmt.Fprintf(stdout, "lwpcheck %s\n", buildinfo.Version())
 	return exitOK, nil
-}
-
-// version is the module's version, or for a build from a clone its
-// commit (vcs.revision, "+dirty" if modified), or "(devel)".
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(devel)"
-	}
-	if v := bi.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	var rev, dirty string
-	for _, s := range bi.Settings {
-		switch {
-		case s.Key == "vcs.revision":
-			rev = s.Value
-		case s.Key == "vcs.modified" && s.Value == "true":
-			dirty = "+dirty"
-		}
-	}
-	if rev == "" {
-		return "(devel)"
-	}
-	return rev + dirty
 }
