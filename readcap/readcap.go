@@ -14,6 +14,7 @@ import (
 const (
 	Spec     = 1 << 20 // a scenario spec
 	Baseline = 1 << 24 // a baseline of accepted findings
+	Source   = 1 << 24 // a C source file replay --source shows lines of
 	Cex      = 1 << 28 // a counterexample file
 	Trace    = 1 << 30 // a recorded trace
 )

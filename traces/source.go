@@ -1,14 +1,15 @@
 package traces
 
 import (
-	"bufio"
-	"bytes"
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/lwpcheck/lwpcheck/readcap"
 )
 
 // Source reads the C lines a trace cites from a NetBSD source tree laid
@@ -80,9 +81,13 @@ func (s *Source) load(r Ref) *srcFile {
 	if strings.HasSuffix(r.File, ".h") {
 		rel = filepath.Join("sys", "sys", r.File)
 	}
-	data, err := os.ReadFile(filepath.Join(s.dir, rel))
-	if err != nil {
+	data, err := readcap.ReadFile(filepath.Join(s.dir, rel), readcap.Source)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		s.notes = append(s.notes, fmt.Sprintf("%s: not found in %s, its lines are not shown", rel, s.dir))
+		return &srcFile{}
+	case err != nil:
+		s.notes = append(s.notes, fmt.Sprintf("%s: cannot be read (%v), its lines are not shown", rel, err))
 		return &srcFile{}
 	}
 	m := rcsID.FindSubmatch(data)
@@ -94,11 +99,6 @@ func (s *Source) load(r Ref) *srcFile {
 		s.notes = append(s.notes, fmt.Sprintf("%s is %s revision %s, the trace cites %s: its lines are not shown", rel, m[1], m[2], r.Rev))
 		return &srcFile{}
 	}
-	f := &srcFile{lines: []string{}}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		f.lines = append(f.lines, sc.Text())
-	}
-	return f
+	// Split, not a scanner: a line of any length is a line.
+	return &srcFile{lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")}
 }

@@ -101,3 +101,28 @@ func TestListingWithSource(t *testing.T) {
 		t.Errorf("the sys_lwp.c note appears %d times, want once", n)
 	}
 }
+
+// TestSourceLongLinesAndErrors: a line longer than any buffer does not
+// hide the lines after it, and a file that cannot be read is noted with
+// the reason.
+func TestSourceLongLinesAndErrors(t *testing.T) {
+	dir := fakeTree(t)
+	kern := filepath.Join(dir, "sys", "kern")
+	long := "/*\t$NetBSD: kern_condvar.c,v 1.54 2022/06/29 fake Exp $\t*/\n" + strings.Repeat("x", 2<<20) + "\n\tcv_wait(cv, mtx);\n"
+	if err := os.WriteFile(filepath.Join(kern, "kern_condvar.c"), []byte(long), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(kern, "kern_sleepq.c"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := NewSource(dir)
+	if got, ok := src.Line("kern_condvar.c@1.54:3"); !ok || got != "cv_wait(cv, mtx);" {
+		t.Errorf("the line after a 2 MB line: %q, %v", got, ok)
+	}
+	if _, ok := src.Line("kern_sleepq.c@1.87:3"); ok {
+		t.Error("a directory gave a line")
+	}
+	if got := strings.Join(src.Notes(), "\n"); !strings.Contains(got, "kern_sleepq.c: cannot be read (") {
+		t.Errorf("notes %q do not say the file cannot be read", got)
+	}
+}
