@@ -318,11 +318,12 @@ func checkJob(ctx context.Context, j verdict.Job, families []string, cf *checkFl
 	o := opt
 	o.Cycles = c.Liveness(fairness[cf.fairness])
 	m.WeakLWPs = cf.fairness == "weak"
-	if cf.progress || isTerminal(stderr) {
-		o.Progress = progressPrinter(stderr, j.Spec.Name+"@"+j.Rev.Name)
+	tty := isTerminal(stderr)
+	if cf.progress || tty {
+		o.Progress = progressPrinter(stderr, j.Spec.Name+"@"+j.Rev.Name, tty)
 	}
 	r, err := explore.Run(ctx, m, o)
-	if o.Progress != nil {
+	if o.Progress != nil && tty {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	if err != nil {
@@ -679,8 +680,13 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// progressPrinter shows a running search on one rewritten line.
-func progressPrinter(w io.Writer, what string) func(explore.Progress) {
+// progressPrinter shows a running search: on a terminal, on one line it
+// rewrites; elsewhere (a CI log) as plain lines, one a report.
+func progressPrinter(w io.Writer, what string, tty bool) func(explore.Progress) {
+	start, end := "\r\033[K", ""
+	if !tty {
+		start, end = "", "\n"
+	}
 	var last int64
 	var lastAt time.Duration
 	return func(p explore.Progress) {
@@ -689,7 +695,7 @@ func progressPrinter(w io.Writer, what string) func(explore.Progress) {
 			rate = float64(p.States-last) / d.Seconds()
 		}
 		last, lastAt = p.States, p.Elapsed
-		fmt.Fprintf(w, "\r\033[K%s: %d states, %.0f states/s, queue %d, depth %d, %s", what, p.States, rate,
-			p.Queue, p.Depth, p.Elapsed.Round(time.Second))
+		fmt.Fprintf(w, "%s%s: %d states, %.0f states/s, queue %d, depth %d, %s%s", start, what, p.States, rate,
+			p.Queue, p.Depth, p.Elapsed.Round(time.Second), end)
 	}
 }

@@ -10,12 +10,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xeipuuv/gojsonschema"
 
+	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
 )
 
@@ -292,4 +294,17 @@ func TestCheckSkips(t *testing.T) {
 	last := results[len(results)-1]
 	assert.Equal(t, []string{"netbsd-2007", skipped, "env: event migrate is not modelled for revision netbsd-2007"},
 		[]string{last.Revision, last.Verdict, last.Why})
+}
+
+// TestProgressPlainLines: --progress into a file or pipe writes plain
+// lines, no carriage returns or escape sequences a CI log would show.
+func TestProgressPlainLines(t *testing.T) {
+	var buf bytes.Buffer
+	p := progressPrinter(&buf, "x@r", false)
+	p(explore.Progress{States: 10, Elapsed: time.Second})
+	p(explore.Progress{States: 30, Elapsed: 2 * time.Second})
+	assert.Equal(t, "x@r: 10 states, 10 states/s, queue 0, depth 0, 1s\nx@r: 30 states, 20 states/s, queue 0, depth 0, 2s\n", buf.String())
+	buf.Reset()
+	progressPrinter(&buf, "x@r", true)(explore.Progress{States: 10, Elapsed: time.Second})
+	assert.True(t, strings.HasPrefix(buf.String(), "\r\033[K"), "a terminal gets one rewritten line")
 }
