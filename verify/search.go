@@ -167,6 +167,13 @@ func (s *search) closure(seeds []model.State, from []int32, acts []explore.Actio
 		s.add(&seeds[i], from[i], acts[i])
 	}
 	for idx := 0; idx < len(s.cur); idx++ {
+		if idx%4096 == 0 && s.o.Context != nil && s.o.Context.Err() != nil {
+			line := 1
+			if e != nil && e.c != nil && e.c.first >= 0 {
+				line = s.evs[e.c.first].Line
+			}
+			return &LimitError{File: s.file, Line: line, Msg: "interrupted while checking the record here"}
+		}
 		if len(s.cur) > limit {
 			line := 1
 			if e != nil && e.c != nil && e.c.first >= 0 {

@@ -18,6 +18,7 @@
 package verify
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -83,6 +84,9 @@ type Options struct {
 	// Witness asks, for an accepted trace, for the matching run as a
 	// counterexample file (Result.Witness).
 	Witness bool
+	// Context, if set, stops the verification when it is done (an
+	// interrupt): Run returns a *LimitError naming the record it reached.
+	Context context.Context
 }
 
 // Verdict is whether the revision explains a trace.

@@ -133,8 +133,13 @@ func runDiff(args []string, stdout, stderr io.Writer) (int, error) {
 	opt := compare.Options{MaxStates: df.maxStates, MaxPairs: df.maxPairs, POR: df.por == "on",
 		Check: explore.Options{Workers: df.workers, MaxStates: int64(df.maxStates)}}
 	var results []diffResult
+	ctx, signalled, stop := interruptible()
+	defer stop()
 	for _, sp := range all {
-		res, err := diffSpec(sp, from, to, opt, df.cexDir)
+		if ctx.Err() != nil {
+			break // interrupted: report what is done
+		}
+		res, err := diffSpec(ctx, sp, from, to, opt, df.cexDir)
 		if err != nil {
 			return exitUsage, err
 		}
@@ -152,6 +157,9 @@ func runDiff(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	} else {
 		printDiffSummary(stdout, results)
+	}
+	if sig := signalled(); sig != 0 {
+		return sig, nil
 	}
 	return diffExit(results), nil
 }
@@ -189,12 +197,16 @@ func diffSpecs(paths []string, from, to *model.Revision) ([]*specs.Spec, error) 
 
 // diffSpec compares sp on from and to, writing the witnesses into cexDir
 // if set.
-func diffSpec(sp *specs.Spec, from, to *model.Revision, opt compare.Options, cexDir string) (diffResult, error) {
+func diffSpec(ctx context.Context, sp *specs.Spec, from, to *model.Revision, opt compare.Options, cexDir string) (diffResult, error) {
 	res := diffResult{Spec: sp.Name, From: from.Name, To: to.Name}
 	for _, p := range sp.Programs {
 		res.lwps = append(res.lwps, p.LWP)
 	}
-	r, err := compare.Run(context.Background(), sp, from, to, opt)
+	r, err := compare.Run(ctx, sp, from, to, opt)
+	if ctx.Err() != nil {
+		res.Limit = "interrupted"
+		return res, nil
+	}
 	if errors.Is(err, refine.ErrLimit) {
 		res.Limit = err.Error()
 		return res, nil

@@ -1,29 +1,27 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lwpcheck/lwpcheck/recorded"
+	"github.com/lwpcheck/lwpcheck/revisions"
+	"github.com/lwpcheck/lwpcheck/verify"
 )
 
 // TestInterrupt: SIGINT stops the running search; the output has what
 // was done and the interrupted spec, incomplete, and the exit code is 130.
 func TestInterrupt(t *testing.T) {
-	// The test listens too, so that the signal never takes the default
-	// action (ending the test binary) before run listens.
-	guard := make(chan os.Signal, 4)
-	signal.Notify(guard, os.Interrupt)
-	defer signal.Stop(guard)
-	go func() {
-		time.Sleep(500 * time.Millisecond)
-		_ = syscall.Kill(os.Getpid(), syscall.SIGINT)
-	}()
+	interruptAfter(t, 500*time.Millisecond)
 	out, stderr, code := runCLI(t, "check", "--format", "json", "--revision", "netbsd-2025", "--por", "off",
 		"create-wait", "mix-suspend-park", "kill-process")
 	require.Equal(t, exitInterrupted, code, stderr)
@@ -33,4 +31,47 @@ func TestInterrupt(t *testing.T) {
 	assert.Equal(t, "pass", results[0].Verdict)
 	assert.Equal(t, "incomplete", results[1].Verdict)
 	assert.Equal(t, "interrupted", results[1].Limit)
+}
+
+// interruptAfter sends SIGINT to the test binary after d, with the test
+// listening too, so that the signal never takes its default action.
+func interruptAfter(t *testing.T, d time.Duration) {
+	t.Helper()
+	guard := make(chan os.Signal, 4)
+	signal.Notify(guard, os.Interrupt)
+	t.Cleanup(func() { signal.Stop(guard) })
+	go func() {
+		time.Sleep(d)
+		_ = syscall.Kill(os.Getpid(), syscall.SIGINT)
+	}()
+}
+
+// TestInterruptDiff: SIGINT stops diff; what was compared is reported, the
+// comparison it stopped is incomplete, and the exit code is 130.
+func TestInterruptDiff(t *testing.T) {
+	interruptAfter(t, 300*time.Millisecond)
+	out, stderr, code := runCLI(t, "diff", "--from", "netbsd-5", "--to", "netbsd-2025", "--format", "json", "--por", "off",
+		"mix-suspend-park", "kill-process")
+	require.Equal(t, exitInterrupted, code, stderr)
+	var results []diffResult
+	require.NoError(t, json.Unmarshal([]byte(out), &results), out)
+	require.Len(t, results, 1, "the interrupted comparison; the next is not run")
+	assert.Equal(t, "interrupted", results[0].Limit)
+}
+
+// TestInterruptVerify: SIGINT stops verify with one line saying where,
+// and exit code 130.
+func TestInterruptVerify(t *testing.T) {
+	rev, err := revisions.Lookup("netbsd-2025")
+	require.NoError(t, err)
+	evs, err := verify.Random(rev, verify.RandomOptions{Seed: 1, Records: 20000, Steady: true, LWPs: 2})
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, recorded.WriteJSONL(&buf, evs))
+	path := filepath.Join(t.TempDir(), "long.jsonl")
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	interruptAfter(t, 300*time.Millisecond)
+	_, stderr, code := runCLI(t, "verify", "--revision", "netbsd-2025", path)
+	require.Equal(t, exitInterrupted, code, stderr)
+	assert.Regexp(t, `^lwpcheck verify: .*long.jsonl:\d+: interrupted while checking the record here\n$`, stderr)
 }

@@ -128,7 +128,15 @@ func runVerify(args []string, stdout, stderr io.Writer) (int, error) {
 	case err != nil:
 		return exitUsage, err
 	}
+	ctx, signalled, stop := interruptible()
+	defer stop()
+	o.Context = ctx
 	r, err := verify.Run(tr, o)
+	if sig := signalled(); sig != 0 {
+		// Interrupted: say where it stopped, and exit as shells expect.
+		fmt.Fprintf(stderr, "lwpcheck verify: %v\n", err)
+		return sig, nil
+	}
 	var ie *verify.InputError
 	var le *verify.LimitError
 	switch {
