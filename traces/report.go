@@ -63,8 +63,11 @@ type ReportStep struct {
 	Reduction    []string `json:"reduction,omitempty"`     // with Options.ExplainPOR: each action enabled before the step and what it depends on
 	Changes      []Change `json:"changes"`
 	Violations   []string `json:"violations,omitempty"` // "name: message"
-	Locks        []string `json:"locks"`                // held after the step
-	Counters     Counters `json:"counters"`             // after the step
+	// Things is the whole state after the step, as Snapshot.Things, for
+	// the walk's state command.
+	Things   []string `json:"-"`
+	Locks    []string `json:"locks"`    // held after the step
+	Counters Counters `json:"counters"` // after the step
 }
 
 // Report prepares r for reading.
@@ -79,7 +82,7 @@ func (r *Run) Report(o Options) *Report {
 		st := &r.Steps[i]
 		v := NewView(m, &st.Post)
 		rs := ReportStep{Step: st.Step, Who: who(st.Step), Changes: Diff(prev, v), Locks: locksHeld(m.Kernel, &st.Post),
-			Counters: counters(&st.Post)}
+			Counters: counters(&st.Post), Things: snapshot(m, &st.Post).Things}
 		if o.Source != nil {
 			rs.Line, _ = o.Source.Line(st.Source)
 		}

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // walkHelp lists the commands of Walk.
-const walkHelp = "commands: n(ext) or an empty line, b(ack), j(ump) N or N (0: the initial state), q(uit)"
+const walkHelp = "commands: n(ext) or an empty line, b(ack), j(ump) N or N (0: the initial state), " +
+	"l(wp) N (on to LWP N's next step), s(tate) (the whole state here), q(uit)"
 
 // Walk steps through rep interactively: it shows the header and the
 // initial state, then reads commands from in, one a line (see walkHelp),
@@ -33,7 +35,7 @@ func (rep *Report) Walk(in io.Reader, out io.Writer) error {
 	}
 	show(0)
 	for {
-		fmt.Fprintf(w, "\n[%d/%d] n, b, j N, q> ", at, n)
+		fmt.Fprintf(w, "\n[%d/%d] n, b, j N, l N, s, q> ", at, n)
 		if err := w.Flush(); err != nil {
 			return err
 		}
@@ -66,6 +68,25 @@ func (rep *Report) Walk(in io.Reader, out io.Writer) error {
 				continue
 			}
 			show(k)
+		case "l", "lwp":
+			actor := "LWP " + strings.TrimSpace(arg)
+			next := at + slices.IndexFunc(rep.Steps[at:], func(st ReportStep) bool { return st.Actor == actor })
+			if next < at {
+				fmt.Fprintf(w, "%s takes no step after step %d\n", actor, at)
+				continue
+			}
+			show(next + 1)
+		case "s", "state":
+			things, locks, counters := rep.Initial.Things, rep.Initial.Locks, rep.Initial.Counters
+			if at > 0 {
+				st := &rep.Steps[at-1]
+				things, locks, counters = st.Things, st.Locks, st.Counters
+			}
+			fmt.Fprintf(w, "state after step %d\n", at)
+			for _, t := range things {
+				fmt.Fprintf(w, "        %s\n", t)
+			}
+			writeHeld(w, locks, counters)
 		case "q", "quit":
 			return w.Flush()
 		default:

@@ -26,6 +26,9 @@ func TestWalk(t *testing.T) {
 		{"mistakes", "b\nj 999\nfrob\n3\n", "0 3",
 			[]string{"at the initial state", fmt.Sprintf("jump to a step from 0 to %d", n), walkHelp}},
 		{"end of input", "n", "0 1", nil},
+		{"an LWP's next step", "l 2\nl 2\nl 7\n", "0 " + lwpSteps(rep, "LWP 2", 2),
+			[]string{"LWP 7 takes no step after step"}},
+		{"state", "3\ns\n", "0 3", []string{"state after step 3\n        LWP 1: ", "        counters: p_nlwps="}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out strings.Builder
@@ -47,9 +50,21 @@ func TestWalk(t *testing.T) {
 					t.Errorf("output lacks %q", s)
 				}
 			}
-			if prompt := fmt.Sprintf("\n[0/%d] n, b, j N, q> \n", n); !strings.Contains(out.String(), prompt) {
+			if prompt := fmt.Sprintf("\n[0/%d] n, b, j N, l N, s, q> \n", n); !strings.Contains(out.String(), prompt) {
 				t.Errorf("output lacks the prompt %q", prompt)
 			}
 		})
 	}
+}
+
+// lwpSteps returns the numbers of actor's first k steps in rep, as the
+// walk shows them.
+func lwpSteps(rep *Report, actor string, k int) string {
+	var out []string
+	for _, st := range rep.Steps {
+		if st.Actor == actor && len(out) < k {
+			out = append(out, fmt.Sprint(st.N))
+		}
+	}
+	return strings.Join(out, " ")
 }

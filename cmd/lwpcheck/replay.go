@@ -21,7 +21,8 @@ family, and list it: each step's actor and CPU, kernel function and
 operation, source line (file@rev:line, and with --source the C line from a
 NetBSD source tree), the state change, the locks held and the process
 counters. --step walks the steps interactively (commands on standard input:
-n, b, j N, q). The other formats export the replay: json (machine-readable
+n, b, j N, l N for LWP N's next step, s for the whole state, q). The other
+formats export the replay: json (machine-readable
 steps), html (one self-contained page with a timeline), dot (Graphviz) and
 mermaid (a sequence diagram). --por-explain is the reduction's debug view:
 before each step it lists every action enabled in that state, whether an
