@@ -485,6 +485,40 @@ func (m *Machine) finish(k *K, pre *State, t *explore.Succ[State]) {
 	if m.Check != nil {
 		t.Violations = m.Check.Step(k, pre, &t.Next, t.Violations)
 	}
+	for i := range t.Violations {
+		// Message is "" when the search has the finding already.
+		if v := &t.Violations[i]; v.Message != "" && v.Where != "" {
+			if st := m.stackAt(pre, t.Action, v.Where); st != "" {
+				v.Message += " [" + st + "]"
+			}
+		}
+	}
+}
+
+// stackAt re-runs action a from pre, recording the running stack at each
+// event, and returns the actor and its stack at the first event at where
+// ("LWP 2: syscall > sys__lwp_continue > lwp_continue > setrunnable"), or
+// "". It runs only for a violation the search reports, off the hot path.
+func (m *Machine) stackAt(pre *State, a explore.Action, where string) string {
+	_, k, ok := m.Replay(pre, a)
+	defer m.pool.Put(k)
+	if !ok {
+		return ""
+	}
+	for i := range k.Events {
+		if m.Kernel.Src(k.Events[i].Src) != where || i >= len(k.stacks) || k.stacks[i] == "" {
+			continue
+		}
+		who := "env"
+		switch {
+		case k.Cur >= 0:
+			who = fmt.Sprintf("LWP %d", pre.LWPs[k.Cur].Name)
+		case k.CPU != EnvCPU:
+			who = fmt.Sprintf("cpu%d", k.CPU)
+		}
+		return who + ": " + k.stacks[i]
+	}
+	return ""
 }
 
 func (k *K) panicSrc() SrcRef {

@@ -1,6 +1,10 @@
 package model
 
-import "github.com/lwpcheck/lwpcheck/explore"
+import (
+	"strings"
+
+	"github.com/lwpcheck/lwpcheck/explore"
+)
 
 // K is the context of one atomic step: the state being changed, who runs,
 // and what the step did (its events). Routines are written as a switch on
@@ -42,6 +46,7 @@ type K struct {
 	// a merged transition: where it starts and why it could join.
 	Merged  []string
 	explain bool
+	stacks  []string // with explain: the running stack at each event
 	reports []explore.Violation
 	out     *explore.Successors[State] // the search's, for Found; nil on replay
 	snaps   [2]guarded                 // the guarded fields at the last lock operation, and scratch
@@ -74,6 +79,7 @@ func (k *K) reset(m *Machine, s *State, cpu, choice int) {
 	k.Src, k.Fn, k.What, k.Panic = SrcRef{}, 0, "", ""
 	k.Events = k.evBuf[:0]
 	k.Merged = k.Merged[:0]
+	k.stacks = k.stacks[:0]
 	k.reports = k.reports[:0]
 	k.out = nil
 	if m.Guard {
@@ -360,6 +366,19 @@ func (k *K) event(e Event) {
 		return
 	}
 	k.Events = append(k.Events, e)
+	if k.explain {
+		k.stacks = append(k.stacks, k.stack())
+	}
+}
+
+// stack names the routines on the running stack, outermost first:
+// "syscall > sys__lwp_continue > lwp_continue > setrunnable".
+func (k *K) stack() string {
+	names := make([]string, 0, *k.depth)
+	for _, f := range k.frames[:*k.depth] {
+		names = append(names, k.M.Kernel.Routines[f.Fn].Name)
+	}
+	return strings.Join(names, " > ")
 }
 
 // Call pushes a frame for routine fn with locals a, b, c; the caller
