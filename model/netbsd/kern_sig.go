@@ -1,6 +1,10 @@
 package netbsd
 
-import "github.com/lwpcheck/lwpcheck/model"
+import (
+	"math/bits"
+
+	"github.com/lwpcheck/lwpcheck/model"
+)
 
 // Signal properties (sigprop, sys/signalvar.h) of the modelled signals.
 const (
@@ -64,7 +68,7 @@ func kpsignal2(k *model.K, f *model.Frame) {
 	prop := Sigprop(sig)
 	switch f.PC {
 	case 0:
-		k.At(1304, "kpsignal2(p, ksi)")
+		k.At(1304, Kpsignal2What(sig))
 		k.Assert(k.Owned(model.LockProcList), 1316, "mutex_owned(&proc_lock)")
 		k.Assert(k.Owned(model.LockProc), 1317, "mutex_owned(p->p_lock)")
 		if p.Stat != model.SACTIVE && p.Stat != model.SSTOP {
@@ -571,6 +575,20 @@ func sigexit(k *model.K, f *model.Frame) {
 
 // envSignal is the environment's kill(2) of the whole process: the sender
 // takes proc_lock and p_lock and calls kpsignal2 (C: the event kind).
+// kpsignal2Whats name kpsignal2's step with the signal it posts, one
+// per signal bit (made once: a step must not allocate).
+var kpsignal2Whats = func() (w [8]string) {
+	for i := range w {
+		w[i] = "kpsignal2(p, ksi): " + model.SigNames(1<<i)
+	}
+	return w
+}()
+
+// Kpsignal2What is what kpsignal2's first step does, the signal named:
+// "kpsignal2(p, ksi): SIGSTOP", so that a listing tells a stop from a
+// continue.
+func Kpsignal2What(sig uint8) string { return kpsignal2Whats[bits.TrailingZeros8(sig)&7] }
+
 func envSignal(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:

@@ -25,7 +25,7 @@ func kpsignal2(k *model.K, f *model.Frame) {
 	dfl := !nb.Caught(sig)
 	switch f.PC {
 	case 0:
-		k.At(1197, "kpsignal2(p, ksi)")
+		k.At(1197, nb.Kpsignal2What(sig))
 		k.Assert(k.Owned(model.LockProcList), 1206, "mutex_owned(&proclist_mutex)")
 		k.Assert(k.Owned(model.LockProc), 1207, "mutex_owned(&p->p_smutex)")
 		if p.Stat != model.SACTIVE && p.Stat != model.SSTOP {
