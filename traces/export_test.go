@@ -84,3 +84,17 @@ func TestMermaidText(t *testing.T) {
 		}
 	}
 }
+
+func TestFlagDelta(t *testing.T) {
+	for _, tc := range []struct{ from, to, want string }{
+		{"LW_PENDSIG", "LW_WSUSPEND|LW_PENDSIG", "+LW_WSUSPEND"},
+		{"LW_WSUSPEND|LW_SINTR", "LW_SINTR", "-LW_WSUSPEND"},
+		{"0", "LW_WEXIT", "+LW_WEXIT"},
+		{"LW_WEXIT", "0", "-LW_WEXIT"},
+		{"LW_A", "LW_A", ""},
+	} {
+		if got := flagDelta(tc.from, tc.to); got != tc.want {
+			t.Errorf("flagDelta(%q, %q) = %q, want %q", tc.from, tc.to, got, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -43,6 +44,12 @@ func (rep *Report) WriteMermaid(w io.Writer) error {
 				notes = append(notes, ch.From+" → "+ch.To)
 			case field == "l_stat":
 				fmt.Fprintf(bw, "  %s-)%s: %s\n", actor, ls.find(target).ID, mmd("l_stat "+ch.From+" → "+ch.To))
+			case field == "l_flag" && target != st.Actor:
+				// Another LWP's flags: what the actor asks of it (LW_WSUSPEND,
+				// LW_WEXIT, LW_PENDSIG).
+				if d := flagDelta(ch.From, ch.To); d != "" {
+					fmt.Fprintf(bw, "  %s-)%s: %s\n", actor, ls.find(target).ID, mmd("l_flag "+d))
+				}
 			case field == "" && ch.From == none:
 				stat, _, _ := strings.Cut(ch.To, " ")
 				fmt.Fprintf(bw, "  %s-)%s: %s\n", actor, ls.find(target).ID, mmd("created, "+stat))
@@ -92,4 +99,28 @@ func lwpField(what string) (lwp, field string, ok bool) {
 // reads as markup (';' ends a statement, '#' starts an entity, '<' a tag).
 func mmd(s string) string {
 	return strings.NewReplacer("#", "#35;", ";", "#59;", "<", "#lt;", "\n", " ", "\r", " ").Replace(s)
+}
+
+// flagDelta says which flags of a set rendered "A|B" (none: "0" or "-")
+// to was given that from lacks, and the reverse: "+LW_WSUSPEND -LW_SINTR".
+func flagDelta(from, to string) string {
+	set := func(s string) []string {
+		if s == "0" || s == none {
+			return nil
+		}
+		return strings.Split(s, "|")
+	}
+	f, t := set(from), set(to)
+	var out []string
+	for _, x := range t {
+		if !slices.Contains(f, x) {
+			out = append(out, "+"+x)
+		}
+	}
+	for _, x := range f {
+		if !slices.Contains(t, x) {
+			out = append(out, "-"+x)
+		}
+	}
+	return strings.Join(out, " ")
 }

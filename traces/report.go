@@ -14,17 +14,21 @@ const ReportFormat = "lwpcheck-replay/1"
 // Report is a Run prepared for reading: what every rendering shows, as
 // plain data. It is also the JSON export of a replay.
 type Report struct {
-	Format      string       `json:"format"`
-	File        string       `json:"file,omitempty"`
-	Spec        string       `json:"spec"`
-	Revision    string       `json:"revision"`
-	CPUs        int          `json:"cpus"`
-	Violation   Violation    `json:"violation"`
-	Switches    int          `json:"switches"`
-	SourceNotes []string     `json:"source_notes,omitempty"` // C files whose lines are not shown, and why
-	Initial     Snapshot     `json:"initial"`
-	Steps       []ReportStep `json:"steps"`
-	Loop        int          `json:"loop,omitempty"` // a cycle's first step (Cex.Loop)
+	Format      string    `json:"format"`
+	File        string    `json:"file,omitempty"`
+	Spec        string    `json:"spec"`
+	Revision    string    `json:"revision"`
+	CPUs        int       `json:"cpus"`
+	Violation   Violation `json:"violation"`
+	Switches    int       `json:"switches"`
+	SourceNotes []string  `json:"source_notes,omitempty"` // C files whose lines are not shown, and why
+	Initial     Snapshot  `json:"initial"`
+	// Final is the state the run ends in (every LWP's state, wait
+	// channel and kernel stack, the locks held, the counters): where a
+	// hang leaves everything.
+	Final Snapshot     `json:"final"`
+	Steps []ReportStep `json:"steps"`
+	Loop  int          `json:"loop,omitempty"` // a cycle's first step (Cex.Loop)
 	// Integrity says what replay cannot vouch for in the file
 	// (Cex.Integrity): another lwpcheck wrote it, or it was edited.
 	Integrity []string `json:"integrity,omitempty"`
@@ -107,6 +111,7 @@ func (r *Run) Report(o Options) *Report {
 		rep.Steps = append(rep.Steps, rs)
 		prev = v
 	}
+	rep.Final = snapshot(m, pre)
 	if o.Source != nil {
 		rep.SourceNotes = o.Source.Notes()
 	}
