@@ -136,7 +136,7 @@ type bfs[S any] struct {
 	transitions atomic.Int64
 	queue       atomic.Int64
 	depth       atomic.Int64
-	limit       string
+	limit       Limit
 	aborted     atomic.Bool
 }
 
@@ -323,7 +323,7 @@ func (b *bfs[S]) run() {
 			continue
 		}
 		if b.opt.MaxStates > 0 && b.states.Load() >= b.opt.MaxStates {
-			b.limit = "max-states"
+			b.limit = LimitMaxStates
 			break
 		}
 		frontier.push(node[S]{s: s, fp: fp, id: b.newID(noParent, Action(i), -1)})
@@ -360,7 +360,7 @@ func (b *bfs[S]) run() {
 			b.appendNew(batch, n, &next)
 			b.queue.Store(int64(frontier.n - k*batchSize - len(batch) + next.n))
 			if b.opt.MaxMemory > 0 && b.memory(&frontier, &next) > b.opt.MaxMemory {
-				b.limit = "max-memory"
+				b.limit = LimitMaxMemory
 			}
 		}
 		frontier, next = next, frontier
@@ -505,7 +505,7 @@ func (b *bfs[S]) appendNew(batch []node[S], n int, next *levelBuf[S]) {
 			room := int(b.opt.MaxStates - b.states.Load() - int64(total))
 			if ch.take > room {
 				ch.take = room
-				b.limit = "max-states"
+				b.limit = LimitMaxStates
 			}
 		}
 		total += ch.take
@@ -559,7 +559,7 @@ func (b *bfs[S]) appendTracked(batch []node[S], n int, next *levelBuf[S]) {
 			}
 			t := &ch.out.items[k]
 			if b.opt.MaxStates > 0 && b.states.Load() >= b.opt.MaxStates {
-				b.limit = "max-states"
+				b.limit = LimitMaxStates
 				return
 			}
 			id := b.newID(batch[ch.owner[k]].id, t.Action, t.Actor)

@@ -214,7 +214,7 @@ func runCycles[S any](ctx context.Context, m Model[S], opt Options, res *Result)
 }
 
 // buildGraph explores m breadth first, recording every move.
-func buildGraph[S any](ctx context.Context, m Model[S], lv Liveness[S], opt Options) (*cycleGraph, string, error) {
+func buildGraph[S any](ctx context.Context, m Model[S], lv Liveness[S], opt Options) (*cycleGraph, Limit, error) {
 	g := &cycleGraph{}
 	var (
 		queue     []S // the states met but not expanded: queue[0] is state head
@@ -245,11 +245,11 @@ func buildGraph[S any](ctx context.Context, m Model[S], lv Liveness[S], opt Opti
 				return g, stopReason(ctx), nil
 			}
 			if opt.MaxMemory > 0 && g.bytes()+int64(cap(queue))*stateSize > opt.MaxMemory {
-				return g, "max-memory", nil
+				return g, LimitMaxMemory, nil
 			}
 		}
 		if opt.MaxStates > 0 && int64(len(g.pending)) > opt.MaxStates {
-			return g, "max-states", nil
+			return g, LimitMaxStates, nil
 		}
 		s := &queue[u-head]
 		enc = m.Encode(s, enc[:0])
@@ -276,7 +276,7 @@ func buildGraph[S any](ctx context.Context, m Model[S], lv Liveness[S], opt Opti
 			if tfp != fp || !bytes.Equal(enc, enc2) {
 				v, _ = add(&t.Next, tfp, uint32(u), t.Action)
 				if len(g.pending) > int(noParent) {
-					return g, "max-states", nil
+					return g, LimitMaxStates, nil
 				}
 			}
 			g.dst = append(g.dst, v)
@@ -286,7 +286,7 @@ func buildGraph[S any](ctx context.Context, m Model[S], lv Liveness[S], opt Opti
 		g.enabled = append(g.enabled, en)
 		g.off = append(g.off, uint32(len(g.dst)))
 		if len(g.dst) > int(^uint32(0))-out.n {
-			return g, "max-states", nil
+			return g, LimitMaxStates, nil
 		}
 		// Drop expanded states from the queue now and then; the copy is
 		// amortised over the states expanded since.

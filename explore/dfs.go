@@ -72,7 +72,7 @@ func runDFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 		states      atomic.Int64
 		transitions atomic.Int64
 		depth       atomic.Int64
-		limit       string
+		limit       Limit
 		path        blockStack[dfsFrame[S]]
 		pending     blockStack[dfsSucc]
 		out         Successors[S]
@@ -148,7 +148,7 @@ func runDFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 			return true
 		}
 		if opt.MaxMemory > 0 && set.bytes() > opt.MaxMemory {
-			limit = "max-memory"
+			limit = LimitMaxMemory
 			return true
 		}
 		return false
@@ -160,7 +160,7 @@ func runDFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 			return false
 		}
 		if opt.MaxStates > 0 && states.Load() >= opt.MaxStates {
-			limit = "max-states"
+			limit = LimitMaxStates
 			return false
 		}
 		states.Add(1)

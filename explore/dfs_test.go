@@ -231,18 +231,18 @@ func TestDFSLimits(t *testing.T) {
 	cancel()
 	r, err := explore.Run[graphState](ctx, &graph{n: 5000}, explore.Options{Search: explore.DFS})
 	require.NoError(t, err)
-	assert.Equal(t, "interrupted", r.Limit, "a cancelled search")
+	assert.Equal(t, explore.LimitInterrupted, r.Limit, "a cancelled search")
 	assert.Zero(t, r.States)
 	ctx, cancel = context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
 	r, err = explore.Run[graphState](ctx, &graph{n: 5000}, explore.Options{Search: explore.DFS})
 	require.NoError(t, err)
-	assert.Equal(t, "time", r.Limit, "a search past its deadline")
+	assert.Equal(t, explore.LimitTime, r.Limit, "a search past its deadline")
 
 	// The first state allocates the visited set, which then exceeds the limit.
 	r, err = explore.Run[graphState](context.Background(), &graph{n: 5000}, explore.Options{Search: explore.DFS, MaxMemory: 1})
 	require.NoError(t, err)
-	assert.Equal(t, "max-memory", r.Limit)
+	assert.Equal(t, explore.LimitMaxMemory, r.Limit)
 	assert.EqualValues(t, 1, r.States)
 }
 

@@ -73,14 +73,24 @@ type Progress struct {
 	Elapsed     time.Duration
 }
 
-// stopReason names why ctx ended a search: "time" for the time limit
-// (Options.TimeLimit, or a deadline of the caller's), "interrupted" when
-// the caller cancelled it.
-func stopReason(ctx context.Context) string {
+// Limit names what stopped a search before it explored everything.
+type Limit string
+
+// The limits of Options, and the caller's cancellation.
+const (
+	NoLimit          Limit = ""
+	LimitMaxStates   Limit = "max-states"
+	LimitMaxMemory   Limit = "max-memory"
+	LimitTime        Limit = "time"        // Options.TimeLimit, or a deadline of the caller's
+	LimitInterrupted Limit = "interrupted" // the caller cancelled the search
+)
+
+// stopReason names why ctx ended a search.
+func stopReason(ctx context.Context) Limit {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return "time"
+		return LimitTime
 	}
-	return "interrupted"
+	return LimitInterrupted
 }
 
 // Verdict is the outcome of a run.
@@ -135,8 +145,8 @@ type Result struct {
 	// Ample is the number of states the ample-set reduction explored
 	// through a proper subset of their successors (see Succ.Safe).
 	Ample   int64
-	Depth   int // BFS: the number of levels below the initial states; DFS: the deepest stack
-	Limit   string
+	Depth   int   // BFS: the number of levels below the initial states; DFS: the deepest stack
+	Limit   Limit // what stopped the search first; NoLimit if nothing did
 	Elapsed time.Duration
 
 	StoreBytes    int64   // memory of the visited set

@@ -115,7 +115,7 @@ func TestLimits(t *testing.T) {
 		r, err := Run(context.Background(), &grid{n: 100, noTerm: true}, Options{Search: search, MaxStates: 1000, Workers: 2})
 		require.NoError(t, err)
 		assert.Equal(t, Incomplete, r.Verdict)
-		assert.Equal(t, "max-states", r.Limit)
+		assert.Equal(t, LimitMaxStates, r.Limit)
 		assert.EqualValues(t, 1000, r.States)
 	}
 }

@@ -25,7 +25,7 @@ func TestMaxMemoryWorkers(t *testing.T) {
 			require.NoError(t, err)
 			if first == nil {
 				first = r
-				if r.Limit == "max-memory" {
+				if r.Limit == explore.LimitMaxMemory {
 					stopped++
 				}
 				continue

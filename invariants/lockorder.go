@@ -299,7 +299,7 @@ func (c *Checker) witness(ctx context.Context, e Edge, opt explore.Options) (Wit
 			}
 		}
 		if r.Limit != "" {
-			return Witness{Edge: e, Missing: "no schedule found before the " + r.Limit + " limit"}, nil
+			return Witness{Edge: e, Missing: "no schedule found before the " + string(r.Limit) + " limit"}, nil
 		}
 	}
 	return Witness{}, fmt.Errorf("edge %s: taken in the search but not in a search for it: the model is not deterministic", e)

@@ -98,23 +98,45 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	return fs, c
 }
 
-// skipped is the verdict of a spec on a revision that cannot run it (an
-// op, an argument or an event the revision lacks): Why says which.
-const skipped = "skipped"
+// checkVerdict is the verdict check gives a spec on a revision.
+type checkVerdict string
+
+const (
+	verdictPass       = checkVerdict("pass")       // explore.Pass, or known findings only
+	verdictViolation  = checkVerdict("violation")  // explore.Fail
+	verdictIncomplete = checkVerdict("incomplete") // explore.Incomplete
+	// verdictDeadlock: everything the run found (known ones aside) is a
+	// hang, a finding of the deadlock family.
+	verdictDeadlock = checkVerdict("deadlock")
+	// skipped: the revision cannot run the spec (an op, an argument or an
+	// event it lacks): Why says which.
+	skipped = checkVerdict("skipped")
+)
+
+// verdictOf is the check verdict of an engine verdict.
+func verdictOf(v explore.Verdict) checkVerdict {
+	switch v {
+	case explore.Pass:
+		return verdictPass
+	case explore.Fail:
+		return verdictViolation
+	}
+	return verdictIncomplete
+}
 
 // checkResult is the outcome of one spec on one revision.
 type checkResult struct {
-	Spec        string  `json:"spec"`
-	Revision    string  `json:"revision"`
-	Verdict     string  `json:"verdict"`
-	Expect      string  `json:"expect"`
-	Met         bool    `json:"met"`
-	States      int64   `json:"states"`
-	Transitions int64   `json:"transitions"`
-	Depth       int     `json:"depth"`
-	Seconds     float64 `json:"seconds"`
-	Limit       string  `json:"limit,omitempty"`
-	Bitstate    bool    `json:"bitstate,omitempty"` // a bitstate search: states may have been missed
+	Spec        string       `json:"spec"`
+	Revision    string       `json:"revision"`
+	Verdict     checkVerdict `json:"verdict"`
+	Expect      string       `json:"expect"`
+	Met         bool         `json:"met"`
+	States      int64        `json:"states"`
+	Transitions int64        `json:"transitions"`
+	Depth       int          `json:"depth"`
+	Seconds     float64      `json:"seconds"`
+	Limit       string       `json:"limit,omitempty"`
+	Bitstate    bool         `json:"bitstate,omitempty"` // a bitstate search: states may have been missed
 	// BitstateCoverage estimates, for a bitstate search, the fraction of
 	// the states met that were explored. It is an upper bound: it ignores
 	// the states behind those missed.
@@ -437,9 +459,9 @@ func readSpecs(paths []string) ([]*specs.Spec, error) {
 // findings rf, judged against the spec.
 func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) checkResult {
 	o := verdict.Judge(j, r, c, rf)
-	res := checkResult{Spec: j.Spec.Name, Revision: j.Rev.Name, Verdict: o.Verdict.String(), Expect: o.Expect,
+	res := checkResult{Spec: j.Spec.Name, Revision: j.Rev.Name, Verdict: verdictOf(o.Verdict), Expect: o.Expect,
 		Met: o.Met, Why: o.Why, States: r.States, Transitions: r.Transitions, Depth: r.Depth,
-		Seconds: r.Elapsed.Seconds(), Limit: r.Limit, Bitstate: r.Bitstate, BitstateCoverage: bitstateCoverage(r),
+		Seconds: r.Elapsed.Seconds(), Limit: string(r.Limit), Bitstate: r.Bitstate, BitstateCoverage: bitstateCoverage(r),
 		Omission: omission(r),
 		Held:     o.Held, NotChecked: o.NotChecked, Coverage: c.Coverage(), unexpected: o.Unexpected}
 	if g := r.Cycles; g != nil {
@@ -451,7 +473,7 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 			Source: findingSource(c.M, f), Known: o.Known[i]})
 		if o.Known[i] != "" {
 			res.Known++
-		} else if f.Name != "deadlock" && f.Name != "hang" {
+		} else if inv, ok := invariants.Lookup(invariants.BaseName(f.Name)); !ok || inv.Family != invariants.Deadlock {
 			onlyHangs = false
 		}
 	}
@@ -477,7 +499,7 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 		}
 	}
 	if onlyHangs && res.Known < len(res.Findings) {
-		res.Verdict = "deadlock" // what the run found is hangs, not a broken invariant
+		res.Verdict = verdictDeadlock // what the run found is hangs, not a broken invariant
 	}
 	return res
 }
@@ -504,7 +526,7 @@ func exitCode(results []checkResult) int {
 	code := exitOK
 	for _, r := range results {
 		switch {
-		case !r.Met && r.Verdict == "incomplete":
+		case !r.Met && r.Verdict == verdictIncomplete:
 			if code == exitOK {
 				code = exitIncomplete
 			}
@@ -525,7 +547,7 @@ func printSummary(w io.Writer, results []checkResult) {
 			t.skip++
 		case r.Met:
 			t.ok++
-		case r.Verdict == "incomplete":
+		case r.Verdict == verdictIncomplete:
 			t.incomplete++
 		default:
 			t.fail++
@@ -564,7 +586,7 @@ func printResult(w io.Writer, r *checkResult, explained map[string]string) {
 	status := "ok  "
 	if !r.Met {
 		status = "FAIL"
-		if r.Verdict == "incomplete" {
+		if r.Verdict == verdictIncomplete {
 			status = "INCOMPLETE"
 		}
 	}

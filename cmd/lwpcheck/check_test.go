@@ -131,7 +131,7 @@ func TestCheckFormats(t *testing.T) {
 		"suspend-running@netbsd-2007 [deadlock, violation expect]", "suspend-running@netbsd-5 [deadlock, violation expect]",
 		"suspend-running@netbsd-2025 deadlock"}, got,
 		"each spec on every revision, with the revision's expectation")
-	assert.Equal(t, "pass", results[1].Verdict, "known disagreements alone pass")
+	assert.Equal(t, verdictPass, results[1].Verdict, "known disagreements alone pass")
 
 	out, _, code = runCLI(t, "check", "--format", "junit", "create-wait", "suspend-running")
 	require.Equal(t, exitOK, code)
@@ -292,8 +292,8 @@ func TestCheckSkips(t *testing.T) {
 	var results []checkResult
 	require.NoError(t, json.Unmarshal([]byte(out), &results))
 	last := results[len(results)-1]
-	assert.Equal(t, []string{"netbsd-2007", skipped, "env: event migrate is not modelled for revision netbsd-2007"},
-		[]string{last.Revision, last.Verdict, last.Why})
+	assert.Equal(t, []string{"netbsd-2007", string(skipped), "env: event migrate is not modelled for revision netbsd-2007"},
+		[]string{last.Revision, string(last.Verdict), last.Why})
 }
 
 // TestProgressPlainLines: --progress into a file or pipe writes plain

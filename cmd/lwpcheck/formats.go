@@ -90,11 +90,11 @@ func writeJUnit(w io.Writer, results []checkResult) error {
 		printResult(&out, r, nil)
 		c := junitCase{Class: r.Revision, Name: r.Spec, Time: secs(r.Seconds), Out: out.String()}
 		switch {
-		case !r.Met && r.Verdict == "incomplete", r.Verdict == skipped:
+		case !r.Met && r.Verdict == verdictIncomplete, r.Verdict == skipped:
 			c.Skipped = &junitFailure{Message: r.Why}
 			s.Skipped++
 		case !r.Met:
-			c.Failure = &junitFailure{Message: r.Why, Type: r.Verdict, Text: out.String()}
+			c.Failure = &junitFailure{Message: r.Why, Type: string(r.Verdict), Text: out.String()}
 			s.Failures++
 			all.Failures++
 		}

@@ -28,8 +28,8 @@ func TestInterrupt(t *testing.T) {
 	var results []checkResult
 	require.NoError(t, json.Unmarshal([]byte(out), &results), out)
 	require.Len(t, results, 2, "the finished spec and the interrupted one; the rest are not run")
-	assert.Equal(t, "pass", results[0].Verdict)
-	assert.Equal(t, "incomplete", results[1].Verdict)
+	assert.Equal(t, verdictPass, results[0].Verdict)
+	assert.Equal(t, verdictIncomplete, results[1].Verdict)
 	assert.Equal(t, "interrupted", results[1].Limit)
 }
 
