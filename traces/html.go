@@ -35,6 +35,9 @@ type htmlCell struct {
 	Class string // colour class of the actor
 	Label string
 	Title string
+	// Stat is, in an LWP's lane, its l_stat after the step when it did
+	// not act: the cell is tinted by state.
+	Stat string
 }
 
 // WriteHTML writes one self-contained page (HTML, CSS and script inline)
@@ -57,6 +60,10 @@ func (rep *Report) WriteHTML(w io.Writer) error {
 			case strings.HasPrefix(st.Actor, "LWP ") && l.Name == fmt.Sprintf("cpu%d", st.CPU):
 				c.Busy, c.Class, c.Title = true, a.Class, title
 				c.Label = shortName(st.Actor)
+			default:
+				if stat := lwpStat(st.Things, l.Name); stat != "" {
+					c.Stat, c.Title = stat, fmt.Sprintf("after step %d: %s %s", st.N, l.Name, stat)
+				}
 			}
 		}
 		p.Lanes = append(p.Lanes, hl)
@@ -65,6 +72,20 @@ func (rep *Report) WriteHTML(w io.Writer) error {
 		return fmt.Errorf("rendering the page: %w", err)
 	}
 	return nil
+}
+
+// lwpStat finds the l_stat of the LWP named lwp ("LWP 2") in a state's
+// lines ("LWP 2: l_lid=2 l_stat=LSSLEEP ..."), or "".
+func lwpStat(things []string, lwp string) string {
+	for _, t := range things {
+		if rest, ok := strings.CutPrefix(t, lwp+": "); ok {
+			if _, after, ok := strings.Cut(rest, "l_stat="); ok {
+				stat, _, _ := strings.Cut(after, " ")
+				return stat
+			}
+		}
+	}
+	return ""
 }
 
 // shortName abbreviates an actor for a timeline cell: "L2", "c1", "E".

@@ -34,6 +34,11 @@ func TestHTMLSelfContained(t *testing.T) {
 	if got := strings.Count(page, `class="cell ev `); got != len(rep.Steps) {
 		t.Errorf("%d timeline events, want %d", got, len(rep.Steps))
 	}
+	// The deadlock leaves both LWPs asleep: their lanes end in the
+	// sleeping state's tint, and the final-state panel says so.
+	if !strings.Contains(page, `class="cell st st-LSSLEEP"`) || !strings.Contains(page, "<dt>final state</dt>") {
+		t.Error("the page shows neither the LWPs' states on the timeline nor the final state")
+	}
 }
 
 // TestHTMLInChromium renders the page in headless Chromium (the Debian
