@@ -98,3 +98,25 @@ func TestFlagDelta(t *testing.T) {
 		}
 	}
 }
+
+// TestViolatedAt: when the step that breaks an invariant is a merged
+// transaction that began elsewhere, the listing says where in it the
+// violation happened.
+func TestViolatedAt(t *testing.T) {
+	for _, f := range bundledCexes(t, false) {
+		c := f.cex
+		if c.Revision != "netbsd-2025" || c.Spec.Name != "continue-while-waiting" || c.Violation.Name != "transition/LSSUSPENDED->LSONPROC" {
+			continue
+		}
+		r, err := Replay(machine(t, c), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := r.Report(Options{}).Steps[len(c.Steps)-1]
+		if last.ViolatedAt != "kern_synch.c@1.366:938" || last.Source == last.ViolatedAt {
+			t.Errorf("last step at %s, violated at %q; want the setrunnable line kern_synch.c@1.366:938", last.Source, last.ViolatedAt)
+		}
+		return
+	}
+	t.Fatal("continue-while-waiting on netbsd-2025 has no transition/LSSUSPENDED->LSONPROC finding")
+}

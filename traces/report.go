@@ -67,6 +67,9 @@ type ReportStep struct {
 	Reduction    []string `json:"reduction,omitempty"`     // with Options.ExplainPOR: each action enabled before the step and what it depends on
 	Changes      []Change `json:"changes"`
 	Violations   []string `json:"violations,omitempty"` // "name: message"
+	// ViolatedAt is where in the step a violation happened, when that is
+	// not where the step (a merged transaction) began.
+	ViolatedAt string `json:"violated_at,omitempty"`
 	// Things is the whole state after the step, as Snapshot.Things, for
 	// the walk's state command.
 	Things   []string `json:"-"`
@@ -107,6 +110,9 @@ func (r *Run) Report(o Options) *Report {
 		}
 		for _, vi := range st.Violations {
 			rs.Violations = append(rs.Violations, vi.Name+": "+vi.Message)
+			if rs.ViolatedAt == "" && vi.Where != "" && vi.Where != st.Source {
+				rs.ViolatedAt = vi.Where
+			}
 		}
 		rep.Steps = append(rep.Steps, rs)
 		prev = v

@@ -69,6 +69,9 @@ func (rep *Report) writeHeader(w io.Writer) {
 func (rs *ReportStep) writeText(w io.Writer) {
 	fmt.Fprintf(w, "\nstep %d  %s  %s\n", rs.N, rs.Who, rs.Action)
 	fmt.Fprintf(w, "        at %s\n", rs.Source)
+	if rs.ViolatedAt != "" {
+		fmt.Fprintf(w, "        violated at %s\n", rs.ViolatedAt)
+	}
 	if rs.Line != "" {
 		fmt.Fprintf(w, "        | %s\n", rs.Line)
 	}
