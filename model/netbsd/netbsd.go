@@ -224,6 +224,10 @@ type Hooks struct {
 	// l_flag, for LW_WEXIT|LW_WCORE, a test no l_stat value passes
 	// (kern_lwp.c@1.73:276).
 	SuspendReadsStat bool
+	// SuspendStaysLocked: an LWP that suspends itself in lwp_userret
+	// stays locked from LSSUSPENDED into mi_switch (kern_lwp.c@1.73:1243-1246),
+	// where later code unlocks and locks itself again in between.
+	SuspendStaysLocked bool
 }
 
 // hooks returns the running revision's hooks.

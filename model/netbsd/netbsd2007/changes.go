@@ -25,8 +25,11 @@ var changes = []nb.Change{
 		Note("1.73 frees the collected LWP without sched_lwp_collect (1.73:465-473; 1.101.2.1:455)"),
 	nb.Removed(nb.FnSchedLwpCollect, "sched_lwp_collect",
 		"1.73's lwp_wait1 does not call it (1.73:465-473; 1.101.2.1:455)"),
-	nb.Override(nb.FnLwpUserret, nb.RT("lwp_userret", nb.FKernLWP, 1201, lwpUserret),
-		"the LWP that suspends itself stays locked from LSSUSPENDED into mi_switch (1.73:1243-1246); 1.101.2.1:1352-1357 unlocks and locks itself again in between"),
+	nb.Moved(nb.FnLwpUserret, nb.FKernLWP, 1201,
+		model.Move{From: 1324, To: 1324, Delta: -111}, model.Move{From: 1332, To: 1335, Delta: -110},
+		model.Move{From: 1348, To: 1353, Delta: -109}, model.Move{From: 1355, To: 1355, Delta: -110},
+		model.Move{From: 1361, To: 1361, Delta: -111}, model.Move{From: 1362, To: 1363, Delta: -110}).
+		Note("the LWP that suspends itself stays locked from LSSUSPENDED into mi_switch (1.73:1243-1246, Hooks.SuspendStaysLocked); 1.101.2.1:1352-1357 unlocks and locks itself again in between"),
 	nb.Moved(nb.FnLwpDrainrefs, nb.FKernLWP, 1322).
 		Note("it waits on p_refcv (1.73:1330-1331); 1.101.2.1:1440-1441 on p_lwpcv; no modelled path takes a reference, so it never waits"),
 	nb.Moved(nb.FnLwpLock, nb.FLwpH, 284,

@@ -83,6 +83,7 @@ func build() *model.Revision {
 	h := netbsd5.Hooks()
 	h.ParkLIFO = false // SOBJ_SLEEPQ_FIFO, sys_lwp.c@1.16:62
 	h.SuspendReadsStat = true
+	h.SuspendStaysLocked = true
 	h.LwpMigrate = nil
 	t := nb.Derive(rev, netbsd5.Netbsd5, netbsd5.Table, changes...)
 	rev.Kernel = t.Kernel("netbsd-2007", files, ops, netbsd5.LwUserret, &h)

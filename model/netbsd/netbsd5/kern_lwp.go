@@ -461,6 +461,11 @@ func lwpUserret(k *model.K, f *model.Frame) {
 		nb.LwpLockCall(k, f, 32, me) // :1352
 	case 32:
 		k.SetStat(me, model.LSSUSPENDED, 1353)
+		if nb.HooksOf(k).SuspendStaysLocked {
+			k.Exit(model.LockProc, 1355)
+			k.Call(f, 5, nb.FnMiSwitch, 0, 0, 0) // still locked
+			return
+		}
 		nb.LwpUnlock(k, me, 1354)
 		k.Exit(model.LockProc, 1355)
 		nb.LwpLockCall(k, f, 33, me) // :1356
