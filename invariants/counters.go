@@ -33,28 +33,50 @@ func counterInvariant(ctr model.Counter) *Invariant {
 		Doc:    ctr.String() + " equals the number of LWPs on p_lwps that the revision's definition of it counts",
 		Source: "the revision's counter table (lwpcheck list revisions --long), from its kern_lwp.c comments and code",
 		State: func(c *Checker, s *model.State) (Fail, bool) {
-			p := &s.Proc
 			rule := c.rules.counters[ctr]
-			if rule == nil || s.Locks[model.LockProc] != 0 || p.Stat == model.SZOMB {
+			if rule == nil {
 				return Fail{}, false
 			}
-			n := 0
-			for _, x := range p.Lwps[:p.NList] {
-				if rule.Counts(&s.LWPs[x-1]) {
-					n++
+			for pi := range c.M.Procs() {
+				p := &s.Procs[pi]
+				if s.Locks[model.ProcLock(pi)] != 0 || p.Stat == model.SZOMB {
+					continue
+				}
+				n := 0
+				for _, x := range p.Lwps[:p.NList] {
+					if rule.Counts(&s.LWPs[x-1]) {
+						n++
+					}
+				}
+				if int(ctr.Value(p)) != n {
+					return Fail{Msg: fmt.Sprintf("%s%s is %d, the LWPs it counts (%s) are %d", procPrefix(c, pi), ctr, ctr.Value(p), rule.Doc, n)}, true
 				}
 			}
-			if int(ctr.Value(p)) == n {
-				return Fail{}, false
-			}
-			return Fail{Msg: fmt.Sprintf("%s is %d, the LWPs it counts (%s) are %d", ctr, ctr.Value(p), rule.Doc, n)}, true
+			return Fail{}, false
 		},
 	}
 }
 
+// procPrefix names process pi in a message, in a run of several.
+func procPrefix(c *Checker, pi int) string {
+	if c.M.Procs() == 1 {
+		return ""
+	}
+	return fmt.Sprintf("process %d: ", pi+1)
+}
+
 func zomblwp(c *Checker, s *model.State) (Fail, bool) {
-	p := &s.Proc
-	if s.Locks[model.LockProc] != 0 || p.ZombLWP == 0 {
+	for pi := range c.M.Procs() {
+		if f, bad := procZomblwp(c, s, pi); bad {
+			return f, bad
+		}
+	}
+	return Fail{}, false
+}
+
+func procZomblwp(c *Checker, s *model.State, pi int) (Fail, bool) {
+	p := &s.Procs[pi]
+	if s.Locks[model.ProcLock(pi)] != 0 || p.ZombLWP == 0 {
 		return Fail{}, false
 	}
 	l := &s.LWPs[p.ZombLWP-1]
@@ -65,6 +87,6 @@ func zomblwp(c *Checker, s *model.State) (Fail, bool) {
 	if l.Stat == model.LSZOMB && l.PRFlag&model.LPR_DETACHED != 0 && onList {
 		return Fail{}, false
 	}
-	return Fail{Msg: fmt.Sprintf("p_zomblwp is LWP %d, %s, detached=%v, on p_lwps=%v", l.Name, model.StatName(l.Stat),
+	return Fail{Msg: fmt.Sprintf(procPrefix(c, pi)+"p_zomblwp is LWP %d, %s, detached=%v, on p_lwps=%v", l.Name, model.StatName(l.Stat),
 		l.PRFlag&model.LPR_DETACHED != 0, onList)}, true
 }

@@ -92,11 +92,11 @@ func mutexMatchesState(c *Checker, s *model.State) (Fail, bool) {
 			continue
 		}
 		sl := c.rules.stateLock[l.Stat]
-		if sl == nil || sl.Rule.Holds(c.M.Kernel, l) {
+		if sl == nil || sl.Rule.Holds(c.M, l) {
 			continue
 		}
 		return Fail{Name: stateLockNames[l.Stat], Msg: fmt.Sprintf("%s is %s with l_mutex %s; the table wants %s (%s)",
-			lwpName(l, i), model.StatName(l.Stat), c.M.Kernel.LockName(l.Mutex), sl.Rule.Describe(c.M.Kernel, l), sl.Source)}, true
+			lwpName(l, i), model.StatName(l.Stat), c.M.LockName(l.Mutex), sl.Rule.Describe(c.M, l), sl.Source)}, true
 	}
 	return Fail{}, false
 }

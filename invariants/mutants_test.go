@@ -75,7 +75,7 @@ func ownLock(k *model.K) uint8 { return k.Self().Mutex }
 // underProcLock is a sys__lwp_self that runs fix with p_lock held, which
 // covers the process counters.
 func underProcLock(fix func(k *model.K)) func(run) run {
-	return replace(lockSteps(func(*model.K) []uint8 { return []uint8{model.LockProc} }, fix))
+	return replace(lockSteps(func(*model.K) []uint8 { return []uint8{model.ProcLock(0)} }, fix))
 }
 
 // mutation is one way of breaking the model so that an invariant fails.
@@ -90,43 +90,43 @@ type mutation struct {
 var mutations = []mutation{
 	{
 		inv: "p_nlwps", spec: "{1: [self]}", routine: "sys__lwp_self",
-		wrap:    underProcLock(func(k *model.K) { k.S.Proc.NLWPs++ }),
+		wrap:    underProcLock(func(k *model.K) { k.S.Procs[0].NLWPs++ }),
 		message: `p_nlwps is 2, the LWPs it counts \(.*\) are 1`,
 	},
 	{
 		inv: "p_nrlwps", spec: "{1: [self]}", routine: "sys__lwp_self",
-		wrap:    underProcLock(func(k *model.K) { k.S.Proc.NRLWPs++ }),
+		wrap:    underProcLock(func(k *model.K) { k.S.Procs[0].NRLWPs++ }),
 		message: `p_nrlwps is 2, the LWPs it counts \(.*\) are 1`,
 	},
 	{
 		inv: "p_nzlwps", spec: "{1: [self]}", routine: "sys__lwp_self",
-		wrap:    underProcLock(func(k *model.K) { k.S.Proc.NZLWPs++ }),
+		wrap:    underProcLock(func(k *model.K) { k.S.Procs[0].NZLWPs++ }),
 		message: `p_nzlwps is 1, the LWPs it counts \(.*\) are 0`,
 	},
 	{
 		inv: "p_ndlwps", spec: "{1: [self]}", routine: "sys__lwp_self",
-		wrap:    underProcLock(func(k *model.K) { k.S.Proc.NDLWPs++ }),
+		wrap:    underProcLock(func(k *model.K) { k.S.Procs[0].NDLWPs++ }),
 		message: `p_ndlwps is 1, the LWPs it counts \(.*\) are 0`,
 	},
 	{
 		inv: "p_nlwpwait", spec: "{1: [self]}", routine: "sys__lwp_self",
-		wrap:    underProcLock(func(k *model.K) { k.S.Proc.NLWPWait++ }),
+		wrap:    underProcLock(func(k *model.K) { k.S.Procs[0].NLWPWait++ }),
 		message: `p_nlwpwait is 1, the LWPs it counts \(.*\) are 0`,
 	},
 	{
 		inv: "p_zomblwp", spec: "{1: [self]}", routine: "sys__lwp_self",
-		wrap:    underProcLock(func(k *model.K) { k.S.Proc.ZombLWP = uint8(k.Cur + 1) }),
+		wrap:    underProcLock(func(k *model.K) { k.S.Procs[0].ZombLWP = uint8(k.Cur + 1) }),
 		message: `p_zomblwp is LWP 1, LSONPROC, detached=false`,
 	},
 	{
 		inv: "lock-order", spec: "{1: [self]}", routine: "sys__lwp_self",
-		wrap: replace(lockSteps(func(k *model.K) []uint8 { return []uint8{ownLock(k), model.LockProc} },
+		wrap: replace(lockSteps(func(k *model.K) []uint8 { return []uint8{ownLock(k), model.ProcLock(0)} },
 			func(*model.K) {})),
 		message: `LWP 1 acquires (p_lock|p_smutex) holding cpu0.spc_lwplock .*takes (p_lock|p_smutex) before spc_lwplock`,
 	},
 	{
 		inv: "lock-order-cycle", spec: "{1: [kill 1 0, self]}", routine: "sys__lwp_self",
-		wrap: replace(lockSteps(func(*model.K) []uint8 { return []uint8{model.LockProc, model.LockProcList} },
+		wrap: replace(lockSteps(func(*model.K) []uint8 { return []uint8{model.ProcLock(0), model.LockProcList} },
 			func(*model.K) {})),
 		message: `^lock classes (proc_lock|proclist_mutex) -> (p_lock|p_smutex) -> (proc_lock|proclist_mutex): no lock is held at every edge`,
 	},
@@ -157,7 +157,7 @@ var mutations = []mutation{
 	},
 	{
 		inv: "transition", spec: "{1: [self]}", routine: "sys__lwp_self",
-		wrap: replace(lockSteps(func(k *model.K) []uint8 { return []uint8{model.LockProc, ownLock(k)} }, func(k *model.K) {
+		wrap: replace(lockSteps(func(k *model.K) []uint8 { return []uint8{model.ProcLock(0), ownLock(k)} }, func(k *model.K) {
 			k.SetStat(k.Cur, model.LSZOMB, 3)
 			k.SetStat(k.Cur, model.LSONPROC, 4)
 		})),
@@ -209,11 +209,11 @@ var mutations = []mutation{
 		// yet the state keeps changing, so no state is terminal.
 		inv: "hang", spec: "{1: [self]}", routine: "sys__lwp_self",
 		wrap: replace(func(k *model.K, f *model.Frame) {
-			if !k.Enter(model.LockProc, 175, "mutant: mutex_enter") {
+			if !k.Enter(model.ProcLock(0), 175, "mutant: mutex_enter") {
 				return
 			}
 			f.B ^= 1
-			k.Exit(model.LockProc, 176)
+			k.Exit(model.ProcLock(0), 176)
 		}),
 		message: `a fair loop of 2 steps keeps LWP 1 in _lwp_self, LSONPROC \(at syscall > sys__lwp_self\) in the kernel for ever; the loop runs LWP 1 sys__lwp_self: mutant: mutex_enter`,
 	},
@@ -298,7 +298,7 @@ func gatedCycle(t *testing.T) *model.Revision {
 		if k.Self().PC == 1 {
 			a, b = b, a
 		}
-		return []uint8{model.LockProc, a, b}
+		return []uint8{model.ProcLock(0), a, b}
 	}, func(*model.K) {})))
 }
 

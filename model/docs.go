@@ -143,8 +143,9 @@ const (
 	SleepLockOrLwplock
 )
 
-// Holds reports whether l's l_mutex is the lock rule r wants.
-func (r LockRule) Holds(kn *Kernel, l *LWP) bool {
+// Holds reports whether l's l_mutex is the lock rule r wants on machine m.
+func (r LockRule) Holds(m *Machine, l *LWP) bool {
+	kn := m.Kernel
 	switch r {
 	case LwplockOfCPU:
 		return l.Mutex == SpcLwplock(int(l.CPU))
@@ -154,33 +155,34 @@ func (r LockRule) Holds(kn *Kernel, l *LWP) bool {
 		if l.SyncObj == SObjPark && l.WChan == WChanPark {
 			return ClassOf(l.Mutex) == ClassLwplock
 		}
-		return l.Mutex == SleepqLock(l.WChan)
+		return l.Mutex == m.SleepqLock(int(l.Proc), l.WChan)
 	case SleepLockOrLwplock:
 		if l.WChan != WChanNone {
-			return SleepLock.Holds(kn, l)
+			return SleepLock.Holds(m, l)
 		}
-		return LwplockOfCPU.Holds(kn, l)
+		return LwplockOfCPU.Holds(m, l)
 	}
 	return false
 }
 
-// Describe names the lock rule r wants for l.
-func (r LockRule) Describe(kn *Kernel, l *LWP) string {
+// Describe names the lock rule r wants for l on machine m.
+func (r LockRule) Describe(m *Machine, l *LWP) string {
+	kn := m.Kernel
 	switch r {
 	case LwplockOfCPU:
-		return "spc_lwplock of l_cpu (" + kn.LockName(SpcLwplock(int(l.CPU))) + ")"
+		return "spc_lwplock of l_cpu (" + m.LockName(SpcLwplock(int(l.CPU))) + ")"
 	case SpcMutexOfCPU:
-		return "spc_mutex of l_cpu (" + kn.LockName(kn.SpcMutex(int(l.CPU))) + ")"
+		return "spc_mutex of l_cpu (" + m.LockName(kn.SpcMutex(int(l.CPU))) + ")"
 	case SleepLock:
 		if l.SyncObj == SObjPark && l.WChan == WChanPark {
 			return "an spc_lwplock (parked: SOBJ_SLEEPQ_NULL)"
 		}
-		return "the sleep queue's lock (" + kn.LockName(SleepqLock(l.WChan)) + ")"
+		return "the sleep queue's lock (" + m.LockName(m.SleepqLock(int(l.Proc), l.WChan)) + ")"
 	case SleepLockOrLwplock:
 		if l.WChan != WChanNone {
-			return "l_wchan is set: " + SleepLock.Describe(kn, l)
+			return "l_wchan is set: " + SleepLock.Describe(m, l)
 		}
-		return "l_wchan is NULL: " + LwplockOfCPU.Describe(kn, l)
+		return "l_wchan is NULL: " + LwplockOfCPU.Describe(m, l)
 	}
 	return "?"
 }

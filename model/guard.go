@@ -53,11 +53,11 @@ func (g *lwpGuarded) diff(h *lwpGuarded) [10]bool {
 
 // guarded is a snapshot of the checked fields.
 type guarded struct {
-	proc   [gLists]uint8      // p_stat ... p_zomblwp
-	lists  [1 + MaxLWPs]uint8 // p_lwps: length and slots
+	proc   [MaxProcs][gLists]uint8      // p_stat ... p_zomblwp of each process
+	lists  [MaxProcs][1 + MaxLWPs]uint8 // p_lwps: length and slots
 	lwp    [MaxLWPs]lwpGuarded
 	mutex  [MaxLWPs]uint8 // l_mutex: the lock that covers the LWP's "l" fields
-	listed uint8          // bit per slot: on p_lwps
+	listed uint8          // bit per slot: on its process's p_lwps
 	idle   uint8          // bit per slot: LSIDL
 	at     SrcRef         // where the snapshot was taken
 }
@@ -75,9 +75,11 @@ func lwpFields(l *LWP) lwpGuarded {
 // unchanged reports whether s still holds what g took: then a new
 // snapshot would equal g.
 func (g *guarded) unchanged(s *State) bool {
-	p := &s.Proc
-	if g.proc != procFields(p) || g.lists[0] != p.NList || [MaxLWPs]uint8(g.lists[1:]) != p.Lwps {
-		return false
+	for pi := range s.Procs {
+		p := &s.Procs[pi]
+		if g.proc[pi] != procFields(p) || g.lists[pi][0] != p.NList || [MaxLWPs]uint8(g.lists[pi][1:]) != p.Lwps {
+			return false
+		}
 	}
 	for b := g.listed; b != 0; b &= b - 1 {
 		i := bits.TrailingZeros8(b)
@@ -90,14 +92,16 @@ func (g *guarded) unchanged(s *State) bool {
 }
 
 func (g *guarded) take(s *State, at SrcRef) {
-	p := &s.Proc
-	g.proc = procFields(p)
-	g.lists[0] = p.NList
-	copy(g.lists[1:], p.Lwps[:])
 	g.listed, g.idle = 0, 0
-	for _, x := range p.Lwps[:p.NList] {
-		if x != 0 {
-			g.listed |= 1 << (x - 1)
+	for pi := range s.Procs {
+		p := &s.Procs[pi]
+		g.proc[pi] = procFields(p)
+		g.lists[pi][0] = p.NList
+		copy(g.lists[pi][1:], p.Lwps[:])
+		for _, x := range p.Lwps[:p.NList] {
+			if x != 0 {
+				g.listed |= 1 << (x - 1)
+			}
 		}
 	}
 	// Only the LWPs on p_lwps are compared (see guard), so only theirs
@@ -135,14 +139,18 @@ func (k *K) guard(at SrcRef) {
 	k.snapI ^= 1
 	now.take(k.S, at)
 	marks := &k.M.Rev.Docs.Fields
-	if (now.proc != before.proc || now.lists != before.lists) && !k.Owned(LockProc) {
+	for pi := range now.proc {
+		pl := ProcLock(pi)
+		if (now.proc[pi] == before.proc[pi] && now.lists[pi] == before.lists[pi]) || k.Owned(pl) {
+			continue
+		}
 		for f := range gLists {
-			if now.proc[f] != before.proc[f] && marks[f] == MarkProc {
-				k.fieldEvent(-1, f, LockProc, before.at, now.at)
+			if now.proc[pi][f] != before.proc[pi][f] && marks[f] == MarkProc {
+				k.fieldEvent(-1, f, pl, before.at, now.at)
 			}
 		}
-		if now.lists != before.lists && marks[gLists] == MarkProc {
-			k.fieldEvent(-1, gLists, LockProc, before.at, now.at)
+		if now.lists[pi] != before.lists[pi] && marks[gLists] == MarkProc {
+			k.fieldEvent(-1, gLists, pl, before.at, now.at)
 		}
 	}
 	for b := before.listed; b != 0; b &= b - 1 {
@@ -158,7 +166,7 @@ func (k *K) guard(at SrcRef) {
 				continue
 			}
 			f := gLWP + j
-			lock := uint8(LockProc)
+			lock := ProcLock(int(k.S.LWPs[i].Proc))
 			switch marks[f] {
 			case MarkNone:
 				continue
@@ -186,7 +194,8 @@ func (k *K) guardAcquire(line int) {
 	}
 }
 
-// fieldEvent records field f of the LWP in slot (-1: the process) written
+// fieldEvent records field f of the LWP in slot (-1: the process whose
+// p_lock is lock) written
 // without lock between two points of the step.
 func (k *K) fieldEvent(slot, f int, lock uint8, since, until SrcRef) {
 	k.event(Event{Kind: EvField, LWP: int8(slot), From: uint8(f), Lock: lock, Since: since, Src: until})

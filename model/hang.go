@@ -49,14 +49,14 @@ func StuckLWPs(m *Machine, s *State) []Stuck {
 // owes nothing (its program may have ended); nor does one suspended by
 // _lwp_suspend, nor any while the process is stopped by request or gone.
 func owes(s *State, i int) bool {
-	if s.Proc.Stat == SZOMB || s.Proc.Stat == SSTOP {
+	l, p := &s.LWPs[i], s.ProcOf(i)
+	if p.Stat == SZOMB || p.Stat == SSTOP {
 		return false
 	}
-	l := &s.LWPs[i]
 	if l.Name == 0 || !l.InKernel() || l.Stat == LSSUSPENDED || l.Stat == LSZOMB {
 		return false
 	}
-	return l.Stat != LSSTOP || s.Proc.SFlag&PS_STOPPING != 0
+	return l.Stat != LSSTOP || p.SFlag&PS_STOPPING != 0
 }
 
 // Pending implements explore.Liveness: bit i for the LWP in slot i, while
@@ -146,7 +146,7 @@ func HangViolation(m *Machine, s *State) (explore.Violation, bool) {
 	l := &s.LWPs[st[0].Slot]
 	r := &m.Kernel.Routines[l.Frames[l.Depth-1].Fn]
 	what := "no LWP can move"
-	if kn := m.Kernel; kn.Callout != 0 && kn.CalloutPending(s) {
+	if kn := m.Kernel; kn.Callout != 0 && kn.CalloutPending(s, int(l.Proc)) {
 		// The callout changes nothing: in the kernel it re-arms itself
 		// every tick, for ever.
 		what += " (only " + kn.Routines[kn.Callout].Name + " runs, finding nothing to do and re-arming itself each tick)"

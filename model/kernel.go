@@ -99,9 +99,10 @@ type Kernel struct {
 	Env [NumEnv]uint8
 	// Callout is the routine of a clock callout that runs on its own, at
 	// no cost to the environment's budget, whenever CalloutPending says so
+	// about a process
 	// (e.g. proc_stop_callout while a process is stopping). 0: none.
 	Callout        uint8
-	CalloutPending func(s *State) bool
+	CalloutPending func(s *State, p int) bool
 	// Ops lists the ops the revision supports.
 	Ops []OpKind
 	// Userret is the revision's LW_USERRET: the l_flag bits (model Flag*

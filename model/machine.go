@@ -50,6 +50,10 @@ type Machine struct {
 
 	progs [MaxNames][]Op
 	init  State
+	// nprocs is how many processes the spec runs; buckets[p] is the
+	// bucket of each sleep table that process p's wait channels hash to.
+	nprocs  int
+	buckets [MaxProcs]uint8
 	pool  sync.Pool
 }
 
@@ -94,33 +98,81 @@ func New(rev *Revision, spec *specs.Spec) (*Machine, error) {
 			m.progs[p.LWP] = append(m.progs[p.LWP], op)
 		}
 	}
-	env := []struct {
-		n   int
-		e   int
-		dst *uint8
-	}{
-		{spec.Env.Stop, EnvStop, &m.init.Env.Stop}, {spec.Env.Cont, EnvCont, &m.init.Env.Cont},
-		{spec.Env.Exit, EnvExit, &m.init.Env.Exit}, {spec.Env.Core, EnvCore, &m.init.Env.Core},
-		{spec.Env.Timeout, EnvTimeout, &m.init.Env.Timeout}, {spec.Env.Preempt, EnvPreempt, &m.init.Env.Preempt},
-		{spec.Env.Migrate, EnvMigrate, &m.init.Env.Migrate},
+	if err := m.initEnv(spec); err != nil {
+		return nil, err
 	}
-	for _, e := range env {
-		if e.n > 0 && kn.Env[e.e] == 0 {
-			at := spec.Env.Pos[e.e]
-			return nil, &SpecError{spec.File, at.Line, at.Col, kn.LacksEnv(spec.Env)}
+	m.nprocs = spec.NumProcs()
+	if m.nprocs > MaxProcs || m.nprocs > m.NCPU {
+		return nil, &SpecError{spec.File, 1, 1, fmt.Sprintf("procs: the model runs 1 to %d processes, each with a CPU of its own at start", MaxProcs)}
+	}
+	for i := range m.nprocs {
+		m.buckets[i] = uint8(i)
+		if spec.SleepqShared {
+			m.buckets[i] = 0
 		}
-		*e.dst = uint8(e.n)
+		// Process i's first LWP is in slot i, running on CPU i.
+		first := spec.First(i)
+		m.init.Procs[i] = Proc{Stat: SACTIVE, NLWPs: 1, NRLWPs: 1, NextLid: 2, NList: 1}
+		m.init.Procs[i].Lwps[0] = uint8(i + 1)
+		m.init.LWPs[i] = LWP{Gen: 1, Name: uint8(first), Lid: 1, Proc: uint8(i), PidSlot: 1, Stat: LSONPROC, PFlag: LP_RUNNING,
+			CPU: uint8(i), Mutex: SpcLwplock(i)}
+		m.init.CPUs[i].Cur = uint8(i + 1)
+		m.init.NameLid[first] = 1
 	}
-	m.init.Proc = Proc{Stat: SACTIVE, NLWPs: 1, NRLWPs: 1, NextLid: 2, NList: 1}
-	m.init.Proc.Lwps[0] = 1
-	m.init.LWPs[0] = LWP{Gen: 1, Name: 1, Lid: 1, PidSlot: 1, Stat: LSONPROC, PFlag: LP_RUNNING, Mutex: SpcLwplock(0)}
-	m.init.CPUs[0].Cur = 1
-	m.init.NameLid[1] = 1
 	if kn.Init != nil {
 		kn.Init(&m.init)
 	}
 	return m, nil
 }
+
+// initEnv sets the environment's budgets from the spec, rejecting events
+// the revision does not model.
+func (m *Machine) initEnv(spec *specs.Spec) error {
+	kn, e := m.Kernel, &m.init.Env
+	machine := spec.Env
+	counts := func(env specs.Env) [NumEnv]int {
+		return [NumEnv]int{env.Stop, env.Cont, env.Exit, env.Core, env.Timeout, env.Preempt, env.Migrate}
+	}
+	check := func(env specs.Env) error {
+		for ev, n := range counts(env) {
+			if n > 0 && kn.Env[ev] == 0 {
+				at := env.Pos[ev]
+				return &SpecError{spec.File, at.Line, at.Col, kn.LacksEnv(env)}
+			}
+		}
+		return nil
+	}
+	if err := check(machine); err != nil {
+		return err
+	}
+	for i := range min(spec.NumProcs(), MaxProcs) {
+		pe := spec.ProcEnv(i)
+		if err := check(pe); err != nil {
+			return err
+		}
+		e.Stop[i], e.Cont[i], e.Exit[i], e.Core[i] = uint8(pe.Stop), uint8(pe.Cont), uint8(pe.Exit), uint8(pe.Core)
+	}
+	e.Timeout, e.Preempt, e.Migrate = uint8(machine.Timeout), uint8(machine.Preempt), uint8(machine.Migrate)
+	return nil
+}
+
+// SleepqLock returns the id of the lock of the sleep queue that wait
+// channel wchan of process p hashes to: a bucket of sleeptab, or of
+// lwp_park_tab for the park channels of netbsd-5 and older. Processes
+// hash to buckets of their own unless the spec shares them.
+func (m *Machine) SleepqLock(p int, wchan uint8) uint8 {
+	if wchan == WChanParkq {
+		return ParkqBucket(int(m.buckets[p]))
+	}
+	return SleepqBucket(int(m.buckets[p]))
+}
+
+// Procs returns how many processes the machine runs.
+func (m *Machine) Procs() int { return m.nprocs }
+
+// LockName names lock id as the kernel's C code does, and, in a run of
+// several processes, which process or bucket it is (Kernel.LockNames).
+func (m *Machine) LockName(id uint8) string { return m.Kernel.LockNames(m.nprocs)(id) }
 
 // Program returns the ops of the LWP named n.
 func (m *Machine) Program(n uint8) []Op { return m.progs[n] }
@@ -174,7 +226,7 @@ func splitAction(a explore.Action) (kind, cpu, arg, choice int) {
 
 // Expand implements explore.Model.
 func (m *Machine) Expand(s *State, out *explore.Successors[State]) {
-	if s.Proc.Stat == SZOMB {
+	if s.Gone() {
 		return
 	}
 	for c := 0; c < m.NCPU; c++ {
@@ -224,13 +276,17 @@ func (m *Machine) waiting(s *State, c int) bool {
 }
 
 func (m *Machine) expandEnv(s *State, out *explore.Successors[State]) {
-	if m.Kernel.Callout != 0 && m.Kernel.CalloutPending(s) {
-		m.try(s, out, actCallout, EnvCPU, 0)
+	for p := range m.nprocs {
+		if m.Kernel.Callout != 0 && m.Kernel.CalloutPending(s, p) {
+			m.try(s, out, actCallout, EnvCPU, p)
+		}
 	}
 	e := &s.Env
-	for ev, n := range [NumEnv]uint8{e.Stop, e.Cont, e.Exit, e.Core, 0, 0, 0} {
-		if n > 0 {
-			m.try(s, out, actEnv+ev, EnvCPU, 0)
+	for ev, n := range [...]*[MaxProcs]uint8{&e.Stop, &e.Cont, &e.Exit, &e.Core} {
+		for p := range m.nprocs {
+			if n[p] > 0 && s.Procs[p].Stat != SZOMB {
+				m.try(s, out, actEnv+ev, EnvCPU, p)
+			}
 		}
 	}
 	for i := range s.LWPs {
@@ -300,9 +356,13 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 		// The sender runs outside the model's CPUs; the action's CPU, if
 		// any, is an argument (migrate's target).
 		k.atomic, k.CPU, k.envActor = true, EnvCPU, envActor(ev, arg)
+		k.proc = uint8(arg) // a signal's process
+		if ev == EnvTimeout || ev == EnvMigrate {
+			k.proc = next.LWPs[arg].Proc // an LWP's event
+		}
 		k.Call(&Frame{}, 0, kn.Env[ev], uint8(arg), uint8(cpu), uint8(ev))
 	case kind == actCallout:
-		k.atomic, k.envActor = true, envActor(NumEnv, 0)
+		k.atomic, k.envActor, k.proc = true, envActor(NumEnv, arg), uint8(arg)
 		k.Call(&Frame{}, 0, kn.Callout, 0, 0, 0)
 	default:
 		c := &next.CPUs[cpu]
@@ -385,7 +445,13 @@ func (m *Machine) spend(s *State, ev, slot int) bool {
 		return true
 	}
 	e := &s.Env
-	p := [NumEnv]*uint8{&e.Stop, &e.Cont, &e.Exit, &e.Core, &e.Timeout, &e.Preempt, &e.Migrate}[ev]
+	var p *uint8
+	switch ev {
+	case EnvStop, EnvCont, EnvExit, EnvCore:
+		p = &[...]*[MaxProcs]uint8{&e.Stop, &e.Cont, &e.Exit, &e.Core}[ev][slot]
+	default:
+		p = [NumEnv]*uint8{EnvTimeout: &e.Timeout, EnvPreempt: &e.Preempt, EnvMigrate: &e.Migrate}[ev]
+	}
 	switch *p {
 	case 0:
 		return false

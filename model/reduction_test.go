@@ -27,11 +27,11 @@ func TestDependence(t *testing.T) {
 		{"environment", actStep, func(k *K) { k.Cur, k.CPU = -1, EnvCPU }, notOwn},
 		{"handover", actStep, func(k *K) { k.frames, k.depth = &k.scratch, &k.scratchDepth }, notOwn},
 		{"acquire", actStep, func(k *K) {
-			k.Events = []Event{{Kind: EvRelease, Lock: LockProcList}, {Kind: EvAcquire, Lock: LockProc}}
+			k.Events = []Event{{Kind: EvRelease, Lock: LockProcList}, {Kind: EvAcquire, Lock: ProcLock(0)}}
 		}, "it acquires p_lock"},
-		{"release", actStep, func(k *K) { k.Events = []Event{{Kind: EvRelease, Lock: LockProc}} }, "it releases p_lock"},
+		{"release", actStep, func(k *K) { k.Events = []Event{{Kind: EvRelease, Lock: ProcLock(0)}} }, "it releases p_lock"},
 		{"unlocked write", actStep, func(k *K) {
-			k.Events = []Event{{Kind: EvRelease, Lock: LockProc}, {Kind: EvField, From: gLWP}}
+			k.Events = []Event{{Kind: EvRelease, Lock: ProcLock(0)}, {Kind: EvField, From: gLWP}}
 		}, "it writes a field without its lock: " + GuardedFields[gLWP]},
 		{"unlocked access", actStep, func(k *K) { k.segN = true }, "it began with an unlocked access, a try-lock or a spin-wait"},
 		{"spin next", actStep, func(k *K) { k.stalled = true }, "the next step spins"},

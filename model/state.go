@@ -12,6 +12,7 @@ const (
 	MaxLWPs   = 5   // LWP structures alive at once (slots)
 	MaxNames  = 8   // LWP names a spec may use (1..MaxNames-1)
 	MaxCPUs   = 4   // CPUs
+	MaxProcs  = 2   // processes
 	MaxFrames = 16  // depth of a kernel continuation
 	MaxSteps  = 255 // steps of one LWP's program (PC is a byte)
 )
@@ -76,6 +77,7 @@ type LWP struct {
 	Gen  uint8 // generation of the slot
 	Name uint8 // the spec's name for this LWP; 0: the slot is free
 	Lid  uint8 // l_lid
+	Proc uint8 // l_proc: index of its process in State.Procs
 
 	Stat       uint8  // l_stat
 	Flag       uint16 // l_flag (model bits, see Flag*)
@@ -190,7 +192,8 @@ var psNames = []string{"PS_STOPPING", "PS_WEXIT", "PS_WCORE"}
 // SFlagNames renders p_sflag bits.
 func SFlagNames(f uint8) string { return bitNames(uint64(f), psNames) }
 
-// Proc is the one process the model runs (struct proc).
+// Proc is one process (struct proc). Stat 0 marks a process slot the
+// spec does not use.
 type Proc struct {
 	Stat     uint8 // p_stat
 	SFlag    uint8 // p_sflag
@@ -226,9 +229,11 @@ type CPU struct {
 	Runq [MaxLWPs]uint8 // slot+1 of each LWP on the run queue, in order
 }
 
-// Env holds the environment's remaining budget of each event kind.
+// Env holds the environment's remaining budget of each event kind: the
+// signals sent to a process, per process, and the machine's events.
 type Env struct {
-	Stop, Cont, Exit, Core, Timeout, Preempt, Migrate uint8
+	Stop, Cont, Exit, Core     [MaxProcs]uint8
+	Timeout, Preempt, Migrate uint8
 }
 
 // EnvUnlimited is a budget that never runs out: the event may happen any
@@ -237,7 +242,7 @@ const EnvUnlimited = 0xff
 
 // State is the whole kernel state of one run.
 type State struct {
-	Proc  Proc
+	Procs [MaxProcs]Proc
 	LWPs  [MaxLWPs]LWP
 	CPUs  [MaxCPUs]CPU
 	Locks [NumLocks]uint8 // owner of each lock (see LockOwner)
@@ -249,6 +254,20 @@ type State struct {
 
 // Slot returns the LWP in slot i.
 func (s *State) Slot(i int) *LWP { return &s.LWPs[i] }
+
+// ProcOf returns the process of the LWP in slot i.
+func (s *State) ProcOf(i int) *Proc { return &s.Procs[s.LWPs[i].Proc] }
+
+// Gone reports whether every process of the run has exited (or was never
+// used): nothing is left to run.
+func (s *State) Gone() bool {
+	for i := range s.Procs {
+		if st := s.Procs[i].Stat; st != 0 && st != SZOMB {
+			return false
+		}
+	}
+	return true
+}
 
 // LWPByName returns the slot of the live LWP structure carrying name n, or -1.
 func (s *State) LWPByName(n uint8) int {

@@ -56,6 +56,7 @@ type K struct {
 	// envActor is the actor of an environment event (envActor), 0 for
 	// the others.
 	envActor int32
+	proc     uint8 // the process an environment event or callout is about
 	atomic   bool // an environment event: one step, all or nothing
 	choice   int
 	nchoice  int
@@ -75,7 +76,7 @@ func (k *K) reset(m *Machine, s *State, cpu, choice int) {
 	k.M, k.S, k.CPU, k.Cur = m, s, cpu, -1
 	k.frames, k.depth, k.scratchDepth = &k.scratch, &k.scratchDepth, 0
 	k.ncase, k.done, k.offCPU, k.stalled, k.onLock, k.segStart, k.segN = 0, false, false, false, false, 0, false
-	k.blocked, k.retry, k.atomic, k.choice, k.nchoice, k.ctx, k.envActor = false, false, false, choice, 0, 0, 0
+	k.blocked, k.retry, k.atomic, k.choice, k.nchoice, k.ctx, k.envActor, k.proc = false, false, false, choice, 0, 0, 0, 0
 	k.Src, k.Fn, k.What, k.Panic = SrcRef{}, 0, "", ""
 	k.Events = k.evBuf[:0]
 	k.Merged = k.Merged[:0]
@@ -135,9 +136,34 @@ func (k *K) L(i int) *LWP {
 	return &k.S.LWPs[i]
 }
 
-// P returns the process and records the access.
-func (k *K) P() *Proc {
-	return &k.S.Proc
+// P returns the process the step acts on: the executing LWP's, or the
+// one an environment event or callout is about.
+func (k *K) P() *Proc { return &k.S.Procs[k.Pid()] }
+
+// Pid returns the index of the process the step acts on (see P).
+func (k *K) Pid() int {
+	if k.Cur >= 0 {
+		return int(k.S.LWPs[k.Cur].Proc)
+	}
+	return int(k.proc)
+}
+
+// PLock returns the id of p_lock of the process the step acts on.
+func (k *K) PLock() uint8 { return ProcLock(k.Pid()) }
+
+// SleepqLock returns the id of the sleep queue lock that p_lwpcv of the
+// process the step acts on hashes to.
+func (k *K) SleepqLock() uint8 { return k.M.SleepqLock(k.Pid(), WChanLwpcv) }
+
+// ParkqLock returns the id of the lwp_park_tab lock that the park wait
+// channels of the process the step acts on hash to.
+func (k *K) ParkqLock() uint8 { return k.M.SleepqLock(k.Pid(), WChanParkq) }
+
+// WChanLock returns the id of the sleep queue lock of the wait channel
+// the LWP in slot i sleeps on.
+func (k *K) WChanLock(i int) uint8 {
+	l := &k.S.LWPs[i]
+	return k.M.SleepqLock(int(l.Proc), l.WChan)
 }
 
 // Op returns the op of the executing LWP's program that is in progress.
@@ -342,7 +368,7 @@ func (k *K) Bug(text string) {
 func (k *K) SetStat(slot int, st uint8, line int) {
 	l := k.L(slot)
 	k.event(Event{Kind: EvStat, LWP: int8(slot), From: l.Stat, To: st, Lock: l.Mutex,
-		PLock: k.Owned(LockProc), LLock: k.Owned(l.Mutex), Src: k.src(line)})
+		PLock: k.Owned(ProcLock(int(l.Proc))), LLock: k.Owned(l.Mutex), Src: k.src(line)})
 	l.Stat = st
 }
 
@@ -453,7 +479,7 @@ func (k *K) RunqHead(c int) int {
 
 // CvAppend puts the LWP in slot i at the tail of p_lwpcv's sleep queue.
 func (k *K) CvAppend(i int) {
-	p := &k.S.Proc
+	p := k.S.ProcOf(i)
 	p.Cv[p.NCv] = uint8(i + 1)
 	p.NCv++
 }
@@ -461,7 +487,7 @@ func (k *K) CvAppend(i int) {
 // PqInsertHead puts the LWP in slot i at the head of the park sleep queue
 // (SOBJ_SLEEPQ_LIFO).
 func (k *K) PqInsertHead(i int) {
-	p := &k.S.Proc
+	p := k.S.ProcOf(i)
 	copy(p.Pq[1:], p.Pq[:p.NPq])
 	p.Pq[0] = uint8(i + 1)
 	p.NPq++
@@ -470,7 +496,7 @@ func (k *K) PqInsertHead(i int) {
 // PqAppend puts the LWP in slot i at the tail of the park sleep queue
 // (a FIFO sync object).
 func (k *K) PqAppend(i int) {
-	p := &k.S.Proc
+	p := k.S.ProcOf(i)
 	p.Pq[p.NPq] = uint8(i + 1)
 	p.NPq++
 }
@@ -478,12 +504,14 @@ func (k *K) PqAppend(i int) {
 // PqRemove takes the LWP in slot i off the park sleep queue and reports
 // whether it was there.
 func (k *K) PqRemove(i int) bool {
-	return remove(k.S.Proc.Pq[:], &k.S.Proc.NPq, i)
+	p := k.S.ProcOf(i)
+	return remove(p.Pq[:], &p.NPq, i)
 }
 
 // CvRemove takes the LWP in slot i off p_lwpcv's sleep queue.
 func (k *K) CvRemove(i int) bool {
-	return remove(k.S.Proc.Cv[:], &k.S.Proc.NCv, i)
+	p := k.S.ProcOf(i)
+	return remove(p.Cv[:], &p.NCv, i)
 }
 
 func remove(q []uint8, n *uint8, i int) bool {

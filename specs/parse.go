@@ -152,6 +152,7 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 		HasExpect: true,
 	}
 	var progs []Program
+	var lwpsKey, procsKey *yaml.Node
 	err := p.mapping(root, func(k, v *yaml.Node) error {
 		var err error
 		switch k.Value {
@@ -167,9 +168,19 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 		case "cpus":
 			s.CPUs, err = p.integer(v, "cpus", 1, MaxCPUs)
 		case "lwps":
-			progs, err = p.programs(v)
+			lwpsKey = k
+			progs, err = p.programs(v, 0)
+		case "procs":
+			procsKey = k
+			s.Procs, progs, err = p.procs(v)
+		case "sleepq":
+			var mode string
+			if mode, err = p.str(v, "sleepq"); err == nil && mode != "shared" && mode != "spread" {
+				err = p.errorf(pos(v), "sleepq: want shared or spread, got %q", mode)
+			}
+			s.SleepqShared = mode == "shared"
 		case "env":
-			s.Env, err = p.env(v)
+			s.Env, err = p.env(v, "env", allEvents)
 		case "check":
 			s.Check, err = p.check(v)
 		case "expect":
@@ -182,7 +193,7 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 				s.Expect, err = p.expect(v)
 			}
 		default:
-			err = p.errorf(pos(k), "unknown key %q (want name, about, revisions, cpus, lwps, env, check or expect)", k.Value)
+			err = p.errorf(pos(k), "unknown key %q (want name, about, revisions, cpus, lwps, procs, sleepq, env, check or expect)", k.Value)
 		}
 		return err
 	})
@@ -192,10 +203,13 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 	if s.Name == "" {
 		return nil, p.errorf(pos(root), "missing name")
 	}
-	if s.Programs, err = p.complete(progs); err != nil {
+	if err := p.processes(s, root, lwpsKey, procsKey); err != nil {
 		return nil, err
 	}
-	if err := p.fits(s.Programs); err != nil {
+	if s.Programs, err = p.complete(s, progs); err != nil {
+		return nil, err
+	}
+	if err := p.fits(s); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -265,28 +279,123 @@ func (p *parser) integer(n *yaml.Node, key string, lo, hi int) (int, error) {
 	return 0, p.errorf(pos(n), "%s: want an integer from %d to %d, got %s", key, lo, hi, describe(n))
 }
 
-// env converts the env mapping n.
-func (p *parser) env(n *yaml.Node) (Env, error) {
+// The environment events, in Env.Pos order; the first four are signals
+// sent to a process.
+var (
+	allEvents  = []string{"stop", "cont", "exit", "core", "timeout", "preempt", "migrate"}
+	procEvents = allEvents[:4]
+)
+
+// env converts the env mapping n, the value of key, which may name the
+// events allowed.
+func (p *parser) env(n *yaml.Node, key string, allowed []string) (Env, error) {
 	var e Env
 	if n.Kind != yaml.MappingNode {
-		return e, p.errorf(pos(n), "env: want a mapping, got %s", describe(n))
+		return e, p.errorf(pos(n), "%s: want a mapping, got %s", key, describe(n))
 	}
 	events := map[string]*int{
 		"stop": &e.Stop, "cont": &e.Cont, "exit": &e.Exit, "core": &e.Core,
 		"timeout": &e.Timeout, "preempt": &e.Preempt, "migrate": &e.Migrate,
 	}
-	order := []string{"stop", "cont", "exit", "core", "timeout", "preempt", "migrate"}
 	err := p.mapping(n, func(k, v *yaml.Node) error {
 		count, ok := events[k.Value]
 		if !ok {
 			return p.errorf(pos(k), "unknown env event %q (want stop, cont, exit, core, timeout, preempt or migrate)", k.Value)
 		}
-		e.Pos[slices.Index(order, k.Value)] = pos(k)
+		if !slices.Contains(allowed, k.Value) {
+			if len(allowed) == len(procEvents) {
+				return p.errorf(pos(k), "%s: %s is not sent to a process: give it in the top-level env", key, k.Value)
+			}
+			return p.errorf(pos(k), "%s: %s is sent to a process: give it under procs: N: env", key, k.Value)
+		}
+		e.Pos[slices.Index(allEvents, k.Value)] = pos(k)
 		var err error
-		*count, err = p.integer(v, "env: "+k.Value, 0, MaxEnv)
+		*count, err = p.integer(v, key+": "+k.Value, 0, MaxEnv)
 		return err
 	})
 	return e, err
+}
+
+// procs converts the procs mapping n: process numbers 1, 2, ... each with
+// its lwps and the signals sent to it (env).
+func (p *parser) procs(n *yaml.Node) ([]Process, []Program, error) {
+	if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
+		return nil, nil, p.errorf(pos(n), "procs: want a mapping from process numbers 1 to %d to their lwps and env, got %s", MaxProcs, describe(n))
+	}
+	var procs []Process
+	var progs []Program
+	err := p.mapping(n, func(k, v *yaml.Node) error {
+		num, ok := decimal(k.Value, 1, MaxProcs)
+		if !ok || k.ShortTag() != "!!int" {
+			return p.errorf(pos(k), "procs: want a process number from 1 to %d, got %s", MaxProcs, describe(k))
+		}
+		if num != len(procs)+1 {
+			return p.errorf(pos(k), "procs: process %d comes next (number them 1, 2, ... in order), got %d", len(procs)+1, num)
+		}
+		if v.Kind != yaml.MappingNode {
+			return p.errorf(pos(v), "process %d: want a mapping with lwps and env, got %s", num, describe(v))
+		}
+		pr := Process{Pos: pos(k)}
+		var own []Program
+		seenLWPs := false
+		err := p.mapping(v, func(k2, v2 *yaml.Node) error {
+			var err error
+			switch k2.Value {
+			case "lwps":
+				seenLWPs = true
+				own, err = p.programs(v2, num-1)
+			case "env":
+				pr.Env, err = p.env(v2, fmt.Sprintf("process %d: env", num), procEvents)
+			default:
+				err = p.errorf(pos(k2), "process %d: unknown key %q (want lwps or env)", num, k2.Value)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if !seenLWPs || len(own) == 0 {
+			return p.errorf(pos(k), "process %d: missing lwps (the least LWP it lists runs at start)", num)
+		}
+		pr.First = own[0].LWP
+		for _, prog := range own {
+			pr.First = min(pr.First, prog.LWP)
+			for _, other := range progs {
+				if other.LWP == prog.LWP {
+					return p.errorf(prog.Pos, "LWP %d is already in process %d (LWP names are unique across processes)", prog.LWP, other.Proc+1)
+				}
+			}
+		}
+		procs = append(procs, pr)
+		progs = append(progs, own...)
+		return nil
+	})
+	return procs, progs, err
+}
+
+// processes checks how a spec lays out its processes: lwps or procs, not
+// both; process events in the env of their process; a CPU for each
+// process's first LWP; LWPs that name only LWPs of their own process.
+func (p *parser) processes(s *Spec, root, lwpsKey, procsKey *yaml.Node) error {
+	if lwpsKey != nil && procsKey != nil {
+		return p.errorf(pos(procsKey), "procs: give the LWPs under lwps (one process) or under procs (several), not both")
+	}
+	if procsKey == nil {
+		if s.SleepqShared {
+			return p.errorf(pos(root), "sleepq: shared needs several processes (procs)")
+		}
+		return nil
+	}
+	for i, name := range procEvents {
+		if at := s.Env.Pos[i]; at.Line != 0 {
+			return p.errorf(at, "env: %s is sent to a process: give it under procs: N: env", name)
+		}
+	}
+	if len(s.Procs) > s.CPUs {
+		return p.errorf(pos(procsKey), "procs: %d processes need %d CPUs (each starts with its first LWP running on a CPU of its own), cpus is %d",
+			len(s.Procs), len(s.Procs), s.CPUs)
+	}
+	return nil
 }
 
 // check converts the check list n.
@@ -400,8 +509,9 @@ func (p *parser) expectOne(n *yaml.Node) (Expect, error) {
 	}
 }
 
-// programs converts the lwps mapping n into programs, in file order.
-func (p *parser) programs(n *yaml.Node) ([]Program, error) {
+// programs converts the lwps mapping n of process index proc into
+// programs, in file order.
+func (p *parser) programs(n *yaml.Node, proc int) ([]Program, error) {
 	if n.Kind != yaml.MappingNode {
 		return nil, p.errorf(pos(n), "lwps: want a mapping from LWP names to lists of steps, got %s", describe(n))
 	}
@@ -414,7 +524,7 @@ func (p *parser) programs(n *yaml.Node) ([]Program, error) {
 		if v.Kind != yaml.SequenceNode {
 			return p.errorf(pos(v), "LWP %d: want a list of steps, got %s", lwp, describe(v))
 		}
-		prog := Program{LWP: lwp, Pos: pos(k)}
+		prog := Program{LWP: lwp, Proc: proc, Pos: pos(k)}
 		for i, e := range v.Content {
 			if e.Kind != yaml.ScalarNode {
 				return p.errorf(pos(e), "LWP %d: want a step, got %s", lwp, describe(e))
@@ -435,9 +545,16 @@ func (p *parser) programs(n *yaml.Node) ([]Program, error) {
 }
 
 // complete checks that the programs progs, in file order, create each LWP
-// at most once and that every LWP but 1 with a program is created. It
-// returns the programs of every LWP the spec can have, sorted by LWP name.
-func (p *parser) complete(progs []Program) ([]Program, error) {
+// at most once, that every LWP with a program but the first of each
+// process is created, by an LWP of its own process, and that steps name
+// only LWPs of their own process. It returns the programs of every LWP
+// the spec can have, sorted by LWP name; an LWP without a program is in
+// its creator's process.
+func (p *parser) complete(s *Spec, progs []Program) ([]Program, error) {
+	proc := map[int]int{}
+	for _, prog := range progs {
+		proc[prog.LWP] = prog.Proc
+	}
 	created := make(map[int]Pos)
 	for _, prog := range progs {
 		for _, st := range prog.Steps {
@@ -447,57 +564,96 @@ func (p *parser) complete(progs []Program) ([]Program, error) {
 			if first, dup := created[st.Target]; dup {
 				return nil, p.errorf(st.Pos, "LWP %d is already created at %s", st.Target, first)
 			}
+			if at, ok := proc[st.Target]; ok && at != prog.Proc {
+				return nil, p.errorf(st.Pos, "create %d: LWP %d is in process %d; an LWP creates LWPs of its own process", st.Target, st.Target, at+1)
+			}
 			created[st.Target] = st.Pos
+			proc[st.Target] = prog.Proc
+		}
+	}
+	for i := range s.NumProcs() {
+		first := s.First(i)
+		if at, ok := created[first]; ok && len(s.Procs) > 0 {
+			return nil, p.errorf(at, "create %d: LWP %d is process %d's first LWP, which exists at start", first, first, i+1)
 		}
 	}
 	have := map[int]bool{}
 	for _, prog := range progs {
-		if _, ok := created[prog.LWP]; !ok && prog.LWP != 1 {
+		if _, ok := created[prog.LWP]; !ok && prog.LWP != s.First(prog.Proc) {
 			return nil, p.errorf(prog.Pos, "LWP %d has a program but no step creates it", prog.LWP)
 		}
 		have[prog.LWP] = true
 	}
-	created[1] = Pos{}
+	for i := range s.NumProcs() {
+		created[s.First(i)] = Pos{}
+	}
 	for lwp := range created {
 		if !have[lwp] {
-			progs = append(progs, Program{LWP: lwp})
+			progs = append(progs, Program{LWP: lwp, Proc: proc[lwp]})
 		}
 	}
 	slices.SortFunc(progs, func(a, b Program) int { return a.LWP - b.LWP })
+	if len(s.Procs) > 0 {
+		for _, prog := range progs {
+			for _, st := range prog.Steps {
+				for _, t := range append([]int{st.Target, st.Unpark}, st.Targets...) {
+					if at, ok := proc[t]; ok && t > 0 && at != prog.Proc && st.Op != "create" {
+						return nil, p.errorf(st.Pos, "%s: LWP %d is in process %d, and the system call reaches only LWPs of its caller's process (a signal to another process is an env event of that process)",
+							st.Op, t, at+1)
+					}
+				}
+			}
+		}
+	}
 	return progs, nil
 }
 
 // fits rejects a spec that can have more LWPs alive at once than the
 // model has slots for, at the create step that would take one too many.
-// Each LWP is created at most once and programs have no loops, so LWP 1
-// and the create steps that can run (those of LWPs that can exist, before
-// any exit) bound the LWPs alive. A spec that reaps LWPs before creating
-// more may fit in fewer slots, but whether it does depends on the
-// interleaving, so it is rejected too.
-func (p *parser) fits(progs []Program) error {
-	creatable, _ := runnable(progs, false)
+// Each LWP is created at most once and programs have no loops, so the
+// first LWP of each process and the create steps that can run (those of
+// LWPs that can exist, before any exit) bound the LWPs alive. A spec that
+// reaps LWPs before creating more may fit in fewer slots, but whether it
+// does depends on the interleaving, so it is rejected too.
+func (p *parser) fits(s *Spec) error {
+	progs := s.Programs
+	var starts []int
+	for i := range s.NumProcs() {
+		starts = append(starts, s.First(i))
+	}
+	atStart := "LWP 1"
+	if len(s.Procs) > 0 {
+		atStart = "the first LWP of each process"
+	}
+	creatable, _ := runnable(progs, starts, false)
 	for _, prog := range progs {
 		if !creatable[prog.LWP] {
-			return p.errorf(prog.Pos, "LWP %d can never be created: only LWPs that never run create it (itself, or LWPs in a creation cycle); LWP 1 exists at start", prog.LWP)
+			return p.errorf(prog.Pos, "LWP %d can never be created: only LWPs that never run create it (itself, or LWPs in a creation cycle); only %s exists at start", prog.LWP, atStart)
 		}
 	}
-	_, creates := runnable(progs, true)
-	if len(creates) < MaxSlots {
+	_, creates := runnable(progs, starts, true)
+	if len(starts)+len(creates) <= MaxSlots {
 		return nil
 	}
 	slices.SortFunc(creates, func(a, b Step) int {
 		return cmp.Or(a.Pos.Line-b.Pos.Line, a.Pos.Col-b.Pos.Col)
 	})
-	st := creates[MaxSlots-1]
-	return p.errorf(st.Pos, "create %d: too many LWPs: the model holds %d at once, this spec can have %d (LWP 1 and %d creates)",
-		st.Target, MaxSlots, len(creates)+1, len(creates))
+	st := creates[MaxSlots-len(starts)]
+	if len(s.Procs) > 0 {
+		atStart = fmt.Sprintf("%d at start", len(starts))
+	}
+	return p.errorf(st.Pos, "create %d: too many LWPs: the model holds %d at once, this spec can have %d (%s and %d creates)",
+		st.Target, MaxSlots, len(creates)+len(starts), atStart, len(creates))
 }
 
-// runnable returns the LWPs that can exist: LWP 1, and those a create
-// step of an LWP that can exist names (before that LWP's program exits,
-// if untilExit); and those create steps, in the order found.
-func runnable(progs []Program, untilExit bool) (map[int]bool, []Step) {
-	exists := map[int]bool{1: true}
+// runnable returns the LWPs that can exist: those of starts, and those a
+// create step of an LWP that can exist names (before that LWP's program
+// exits, if untilExit); and those create steps, in the order found.
+func runnable(progs []Program, starts []int, untilExit bool) (map[int]bool, []Step) {
+	exists := map[int]bool{}
+	for _, l := range starts {
+		exists[l] = true
+	}
 	var creates []Step
 	for grown := true; grown; {
 		grown = false

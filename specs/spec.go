@@ -23,6 +23,7 @@ const (
 	MaxSteps = 255 // steps of one LWP's program: model.MaxSteps
 	MaxEnv   = 254 // how often an env event may happen: model.EnvUnlimited-1
 	MaxCPUs  = 4   // model.MaxCPUs
+	MaxProcs = 2   // model.MaxProcs
 )
 
 // A Spec is one parsed scenario.
@@ -41,6 +42,15 @@ type Spec struct {
 	Programs []Program
 
 	Env   Env      // environment events and how often each may happen
+	// Procs lists the processes of a spec that has several (procs:),
+	// process 1 first; nil for a spec of one process (lwps:), whose
+	// process events are in Env.
+	Procs []Process
+	// SleepqShared (sleepq: shared) makes every process's wait channels
+	// hash to one bucket of each sleep table, as objects whose addresses
+	// collide do; by default (spread) each process's hash to a bucket of
+	// its own.
+	SleepqShared bool
 	Check []string // invariant families, default ["all"]
 	// Expect is the verdict the spec expects on every revision it does
 	// not name in Overrides; default pass. HasExpect is false when the
@@ -80,6 +90,7 @@ func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 // A Program is the sequence of steps one LWP runs.
 type Program struct {
 	LWP   int
+	Proc  int // index of its process: 0 for process 1
 	Pos   Pos // the LWP's key under lwps; zero when the spec gives no program
 	Steps []Step
 }
@@ -105,6 +116,34 @@ type Step struct {
 
 	Pos  Pos    // the step's first character
 	Text string // the step as written, without surrounding space
+}
+
+// A Process is one process of a spec with several.
+type Process struct {
+	Pos   Pos // its key under procs
+	First int // the LWP it has at start: the least it lists
+	// Env bounds the signals sent to it (Stop, Cont, Exit and Core).
+	Env Env
+}
+
+// NumProcs returns how many processes the spec runs.
+func (sp *Spec) NumProcs() int { return max(1, len(sp.Procs)) }
+
+// ProcEnv returns the events sent to process i (Stop, Cont, Exit and
+// Core count).
+func (sp *Spec) ProcEnv(i int) Env {
+	if len(sp.Procs) == 0 {
+		return sp.Env
+	}
+	return sp.Procs[i].Env
+}
+
+// First returns the LWP process i has at start.
+func (sp *Spec) First(i int) int {
+	if len(sp.Procs) == 0 {
+		return 1
+	}
+	return sp.Procs[i].First
 }
 
 // An Env bounds how often each environment event may happen (0..MaxEnv each).

@@ -88,7 +88,7 @@ func (r *Run) Report(o Options) *Report {
 	for i := range r.Steps {
 		st := &r.Steps[i]
 		v := NewView(m, &st.Post)
-		rs := ReportStep{Step: st.Step, Who: who(st.Step), Changes: Diff(prev, v), Locks: locksHeld(m.Kernel, &st.Post),
+		rs := ReportStep{Step: st.Step, Who: who(st.Step), Changes: Diff(prev, v), Locks: locksHeld(m, &st.Post),
 			Counters: counters(&st.Post), Things: snapshot(m, &st.Post).Things}
 		if o.Source != nil {
 			rs.Line, _ = o.Source.Line(st.Source)
@@ -135,6 +135,14 @@ func who(st Step) string {
 func snapshot(m *model.Machine, s *model.State) Snapshot {
 	v := NewView(m, s)
 	var things []string
+	if len(v.Procs) > 0 {
+		// Several processes: Counters are process 1's; each process's
+		// fields are a line of their own.
+		things = append(things, "proc1: "+fields(reflect.ValueOf(v.Proc)))
+		for _, name := range sortedKeys(v.Procs) {
+			things = append(things, name+": "+fields(reflect.ValueOf(v.Procs[name])))
+		}
+	}
 	for _, name := range sortedKeys(v.LWPs) {
 		things = append(things, name+": "+fields(reflect.ValueOf(v.LWPs[name])))
 	}
@@ -148,21 +156,22 @@ func snapshot(m *model.Machine, s *model.State) Snapshot {
 		}
 		things = append(things, "env: "+strings.Join(env, " "))
 	}
-	return Snapshot{Things: things, Locks: locksHeld(m.Kernel, s), Counters: counters(s)}
+	return Snapshot{Things: things, Locks: locksHeld(m, s), Counters: counters(s)}
 }
 
 // locksHeld lists the locks held in s with their holders, by lock id.
-func locksHeld(kn *model.Kernel, s *model.State) []string {
+func locksHeld(m *model.Machine, s *model.State) []string {
 	out := []string{}
 	for id := uint8(1); id < model.NumLocks; id++ {
 		if o := s.Locks[id]; o != 0 {
-			out = append(out, fmt.Sprintf("%s (%s)", kn.LockName(id), ownerName(s, id, o)))
+			out = append(out, fmt.Sprintf("%s (%s)", m.LockName(id), ownerName(s, id, o)))
 		}
 	}
 	return out
 }
 
+// counters are process 1's counters.
 func counters(s *model.State) Counters {
-	p := &s.Proc
+	p := &s.Procs[0]
 	return Counters{int(p.NLWPs), int(p.NRLWPs), int(p.NZLWPs), int(p.NDLWPs), int(p.NLWPWait)}
 }

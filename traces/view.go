@@ -13,6 +13,7 @@ import (
 // name each field in listings.
 type View struct {
 	Proc  ProcView           `c:""`
+	Procs map[string]ProcView `c:""` // in a run of several processes, the others by name: "proc2"
 	LWPs  map[string]LWPView `c:""`     // live LWPs by name: "LWP 2"
 	CPUs  map[string]CPUView `c:""`     // by name: "cpu0"
 	Locks map[string]string  `c:"lock"` // held locks: lock name -> holder ("LWP 1", "cpu0", "env")
@@ -70,11 +71,17 @@ const none = "-"
 // NewView projects state s of machine m.
 func NewView(m *model.Machine, s *model.State) View {
 	v := View{
-		Proc:  procView(s),
+		Proc:  procView(s, 0),
 		LWPs:  map[string]LWPView{},
 		CPUs:  map[string]CPUView{},
 		Locks: map[string]string{},
 		Env:   map[string]int{},
+	}
+	for p := 1; p < m.Procs(); p++ {
+		if v.Procs == nil {
+			v.Procs = map[string]ProcView{}
+		}
+		v.Procs[fmt.Sprintf("proc%d", p+1)] = procView(s, p)
 	}
 	for i := range s.LWPs {
 		if s.LWPs[i].Name != 0 {
@@ -92,17 +99,32 @@ func NewView(m *model.Machine, s *model.State) View {
 	}
 	for id := uint8(1); id < model.NumLocks; id++ {
 		if o := s.Locks[id]; o != 0 {
-			v.Locks[m.Kernel.LockName(id)] = ownerName(s, id, o)
+			v.Locks[m.LockName(id)] = ownerName(s, id, o)
 		}
 	}
 	e, se := &s.Env, &m.Spec.Env
+	for p := range m.Procs() {
+		pe, prefix := m.Spec.ProcEnv(p), ""
+		if m.Procs() > 1 {
+			prefix = fmt.Sprintf("proc%d ", p+1)
+		}
+		for _, ev := range []struct {
+			name      string
+			on, value int
+		}{
+			{"stop", pe.Stop, int(e.Stop[p])}, {"cont", pe.Cont, int(e.Cont[p])},
+			{"exit", pe.Exit, int(e.Exit[p])}, {"core", pe.Core, int(e.Core[p])},
+		} {
+			if ev.on > 0 {
+				v.Env[prefix+ev.name] = ev.value
+			}
+		}
+	}
 	for _, ev := range []struct {
 		name      string
 		on, value int
 	}{
-		{"stop", se.Stop, int(e.Stop)}, {"cont", se.Cont, int(e.Cont)}, {"exit", se.Exit, int(e.Exit)},
-		{"core", se.Core, int(e.Core)}, {"timeout", se.Timeout, int(e.Timeout)},
-		{"preempt", se.Preempt, int(e.Preempt)}, {"migrate", se.Migrate, int(e.Migrate)},
+		{"timeout", se.Timeout, int(e.Timeout)}, {"preempt", se.Preempt, int(e.Preempt)}, {"migrate", se.Migrate, int(e.Migrate)},
 	} {
 		if ev.on > 0 {
 			v.Env[ev.name] = ev.value
@@ -111,8 +133,8 @@ func NewView(m *model.Machine, s *model.State) View {
 	return v
 }
 
-func procView(s *model.State) ProcView {
-	p := &s.Proc
+func procView(s *model.State, i int) ProcView {
+	p := &s.Procs[i]
 	return ProcView{
 		Stat: procStat(p.Stat), SFlag: model.SFlagNames(p.SFlag),
 		NLWPs: int(p.NLWPs), NRLWPs: int(p.NRLWPs), NZLWPs: int(p.NZLWPs), NDLWPs: int(p.NDLWPs),

@@ -265,8 +265,14 @@ func appendNew(list []string, s string) []string {
 
 // stateLabel summarises a state: the process counters and each LWP.
 func stateLabel(m *model.Machine, s *model.State) string {
-	p := &s.Proc
-	lines := []string{fmt.Sprintf("p_nlwps=%d p_nrlwps=%d p_nzlwps=%d", p.NLWPs, p.NRLWPs, p.NZLWPs)}
+	var lines []string
+	for pi := range m.Procs() {
+		p, prefix := &s.Procs[pi], ""
+		if m.Procs() > 1 {
+			prefix = fmt.Sprintf("proc%d ", pi+1)
+		}
+		lines = append(lines, fmt.Sprintf("%sp_nlwps=%d p_nrlwps=%d p_nzlwps=%d", prefix, p.NLWPs, p.NRLWPs, p.NZLWPs))
+	}
 	for i := range s.LWPs {
 		l := &s.LWPs[i]
 		if l.Name == 0 {

@@ -202,15 +202,15 @@ var fields2025 = [model.NumGuarded]model.Mark{
 func NoLWPCreated(s *model.State, slot int, op *model.Op) bool { return s.LWPByName(op.Target) < 0 }
 
 // NotOnlyLWP: the caller is not the only LWP on p_lwps.
-func NotOnlyLWP(s *model.State, slot int, op *model.Op) bool { return s.Proc.NLWPs > 1 }
+func NotOnlyLWP(s *model.State, slot int, op *model.Op) bool { return s.ProcOf(slot).NLWPs > 1 }
 
 // OnlyLWPOrSelf: the caller is the only LWP on p_lwps, or waits for itself.
 func OnlyLWPOrSelf(s *model.State, slot int, op *model.Op) bool {
-	return s.Proc.NLWPs == 1 || op.Target == s.LWPs[slot].Name
+	return s.ProcOf(slot).NLWPs == 1 || op.Target == s.LWPs[slot].Name
 }
 
 // TargetOnlyLiveLWP: the target is the caller and no other LWP is alive
 // (zombies, which lwp_exit does not count as live either, aside).
 func TargetOnlyLiveLWP(s *model.State, slot int, op *model.Op) bool {
-	return op.Target == s.LWPs[slot].Name && s.Proc.NLWPs-s.Proc.NZLWPs == 1
+	return op.Target == s.LWPs[slot].Name && s.ProcOf(slot).NLWPs-s.ProcOf(slot).NZLWPs == 1
 }

@@ -16,7 +16,7 @@ func exit1(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(198, "exit1(l, exitcode, signo)")
-		k.Assert(k.Owned(model.LockProc), 215, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 215, "mutex_owned(p->p_lock)")
 		p.SFlag |= model.PS_WEXIT // :222
 		f.PC = 1
 		if p.NLWPs > 1 {
@@ -26,11 +26,13 @@ func exit1(k *model.K, f *model.Frame) {
 		// Bin remaining signals, mark the process dying. :268-271
 		p.SigPend = 0
 		for i := range k.S.LWPs {
-			k.S.LWPs[i].SigPend = 0
+			if int(k.S.LWPs[i].Proc) == k.Pid() {
+				k.S.LWPs[i].SigPend = 0
+			}
 		}
 		p.Stat = model.SDYING // :270
 		p.ExitSig = f.A
-		k.Exit(model.LockProc, 271)
+		k.Exit(k.PLock(), 271)
 		f.PC = 2
 	case 2:
 		if !k.Enter(model.LockProcList, 354, "mutex_enter(proc_lock)") {
@@ -38,7 +40,7 @@ func exit1(k *model.K, f *model.Frame) {
 		}
 		f.PC = 3
 	case 3:
-		if !k.Enter(model.LockProc, 556, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 556, "mutex_enter(p->p_lock)") {
 			return
 		}
 		k.Call(f, 4, FnLwpDrainrefs, uint8(me), 0, 0) // :565
@@ -55,7 +57,7 @@ func exit1(k *model.K, f *model.Frame) {
 		p.NZLWPs++           // :575
 		k.Self().Ghost |= model.GhostZomb
 		p.NDLWPs = 0 // :576
-		k.Exit(model.LockProc, 577)
+		k.Exit(k.PLock(), 577)
 		k.Exit(model.LockProcList, 585)
 		// The process is gone; the final switch (:599-601) is not modelled.
 		f.PC = 6
@@ -74,7 +76,7 @@ func exitLwps(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0: // retry:
 		k.At(606, "exit_lwps(l)")
-		k.Assert(k.Owned(model.LockProc), 612, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 612, "mutex_owned(p->p_lock)")
 		f.C, f.PC = 0, 1
 	case 1: // LIST_FOREACH(l2, &p->p_lwps) :618
 		if f.C >= p.NList {

@@ -64,12 +64,14 @@ func lwpNeedUserret(k *model.K, slot int) {
 }
 
 // ProcFindLwp mirrors proc_find_lwp (kern_proc.c): the LWP holding lid in
-// the PID table, unless it is LSIDL; -1 if none.
+// the PID table, unless it is LSIDL or of another process (l_proc != p);
+// -1 if none. The model numbers each process's lids on their own, so an
+// LWP of another process is never found, as in the kernel.
 func ProcFindLwp(k *model.K, lid uint8) int {
-	s := k.S
+	s, pid := k.S, uint8(k.Pid())
 	for i := range s.LWPs {
 		l := &s.LWPs[i]
-		if l.Name != 0 && l.PidSlot != 0 && l.Lid == lid {
+		if l.Name != 0 && l.PidSlot != 0 && l.Lid == lid && l.Proc == pid {
 			if l.Stat == model.LSIDL {
 				return -1
 			}
@@ -83,7 +85,7 @@ func ProcFindLwp(k *model.K, lid uint8) int {
 // process by lid (not LSIDL, not LSZOMB); -1 if none.
 func lwpFind(k *model.K, lid uint8) int {
 	defer k.In(k.In(FnLwpFind))
-	k.Assert(k.Owned(model.LockProc), 1523, "mutex_owned(p->p_lock)")
+	k.Assert(k.Owned(k.PLock()), 1523, "mutex_owned(p->p_lock)")
 	i := ProcFindLwp(k, lid)
 	if i >= 0 && (k.S.LWPs[i].Stat == model.LSIDL || k.S.LWPs[i].Stat == model.LSZOMB) {
 		return -1 // :1532
@@ -99,7 +101,7 @@ func lwpSuspend(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(437, "lwp_suspend(curl, t)")
-		k.Assert(k.Owned(model.LockProc), 441, "mutex_owned(t->l_proc->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 441, "mutex_owned(t->l_proc->p_lock)")
 		k.Assert(k.Owned(tl.Mutex), 442, "lwp_locked(t, NULL)")
 		k.Assert(k.Cur != t || k.Self().Stat == model.LSONPROC, 444, "curl != t || curl->l_stat == LSONPROC")
 		if !hooks(k).SuspendReadsStat && k.Self().Flag&(model.FlagWEXIT|model.FlagWCORE) != 0 {
@@ -151,7 +153,7 @@ func lwpContinue(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(512, "lwp_continue(l)")
-		k.Assert(k.Owned(model.LockProc), 515, "mutex_owned(l->l_proc->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 515, "mutex_owned(l->l_proc->p_lock)")
 		k.Assert(k.Owned(l.Mutex), 516, "lwp_locked(l, NULL)")
 		if l.Flag&model.FlagWREBOOT != 0 {
 			LwpUnlock(k, i, 520)
@@ -188,7 +190,7 @@ func lwpWait(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(585, "lwp_wait(l, lid, departed, exiting)")
-		k.Assert(k.Owned(model.LockProc), 592, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 592, "mutex_owned(p->p_lock)")
 		p.NLWPWait++ // :594
 		l.Ghost |= model.GhostWait
 		l.WaitingFor = lid // :595
@@ -196,7 +198,7 @@ func lwpWait(k *model.K, f *model.Frame) {
 	case 1: // for (;;) :597
 		if p.SFlag&model.PS_WCORE != 0 {
 			// Dumping core: suspend in lwp_userret until the deed is done. :606-610
-			k.Exit(model.LockProc, 607)
+			k.Exit(k.PLock(), 607)
 			k.Call(f, 9, FnLwpUserret, 0, 0, 0)
 			return
 		}
@@ -209,12 +211,12 @@ func lwpWait(k *model.K, f *model.Frame) {
 		f.PC = 3
 		lwpWaitScan(k, f, me, lid, exiting)
 	case 2:
-		if !k.Enter(model.LockProc, 619, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 619, "mutex_enter(p->p_lock)") {
 			return
 		}
 		f.PC = 1
 	case 4: // collected: lwp_free released p_lock
-		if !k.Enter(model.LockProc, 707, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 707, "mutex_enter(p->p_lock)") {
 			return
 		}
 		k.Return(0) // :708
@@ -333,7 +335,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 	p := k.P()
 	switch f.PC {
 	case 0:
-		if !k.Enter(model.LockProc, 790, "mutex_enter(p2->p_lock)") {
+		if !k.Enter(k.PLock(), 790, "mutex_enter(p2->p_lock)") {
 			return
 		}
 		// RLIMIT_NTHR (:791-806) is not modelled: the limit is never reached.
@@ -344,7 +346,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 			k.Call(f, 1, FnLwpFree, f.C, 1, 0) // recycle: keeps the structure
 			return
 		}
-		k.Exit(model.LockProc, 822)
+		k.Exit(k.PLock(), 822)
 		i := FreeSlot(k.S)
 		if i < 0 {
 			k.Bug("more LWP structures than the model holds")
@@ -367,7 +369,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		k.Assert(l.Mutex == model.SpcLwplock(int(l.CPU)), 837, "l2->l_mutex == l2->l_cpu->ci_schedstate.spc_lwplock")
 		// memset(&l2->l_startzero, 0, ...): only l_stat, l_cpu and l_mutex
 		// stay; the structure has a new identity.
-		*l = model.LWP{Gen: l.Gen + 1, Name: f.B, Stat: l.Stat, CPU: l.CPU, Mutex: l.Mutex}
+		*l = model.LWP{Gen: l.Gen + 1, Name: f.B, Proc: uint8(k.Pid()), Stat: l.Stat, CPU: l.CPU, Mutex: l.Mutex}
 		f.PC = 2
 	case 2:
 		// proc_alloc_lwpid (kern_proc.c) under proc_lock: the process's
@@ -378,7 +380,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		}
 		i := int(f.C)
 		l := k.L(i)
-		if procFindPid(k.S) {
+		if procFindPid(k.S, k.Pid()) {
 			l.Lid = p.NextLid
 			p.NextLid++
 		} else {
@@ -390,7 +392,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		l.Depth, l.Frames[0] = 1, model.Frame{Fn: FnStartLWP} // uvm_lwp_fork: starts in lwp_startup
 		f.PC = 3
 	case 3:
-		if !k.Enter(model.LockProc, 925, "mutex_enter(p2->p_lock)") {
+		if !k.Enter(k.PLock(), 925, "mutex_enter(p2->p_lock)") {
 			return
 		}
 		i := int(f.C)
@@ -411,7 +413,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		if l.Flag&lwUserret2025 != 0 {
 			lwpNeedUserret(k, i) // :970-971
 		}
-		k.Exit(model.LockProc, 975)
+		k.Exit(k.PLock(), 975)
 		f.PC = 4
 	case 4:
 		if !k.Enter(model.LockProcList, 979, "mutex_enter(&proc_lock)") {
@@ -422,11 +424,12 @@ func lwpCreate(k *model.K, f *model.Frame) {
 	}
 }
 
-// procFindPid reports whether an LWP holds the process's own PID as its
-// lid (so that proc_alloc_lwpid must allocate a new number).
-func procFindPid(s *model.State) bool {
+// procFindPid reports whether an LWP of process pid holds the process's
+// own PID as its lid (so that proc_alloc_lwpid must allocate a new
+// number).
+func procFindPid(s *model.State, pid int) bool {
 	for i := range s.LWPs {
-		if s.LWPs[i].Name != 0 && s.LWPs[i].PidSlot != 0 && s.LWPs[i].Lid == 1 {
+		if l := &s.LWPs[i]; l.Name != 0 && l.PidSlot != 0 && l.Lid == 1 && int(l.Proc) == pid {
 			return true
 		}
 	}
@@ -448,7 +451,7 @@ func lwpStart(k *model.K, f *model.Frame) {
 	i := int(f.A)
 	switch f.PC {
 	case 0:
-		if !k.Enter(model.LockProc, 1002, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1002, "mutex_enter(p->p_lock)") {
 			return
 		}
 		LwpLockCall(k, f, 1, i) // :1003
@@ -470,7 +473,7 @@ func lwpStart(k *model.K, f *model.Frame) {
 		}
 		k.Call(f, 2, FnSetrunnable, uint8(i), 0, 0) // :1016
 	case 2:
-		k.Exit(model.LockProc, 1019)
+		k.Exit(k.PLock(), 1019)
 		k.Return(0)
 	}
 }
@@ -487,7 +490,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 	case 0:
 		k.Assert(current || l.Stat == model.LSIDL, 1088, "current || l->l_stat == LSIDL")
 		k.Assert(current || l.TargetCPU == 0, 1089, "current || l->l_target_cpu == NULL")
-		if !k.Enter(model.LockProc, 1108, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1108, "mutex_enter(p->p_lock)") {
 			return
 		}
 		if p.NLWPs-p.NZLWPs == 1 {
@@ -499,7 +502,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 		p.NZLWPs++ // :1115, before it is a zombie, for accounting
 		l.Ghost |= model.GhostZomb
 		prev := k.In(FnLwpThreadCleanup) // :1124
-		k.Exit(model.LockProc, 2181)
+		k.Exit(k.PLock(), 2181)
 		k.In(prev)
 		f.PC = 1
 	case 1:
@@ -509,7 +512,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 		k.Exit(model.LockProcList, 1168) // LIST_REMOVE(l, l_list) :1167
 		f.PC = 2
 	case 2:
-		if !k.Enter(model.LockProc, 1180, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1180, "mutex_enter(p->p_lock)") {
 			return
 		}
 		f.PC = 3
@@ -534,7 +537,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 			f.PC = 7 // signotify the others :1202-1209
 		}
 	case 5:
-		if !k.Enter(model.LockProc, 1189, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1189, "mutex_enter(p->p_lock)") {
 			return
 		}
 		f.PC = 3
@@ -556,7 +559,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 		k.SetStat(i, model.LSZOMB, 1217)
 		LwpUnlock(k, i, 1221)
 		p.NRLWPs-- // :1222
-		k.Exit(model.LockProc, 1225)
+		k.Exit(k.PLock(), 1225)
 		k.Call(f, 10, FnCvBroadcast, 0, 0, 0) // :1226
 	case 10:
 		if !current {
@@ -586,7 +589,7 @@ func lwpFree(k *model.K, f *model.Frame) {
 	case 0:
 		k.At(1251, "lwp_free(l, recycle, last)")
 		k.Assert(i != k.Cur, 1257, "l != curlwp")
-		k.Assert(k.Owned(model.LockProc), 1258, "last || mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 1258, "last || mutex_owned(p->p_lock)")
 		f.PC = 1
 	case 1:
 		// Spin until the LWP has switched away. :1276-1279
@@ -618,7 +621,7 @@ func lwpFree(k *model.K, f *model.Frame) {
 		if l.PRFlag&model.LPR_DETACHED != 0 {
 			p.NDLWPs-- // :1314
 		}
-		k.Exit(model.LockProc, 1315)
+		k.Exit(k.PLock(), 1315)
 		k.Call(f, 3, FnCvBroadcast, 0, 0, 0) // :1321
 	case 3:
 		if !k.Enter(model.LockProcList, 1324, "mutex_enter(&proc_lock)") {
@@ -656,7 +659,7 @@ func lwpDrainrefs(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1871, "l->l_prflag |= LPR_DRAINING")
-		k.Assert(k.Owned(model.LockProc), 1869, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 1869, "mutex_owned(p->p_lock)")
 		l.PRFlag |= model.LPR_DRAINING // :1871
 		f.PC = 1
 	case 1:
@@ -697,7 +700,7 @@ func lwpUserret(k *model.K, f *model.Frame) {
 			k.Bug("lwp_userret: unmodelled LW_USERRET flag " + model.FlagNames(fl))
 		}
 	case 1:
-		if !k.Enter(model.LockProc, 1729, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1729, "mutex_enter(p->p_lock)") {
 			return
 		}
 		f.PC = 2
@@ -708,10 +711,10 @@ func lwpUserret(k *model.K, f *model.Frame) {
 			k.Call(f, 2, FnPostsig, f.Ret, 0, 0)
 			return
 		}
-		k.Exit(model.LockProc, 1732)
+		k.Exit(k.PLock(), 1732)
 		f.PC = 0
 	case 10:
-		if !k.Enter(model.LockProc, 1749, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1749, "mutex_enter(p->p_lock)") {
 			return
 		}
 		p.NRLWPs-- // :1750
@@ -719,7 +722,7 @@ func lwpUserret(k *model.K, f *model.Frame) {
 	case 11:
 		k.SetStat(me, model.LSSUSPENDED, 1752)
 		LwpUnlock(k, me, 1753)
-		k.Exit(model.LockProc, 1754)
+		k.Exit(k.PLock(), 1754)
 		k.Call(f, 12, FnCvBroadcast, 0, 0, 0) // :1755
 	case 12:
 		LwpLockCall(k, f, 13, me) // :1756

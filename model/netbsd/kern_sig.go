@@ -48,7 +48,7 @@ func Firstsig(set uint8) uint8 {
 // Sigispending mirrors Sigispending(l, 0): the first signal pending for
 // the LWP or its process (no signal is masked or ignored in the model).
 func Sigispending(k *model.K, slot int) uint8 {
-	return Firstsig(k.S.LWPs[slot].SigPend | k.S.Proc.SigPend)
+	return Firstsig(k.S.LWPs[slot].SigPend | k.S.ProcOf(slot).SigPend)
 }
 
 // signotify mirrors signotify, kern_sig.c@1.405:1236: the LWP is locked.
@@ -70,7 +70,7 @@ func kpsignal2(k *model.K, f *model.Frame) {
 	case 0:
 		k.At(1304, Kpsignal2What(sig))
 		k.Assert(k.Owned(model.LockProcList), 1316, "mutex_owned(&proc_lock)")
-		k.Assert(k.Owned(model.LockProc), 1317, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 1317, "mutex_owned(p->p_lock)")
 		if p.Stat != model.SACTIVE && p.Stat != model.SSTOP {
 			k.Return(0) // :1326-1327
 			return
@@ -146,7 +146,7 @@ func sigpost(k *model.K, f *model.Frame) {
 	prop := Sigprop(f.B)
 	switch f.PC {
 	case 0:
-		k.Assert(k.Owned(model.LockProc), 1121, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 1121, "mutex_owned(p->p_lock)")
 		if l.Stat == model.LSZOMB {
 			k.At(1127, "sigpost: zombie")
 			k.Return(0) // :1127-1128
@@ -206,7 +206,7 @@ func issignal(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1853, "issignal(l)")
-		k.Assert(k.Owned(model.LockProc), 1866, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 1866, "mutex_owned(p->p_lock)")
 		f.A, f.PC = 0, 1
 	case 1: // for (;;) :1868
 		if f.A != 0 {
@@ -238,7 +238,7 @@ func issignal(k *model.K, f *model.Frame) {
 			k.Return(sig) // default action kills: postsig calls sigexit
 		}
 	case 2:
-		if !k.Enter(model.LockProc, 1881, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1881, "mutex_enter(p->p_lock)") {
 			return
 		}
 		f.PC = 1
@@ -249,7 +249,7 @@ func issignal(k *model.K, f *model.Frame) {
 	case 4:
 		// Back from the stop: signo was set to 0 (:2035) and the loop is
 		// left (:2045, :2048), so issignal returns 0.
-		if !k.Enter(model.LockProc, 2037, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 2037, "mutex_enter(p->p_lock)") {
 			return
 		}
 		k.Return(0)
@@ -273,7 +273,7 @@ func postsig(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(2092, "postsig(signo)")
-		k.Assert(k.Owned(model.LockProc), 2092, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 2092, "mutex_owned(p->p_lock)")
 		if k.S.LWPs[me].SigPend&f.A != 0 {
 			Sigget(k, me, f.A, 1) // :2127
 		} else {
@@ -297,7 +297,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1721, "sigswitch(ppmask, signo, false)")
-		k.Assert(k.Owned(model.LockProc), 1726, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 1726, "mutex_owned(p->p_lock)")
 		k.Assert(k.Self().Stat == model.LSONPROC, 1727, "l->l_stat == LSONPROC")
 		k.Assert(p.NRLWPs > 0, 1728, "p->p_nrlwps > 0")
 		k.Assert(!k.Owned(model.LockProcList), 1733, "!mutex_owned(&proc_lock)")
@@ -319,7 +319,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 		if k.Done() {
 			return
 		}
-		k.Exit(model.LockProc, 1753)
+		k.Exit(k.PLock(), 1753)
 		f.PC = 2
 	case 2:
 		if !k.Enter(model.LockProcList, 1754, "mutex_enter(&proc_lock)") {
@@ -327,7 +327,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 		}
 		f.PC = 21
 	case 21:
-		if !k.Enter(model.LockProc, 1755, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1755, "mutex_enter(p->p_lock)") {
 			return
 		}
 		f.PC = 3
@@ -350,7 +350,7 @@ func procStopDone(k *model.K, line int) {
 	k.At(line, "proc_stop_done(p, ppmask)")
 	defer k.In(k.In(FnProcStopDone))
 	k.Assert(k.Owned(model.LockProcList), 1572, "mutex_owned(&proc_lock)")
-	k.Assert(k.Owned(model.LockProc), 1573, "mutex_owned(p->p_lock)")
+	k.Assert(k.Owned(k.PLock()), 1573, "mutex_owned(p->p_lock)")
 	k.Assert(p.SFlag&model.PS_STOPPING != 0, 1574, "(p->p_sflag & PS_STOPPING) != 0")
 	k.Assert(p.NRLWPs == 0 || p.NRLWPs == 1, 1575, "p->p_nrlwps == 0 || p->p_nrlwps == 1")
 	k.Assert(p.NRLWPs == 0 || k.Cur >= 0, 1576, "p->p_nrlwps == 0 || p == curproc")
@@ -367,7 +367,7 @@ func sigswitchAway(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1776, "sigswitch_unlock_and_switch_away(l)")
-		k.Assert(k.Owned(model.LockProc), 1783, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 1783, "mutex_owned(p->p_lock)")
 		k.Assert(!k.Owned(model.LockProcList), 1784, "!mutex_owned(&proc_lock)")
 		k.Assert(k.Self().Stat == model.LSONPROC, 1786, "l->l_stat == LSONPROC")
 		k.Assert(p.NRLWPs > 0, 1787, "p->p_nrlwps > 0")
@@ -384,7 +384,7 @@ func sigswitchAway(k *model.K, f *model.Frame) {
 		LwpUnlock(k, me, 1795)
 		f.PC = 2
 	case 2:
-		k.Exit(model.LockProc, 1798)
+		k.Exit(k.PLock(), 1798)
 		LwpLockCall(k, f, 3, me) // :1799
 	case 3:
 		if !k.Enter(k.SpcMutex(int(k.Self().CPU)), 1800, "spc_lock(l->l_cpu)") {
@@ -404,7 +404,7 @@ func procStop(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(2404, "proc_stop(p, signo)")
-		k.Assert(k.Owned(model.LockProc), 2408, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 2408, "mutex_owned(p->p_lock)")
 		p.SFlag |= model.PS_STOPPING // :2415
 		f.C, f.PC = 0, 1
 	case 1, 2: // proc_stop_lwps :2418 (kern_sig.c:1546-1561)
@@ -437,7 +437,7 @@ func stopLwpsCase(k *model.K, f *model.Frame, done uint8) {
 	case 1:
 		k.In(FnProcStopLwps)
 		if f.C == 0 {
-			k.Assert(k.Owned(model.LockProc), 1550, "mutex_owned(p->p_lock)")
+			k.Assert(k.Owned(k.PLock()), 1550, "mutex_owned(p->p_lock)")
 			k.Assert(p.SFlag&model.PS_STOPPING != 0, 1551, "(p->p_sflag & PS_STOPPING) != 0")
 		}
 		if f.C >= p.NList {
@@ -467,7 +467,7 @@ func procStopCallout(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		if !k.Enter(model.LockProcList, 2473, "proc_stop_callout: mutex_enter(&proc_lock)") ||
-			!k.Enter(model.LockProc, 2475, "mutex_enter(p->p_lock)") {
+			!k.Enter(k.PLock(), 2475, "mutex_enter(p->p_lock)") {
 			return
 		}
 		f.C, f.PC = 0, 1
@@ -477,15 +477,15 @@ func procStopCallout(k *model.K, f *model.Frame) {
 		if p.NRLWPs == 0 {
 			procStopDone(k, 2496)
 		}
-		k.Exit(model.LockProc, 2500)
+		k.Exit(k.PLock(), 2500)
 		k.Exit(model.LockProcList, 2504)
 		k.Return(0)
 	}
 }
 
-// stopping reports whether proc_stop_callout has work: the process is
+// stopping reports whether proc_stop_callout has work: process p is
 // stopping.
-func stopping(s *model.State) bool { return s.Proc.SFlag&model.PS_STOPPING != 0 }
+func stopping(s *model.State, p int) bool { return s.Procs[p].SFlag&model.PS_STOPPING != 0 }
 
 // sigexit mirrors sigexit, kern_sig.c@1.405:2248, with p_lock held. A: the
 // signal; C: loop index.
@@ -496,12 +496,12 @@ func sigexit(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(2248, "sigexit(l, signo)")
-		k.Assert(k.Owned(model.LockProc), 2256, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 2256, "mutex_owned(p->p_lock)")
 		switch {
 		case p.SFlag&model.PS_WCORE != 0:
 			LwpLockCall(k, f, 1, me) // :2265-2266
 		case p.SFlag&model.PS_WEXIT != 0:
-			k.Exit(model.LockProc, 2277)
+			k.Exit(k.PLock(), 2277)
 			k.Call(f, 98, FnLwpExit, uint8(me), 0, 0) // :2278
 		case docore:
 			p.SFlag |= model.PS_WCORE // :2288
@@ -512,7 +512,7 @@ func sigexit(k *model.K, f *model.Frame) {
 	case 1:
 		k.Self().Flag |= model.FlagWCORE | model.FlagWEXIT | model.FlagWSUSPEND // :2267
 		LwpUnlock(k, me, 2268)
-		k.Exit(model.LockProc, 2269)
+		k.Exit(k.PLock(), 2269)
 		k.Call(f, 97, FnLwpUserret, 0, 0, 0) // :2270
 	case 3: // LIST_FOREACH(t, &p->p_lwps) :2290
 		if f.C >= p.NList {
@@ -551,13 +551,13 @@ func sigexit(k *model.K, f *model.Frame) {
 		f.C, f.PC = 0, 3
 	case 10:
 		if docore {
-			k.Exit(model.LockProc, 2323) // coredump() runs unlocked :2324
+			k.Exit(k.PLock(), 2323) // coredump() runs unlocked :2324
 			f.PC = 11
 			return
 		}
 		f.PC = 12
 	case 11:
-		if !k.Enter(model.LockProc, 2345, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 2345, "mutex_enter(p->p_lock)") {
 			return
 		}
 		f.PC = 12
@@ -592,14 +592,14 @@ func Kpsignal2What(sig uint8) string { return kpsignal2Whats[bits.TrailingZeros8
 func envSignal(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
-		if !k.Enter(model.LockProcList, 0, "kill(2): mutex_enter(&proc_lock)") || !k.Enter(model.LockProc, 0, "mutex_enter(p->p_lock)") {
+		if !k.Enter(model.LockProcList, 0, "kill(2): mutex_enter(&proc_lock)") || !k.Enter(k.PLock(), 0, "mutex_enter(p->p_lock)") {
 			return
 		}
 		sig := [...]uint8{model.EnvStop: model.SigSTOP, model.EnvCont: model.SigCONT,
 			model.EnvExit: model.SigKILL, model.EnvCore: model.SigQUIT}[f.C]
 		k.Call(f, 1, FnKpsignal2, sig, 0, 0)
 	case 1:
-		k.Exit(model.LockProc, 0)
+		k.Exit(k.PLock(), 0)
 		k.Exit(model.LockProcList, 0)
 		k.Return(0)
 	}
@@ -634,13 +634,13 @@ func envMigrate(k *model.K, f *model.Frame) {
 	i := int(f.A)
 	switch f.PC {
 	case 0:
-		if !k.Enter(model.LockProc, 0, "sched_setaffinity: mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 0, "sched_setaffinity: mutex_enter(p->p_lock)") {
 			return
 		}
 		LwpLockCall(k, f, 1, i)
 	case 1:
 		hooks(k).LwpMigrate(k, i, int(f.B))
-		k.Exit(model.LockProc, 0)
+		k.Exit(k.PLock(), 0)
 		k.Return(0)
 	}
 }

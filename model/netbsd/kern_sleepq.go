@@ -90,12 +90,12 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		}
 		k.Return(f.B)
 	case 4:
-		if !k.Enter(model.LockProc, 434, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 434, "mutex_enter(p->p_lock)") {
 			return
 		}
 		if sig := Sigispending(k, k.Cur); sig != 0 && sig != model.SigSTOP { // :435-436
 			f.B = uint8(Sigtoerror(sig))
-			k.Exit(model.LockProc, 439)
+			k.Exit(k.PLock(), 439)
 			k.Return(f.B)
 			return
 		}
@@ -104,7 +104,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		if f.Ret != 0 {
 			f.B = uint8(Sigtoerror(f.Ret)) // :438
 		}
-		k.Exit(model.LockProc, 439)
+		k.Exit(k.PLock(), 439)
 		k.Return(f.B)
 	}
 }

@@ -138,7 +138,7 @@ func setrunnable(k *model.K, f *model.Frame) {
 	case 0:
 		k.At(885, "setrunnable(l)")
 		k.Assert(l.Flag&model.FlagDBGSUSPEND == 0, 892, "(l->l_flag & LW_DBGSUSPEND) == 0")
-		k.Assert(k.Owned(model.LockProc), 893, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 893, "mutex_owned(p->p_lock)")
 		k.Assert(k.Owned(l.Mutex), 894, "lwp_locked(l, NULL)")
 		k.Assert(l.Mutex != k.SpcMutex(int(l.CPU)), 895, "l->l_mutex != l->l_cpu->ci_schedstate.spc_mutex")
 		f.PC = 1

@@ -238,8 +238,8 @@ env: {timeout: 1}
 		return nil
 	}
 	zomb := func(p *probe, s *model.State) []string {
-		z := s.Proc.ZombLWP
-		if s.Locks[model.LockProc] != 0 || z == 0 {
+		z := s.Procs[0].ZombLWP
+		if s.Locks[model.ProcLock(0)] != 0 || z == 0 {
 			return nil
 		}
 		l := &s.LWPs[z-1]

@@ -62,12 +62,12 @@ func sysLwpSelf(k *model.K, f *model.Frame) {
 func sysLwpWait(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
-		if !k.Enter(model.LockProc, 349, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 349, "mutex_enter(p->p_lock)") {
 			return
 		}
 		k.Call(f, 1, FnLwpWait, LidOf(k, k.Op().Target), WaitDeparted, 0) // :350
 	case 1:
-		k.Exit(model.LockProc, 351)
+		k.Exit(k.PLock(), 351)
 		k.Return(f.Ret) // copyout of the departed lid :353-355
 	}
 }
@@ -81,12 +81,12 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 	lid := LidOf(k, k.Op().Target)
 	switch f.PC {
 	case 0:
-		if !k.Enter(model.LockProc, 209, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 209, "mutex_enter(p->p_lock)") {
 			return
 		}
 		t := hooks(k).LwpFind(k, lid) // :210
 		if t < 0 {
-			k.Exit(model.LockProc, 211)
+			k.Exit(k.PLock(), 211)
 			k.Return(uint8(model.ESRCH)) // :212
 			return
 		}
@@ -96,14 +96,14 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 		t := int(f.A)
 		if (t == me && p.NRLWPs == 1) || k.Self().Flag&(model.FlagWCORE|model.FlagWEXIT) != 0 {
 			LwpUnlock(k, t, 225)
-			k.Exit(model.LockProc, 226)
+			k.Exit(k.PLock(), 226)
 			k.Return(uint8(model.EDEADLK)) // :227
 			return
 		}
 		k.Call(f, 2, FnLwpSuspend, f.A, 0, 0) // :236
 	case 2:
 		if f.Ret != 0 {
-			k.Exit(model.LockProc, 238)
+			k.Exit(k.PLock(), 238)
 			k.Return(f.Ret) // :239
 			return
 		}
@@ -137,7 +137,7 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 		}
 		f.PC = 5
 	case 5:
-		k.Exit(model.LockProc, 267)
+		k.Exit(k.PLock(), 267)
 		k.Return(f.C)
 	}
 }
@@ -146,12 +146,12 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 // p_lock, lwp_find (in the same step), ESRCH. It returns the target or -1
 // (having returned ESRCH), and false if the case must stop.
 func findTarget(k *model.K, enterLine, errLine int) (int, bool) {
-	if !k.Enter(model.LockProc, enterLine, "mutex_enter(p->p_lock)") {
+	if !k.Enter(k.PLock(), enterLine, "mutex_enter(p->p_lock)") {
 		return -1, false
 	}
 	t := hooks(k).LwpFind(k, LidOf(k, k.Op().Target))
 	if t < 0 {
-		k.Exit(model.LockProc, errLine)
+		k.Exit(k.PLock(), errLine)
 		k.Return(uint8(model.ESRCH))
 	}
 	return t, true
@@ -169,7 +169,7 @@ func sysLwpContinue(k *model.K, f *model.Frame) {
 	case 1:
 		k.Call(f, 2, FnLwpContinue, f.A, 0, 0) // :292
 	case 2:
-		k.Exit(model.LockProc, 293)
+		k.Exit(k.PLock(), 293)
 		k.Return(uint8(model.OK))
 	}
 }
@@ -202,7 +202,7 @@ func sysLwpWakeup(k *model.K, f *model.Frame) {
 		}
 		f.PC = 2
 	case 2:
-		k.Exit(model.LockProc, 332)
+		k.Exit(k.PLock(), 332)
 		k.Return(f.C)
 	}
 }
@@ -212,7 +212,7 @@ func sysLwpDetach(k *model.K, f *model.Frame) {
 	p := k.P()
 	switch f.PC {
 	case 0:
-		if !k.Enter(model.LockProc, 411, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 411, "mutex_enter(p->p_lock)") {
 			return
 		}
 		target := LidOf(k, k.Op().Target)
@@ -237,7 +237,7 @@ func sysLwpDetach(k *model.K, f *model.Frame) {
 			k.Call(f, 1, FnCvBroadcast, 0, 0, 0) // :448
 		}
 	case 1:
-		k.Exit(model.LockProc, 454)
+		k.Exit(k.PLock(), 454)
 		k.Return(f.C)
 	case 2:
 		k.Return(uint8(model.OK)) // :440
@@ -253,7 +253,7 @@ func sysLwpKill(k *model.K, f *model.Frame) {
 		}
 		f.PC = 1
 	case 1:
-		if !k.Enter(model.LockProc, 385, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 385, "mutex_enter(p->p_lock)") {
 			return
 		}
 		lid := LidOf(k, k.Op().Target)
@@ -265,7 +265,7 @@ func sysLwpKill(k *model.K, f *model.Frame) {
 			k.Call(f, 2, FnKpsignal2, k.Op().Signal, lid, 0) // :389
 		}
 	case 2:
-		k.Exit(model.LockProc, 390)
+		k.Exit(k.PLock(), 390)
 		k.Exit(model.LockProcList, 391)
 		k.Return(f.C)
 	}
@@ -298,7 +298,7 @@ func lwpUnpark(k *model.K, f *model.Frame) {
 		t := -1
 		lid := LidOf(k, targets[f.A])
 		for i := range k.S.LWPs {
-			if l := &k.S.LWPs[i]; l.Name != 0 && l.PidSlot != 0 && l.Lid == lid {
+			if l := &k.S.LWPs[i]; l.Name != 0 && l.PidSlot != 0 && l.Lid == lid && int(l.Proc) == k.Pid() {
 				t = i
 			}
 		}
@@ -433,7 +433,7 @@ func sysLwpSetname(k *model.K, f *model.Frame) {
 	case 1:
 		k.L(int(f.A)).Named = 1 // :694
 		LwpUnlock(k, int(f.A), 695)
-		k.Exit(model.LockProc, 696)
+		k.Exit(k.PLock(), 696)
 		k.Return(uint8(model.OK))
 	}
 }
@@ -449,7 +449,7 @@ func sysLwpGetname(k *model.K, f *model.Frame) {
 		}
 	case 1:
 		LwpUnlock(k, int(f.A), 733)
-		k.Exit(model.LockProc, 734)
+		k.Exit(k.PLock(), 734)
 		k.Return(uint8(model.OK)) // copyoutstr :738
 	}
 }
@@ -460,7 +460,7 @@ func sysLwpGetname(k *model.K, f *model.Frame) {
 // touches nothing else the model tracks.
 func sysLwpCtl(k *model.K, f *model.Frame) {
 	l := k.Self()
-	p := &k.S.Proc
+	p := k.P()
 	switch f.PC {
 	case 0:
 		k.At(752, "sys__lwp_ctl")
@@ -470,11 +470,11 @@ func sysLwpCtl(k *model.K, f *model.Frame) {
 			return
 		}
 		k.In(FnLwpCtlAlloc)
-		if !k.Enter(model.LockProc, 1954, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1954, "mutex_enter(p->p_lock)") {
 			return
 		}
 		k.P().LwpCtl = 1 // :1956
-		k.Exit(model.LockProc, 1957)
+		k.Exit(k.PLock(), 1957)
 		f.PC = 1
 	case 1:
 		l.Ctl = 1 // :2045-2047

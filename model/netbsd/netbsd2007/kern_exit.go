@@ -19,36 +19,38 @@ func exit1(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(197, "exit1(l, rv)")
-		k.Assert(k.Owned(model.LockProc), 207, "mutex_owned(&p->p_smutex)")
+		k.Assert(k.Owned(k.PLock()), 207, "mutex_owned(&p->p_smutex)")
 		p.SFlag |= model.PS_WEXIT // :213
 		f.PC = 1
 		if p.NLWPs > 1 {
 			k.Call(f, 1, nb.FnExitLwps, 0, 0, 0) // :219-220
 		}
 	case 1:
-		k.Exit(model.LockProc, 240)
+		k.Exit(k.PLock(), 240)
 		f.PC = 2
 	case 2:
-		if !k.Enter(model.LockProc, 257, "mutex_enter(&p->p_smutex)") {
+		if !k.Enter(k.PLock(), 257, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		// Bin remaining signals, mark the process dying. :258-260
 		p.SigPend = 0
 		for i := range k.S.LWPs {
-			k.S.LWPs[i].SigPend = 0
+			if int(k.S.LWPs[i].Proc) == k.Pid() {
+				k.S.LWPs[i].SigPend = 0
+			}
 		}
 		p.Stat = model.SDYING // :260
 		p.ExitSig = f.A
-		k.Exit(model.LockProc, 261)
+		k.Exit(k.PLock(), 261)
 		f.PC = 4
 	case 4:
-		if !k.Enter(model.LockProc, 350, "mutex_enter(&p->p_smutex)") {
+		if !k.Enter(k.PLock(), 350, "mutex_enter(&p->p_smutex)") {
 			return
 		}
-		k.Exit(model.LockProc, 355) // PS_PPWAIT :351-354: no parent waits in vfork
+		k.Exit(k.PLock(), 355) // PS_PPWAIT :351-354: no parent waits in vfork
 		f.PC = 5
 	case 5:
-		if !k.Enter(model.LockProc, 559, "mutex_enter(&p->p_smutex)") {
+		if !k.Enter(k.PLock(), 559, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		k.Call(f, 6, nb.FnLwpDrainrefs, uint8(me), 0, 0) // :560
@@ -65,7 +67,7 @@ func exit1(k *model.K, f *model.Frame) {
 		p.NZLWPs++           // :570
 		k.Self().Ghost |= model.GhostZomb
 		p.NDLWPs = 0 // :571
-		k.Exit(model.LockProc, 572)
+		k.Exit(k.PLock(), 572)
 		// The process is gone; its final switch (lwp_exit_switchaway)
 		// is not modelled.
 		f.PC = 8

@@ -30,7 +30,7 @@ func newlwp(k *model.K, f *model.Frame) {
 			f.PC = 1
 		}
 	case 1:
-		if !k.Enter(model.LockProc, 560, "mutex_enter(&p2->p_smutex)") {
+		if !k.Enter(k.PLock(), 560, "mutex_enter(&p2->p_smutex)") {
 			return
 		}
 		if z := p.ZombLWP; z != 0 {
@@ -40,7 +40,7 @@ func newlwp(k *model.K, f *model.Frame) {
 			k.Call(f, 3, nb.FnLwpFree, z-1, 1, 0) // releases p_smutex
 			return
 		}
-		k.Exit(model.LockProc, 565)
+		k.Exit(k.PLock(), 565)
 		f.PC = 3
 	case 3:
 		i := int(f.C) - 1
@@ -57,12 +57,12 @@ func newlwp(k *model.K, f *model.Frame) {
 		// creator's alone until it is on p_lwps. lwp_update_creds (:605)
 		// takes p_mutex, which covers nothing the model tracks.
 		cpu := k.Self().CPU
-		*l = model.LWP{Gen: l.Gen + 1, Name: f.B, Stat: model.LSIDL, RefCnt: 1, CPU: cpu,
+		*l = model.LWP{Gen: l.Gen + 1, Name: f.B, Proc: uint8(k.Pid()), Stat: model.LSIDL, RefCnt: 1, CPU: cpu,
 			Mutex: k.SpcMutex(int(cpu))}
 		l.Depth, l.Frames[0] = 1, model.Frame{Fn: nb.FnStartLWP} // uvm_lwp_fork :616: starts in lwp_startup
 		f.C, f.PC = uint8(i+1), 4
 	case 4:
-		if !k.Enter(model.LockProc, 619, "mutex_enter(&p2->p_smutex)") {
+		if !k.Enter(k.PLock(), 619, "mutex_enter(&p2->p_smutex)") {
 			return
 		}
 		i := int(f.C) - 1
@@ -78,7 +78,7 @@ func newlwp(k *model.K, f *model.Frame) {
 		p.NList++
 		l.PidSlot = 1 // lwp_find finds it on p_lwps from now on
 		p.NLWPs++     // :636
-		k.Exit(model.LockProc, 638)
+		k.Exit(k.PLock(), 638)
 		f.PC = 5
 	case 5:
 		if !k.Enter(model.LockProcList, 641, "mutex_enter(&proclist_mutex)") {

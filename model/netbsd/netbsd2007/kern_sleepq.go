@@ -70,7 +70,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		}
 		k.Return(f.B)
 	case 4:
-		if !k.Enter(model.LockProc, 294, "mutex_enter(&p->p_smutex)") {
+		if !k.Enter(k.PLock(), 294, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		k.Call(f, 5, nb.FnIssignal, 0, 0, 0) // :295
@@ -78,7 +78,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		if f.Ret != 0 {
 			f.B = uint8(nb.Sigtoerror(f.Ret)) // :296
 		}
-		k.Exit(model.LockProc, 297)
+		k.Exit(k.PLock(), 297)
 		k.Return(f.B)
 	}
 }

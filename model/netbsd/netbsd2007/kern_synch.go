@@ -120,7 +120,7 @@ func setrunnable(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(520, "setrunnable(l)")
-		k.Assert(k.Owned(model.LockProc), 526, "mutex_owned(&p->p_smutex)")
+		k.Assert(k.Owned(k.PLock()), 526, "mutex_owned(&p->p_smutex)")
 		k.Assert(k.Owned(l.Mutex), 527, "lwp_locked(l, NULL)")
 		f.PC = 1
 		switch l.Stat {

@@ -30,7 +30,7 @@ func sysLwpCreate(k *model.K, f *model.Frame) {
 		k.Call(f, 1, nb.FnLwpCreate, detached, op.Target, 0) // :109-111, the result unchecked
 	case 1:
 		f.A = f.Ret
-		if !k.Enter(model.LockProc, 118, "mutex_enter(&p->p_smutex)") {
+		if !k.Enter(k.PLock(), 118, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		nb.LwpLockCall(k, f, 2, int(f.A)) // :119
@@ -50,7 +50,7 @@ func sysLwpCreate(k *model.K, f *model.Frame) {
 			k.RunqAppend(int(l2.CPU), i) // setrunqueue :129
 		}
 		nb.LwpUnlock(k, i, 133)
-		k.Exit(model.LockProc, 134)
+		k.Exit(k.PLock(), 134)
 		if op.BadPtr {
 			k.Return(uint8(model.EFAULT)) // copyout faults :136-138
 			return
@@ -69,12 +69,12 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 	p := k.P()
 	switch f.PC {
 	case 0:
-		if !k.Enter(model.LockProc, 188, "mutex_enter(&p->p_smutex)") {
+		if !k.Enter(k.PLock(), 188, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		t := nb.HooksOf(k).LwpFind(k, nb.LidOf(k, k.Op().Target)) // :189
 		if t < 0 {
-			k.Exit(model.LockProc, 190)
+			k.Exit(k.PLock(), 190)
 			k.Return(uint8(model.ESRCH)) // :191
 			return
 		}
@@ -84,13 +84,13 @@ func sysLwpSuspend(k *model.K, f *model.Frame) {
 		t := int(f.A)
 		if (t == me && p.NRLWPs == 1) || k.Self().Flag&(model.FlagWCORE|model.FlagWEXIT) != 0 {
 			nb.LwpUnlock(k, t, 204)
-			k.Exit(model.LockProc, 205)
+			k.Exit(k.PLock(), 205)
 			k.Return(uint8(model.EDEADLK)) // :206
 			return
 		}
 		k.Call(f, 2, nb.FnLwpSuspend, f.A, 0, 0) // :215
 	case 2:
-		k.Exit(model.LockProc, 216)
+		k.Exit(k.PLock(), 216)
 		k.Return(f.Ret) // :218
 	}
 }
@@ -103,7 +103,7 @@ func sysLwpDetach(k *model.K, f *model.Frame) {
 	p := k.P()
 	switch f.PC {
 	case 0:
-		if !k.Enter(model.LockProc, 361, "mutex_enter(&p->p_smutex)") {
+		if !k.Enter(k.PLock(), 361, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		target := nb.LidOf(k, k.Op().Target)
@@ -129,7 +129,7 @@ func sysLwpDetach(k *model.K, f *model.Frame) {
 		}
 		k.Call(f, 1, nb.FnCvBroadcast, 0, 0, 0) // :399
 	case 1:
-		k.Exit(model.LockProc, 400)
+		k.Exit(k.PLock(), 400)
 		k.Return(f.C) // :402
 	case 2:
 		k.Call(f, 3, nb.FnLwpFree, f.A, 0, 0) // :390, releases p_smutex

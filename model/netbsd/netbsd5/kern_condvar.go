@@ -18,19 +18,19 @@ func cvWait(k *model.K, f *model.Frame) {
 	l := k.Self()
 	switch f.PC {
 	case 0:
-		k.Assert(k.Owned(model.LockProc), cvLines[f.A].owned, "mutex_owned(mtx)")
-		if !k.Enter(model.LockSleepq, 109, "sq = sleeptab_lookup(&sleeptab, cv)") {
+		k.Assert(k.Owned(k.PLock()), cvLines[f.A].owned, "mutex_owned(mtx)")
+		if !k.Enter(k.SleepqLock(), 109, "sq = sleeptab_lookup(&sleeptab, cv)") {
 			return
 		}
 		nb.LwpLockCall(k, f, 1, k.Cur) // sleepq_enter: lwp_lock(l), sleepq.h@1.10.2.1:131
 	case 1:
 		old := l.Mutex
 		prev := k.In(nb.FnSleepqEnter)
-		k.SetLock(k.Cur, model.LockSleepq, 132) // lwp_unlock_to(l, sq->sq_mutex)
+		k.SetLock(k.Cur, k.SleepqLock(), 132) // lwp_unlock_to(l, sq->sq_mutex)
 		k.Exit(old, 132)
 		k.In(prev)
 		sleepqEnqueue(k, model.WChanLwpcv, model.SObjCV) // :112
-		k.Exit(model.LockProc, 113)
+		k.Exit(k.PLock(), 113)
 		var flags uint8
 		switch f.A {
 		case nb.CvWaitSig:
@@ -40,7 +40,7 @@ func cvWait(k *model.K, f *model.Frame) {
 		}
 		k.Call(f, 2, nb.FnSleepqBlock, flags, 0, 0)
 	case 2:
-		if !k.Enter(model.LockProc, 132, "cv_exit: mutex_enter(mtx)") {
+		if !k.Enter(k.PLock(), 132, "cv_exit: mutex_enter(mtx)") {
 			return
 		}
 		k.Return(f.Ret)
@@ -50,13 +50,13 @@ func cvWait(k *model.K, f *model.Frame) {
 // cvBroadcast mirrors cv_broadcast, kern_condvar.c@1.16.2.1:304, on
 // p_lwpcv, with sleepq_wake (kern_sleepq.c@1.25.2.1:300).
 func cvBroadcast(k *model.K, f *model.Frame) {
-	p := &k.S.Proc
+	p := k.P()
 	switch f.PC {
 	case 0:
 		// cv_waiters is read unlocked; with p_lock held no waiter can
 		// arrive (they enqueue under it), so it only races when p_lock
 		// is free.
-		if !k.Owned(model.LockProc) && !k.Cut(311, "cv->cv_waiters == 0 (unlocked)") {
+		if !k.Owned(k.PLock()) && !k.Cut(311, "cv->cv_waiters == 0 (unlocked)") {
 			return
 		}
 		k.At(311, "cv_broadcast(&p->p_lwpcv)")
@@ -66,7 +66,7 @@ func cvBroadcast(k *model.K, f *model.Frame) {
 		}
 		f.PC = 1
 	case 1:
-		if !k.Enter(model.LockSleepq, 314, "sq = sleeptab_lookup(&sleeptab, cv)") {
+		if !k.Enter(k.SleepqLock(), 314, "sq = sleeptab_lookup(&sleeptab, cv)") {
 			return
 		}
 		f.PC = 2
@@ -74,9 +74,9 @@ func cvBroadcast(k *model.K, f *model.Frame) {
 		if p.NCv == 0 {
 			if f.B != 0 {
 				k.In(nb.FnSleepqWake)
-				k.Exit(model.LockSleepq, 318) // sleepq_wake's sleepq_unlock
+				k.Exit(k.SleepqLock(), 318) // sleepq_wake's sleepq_unlock
 			} else {
-				k.Exit(model.LockSleepq, 319)
+				k.Exit(k.SleepqLock(), 319)
 			}
 			k.Return(0)
 			return
@@ -85,7 +85,7 @@ func cvBroadcast(k *model.K, f *model.Frame) {
 		first := int(p.Cv[0]) - 1
 		l := k.L(first)
 		k.In(nb.FnSleepqWake)
-		k.Assert(l.Mutex == model.LockSleepq, 309, "l->l_mutex == sq->sq_mutex")
+		k.Assert(l.Mutex == k.SleepqLock(), 309, "l->l_mutex == sq->sq_mutex")
 		k.Call(f, 2, nb.FnSleepqRemove, uint8(first), 1, 0) // :313
 	}
 }

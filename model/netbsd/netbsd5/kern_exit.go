@@ -17,27 +17,29 @@ func exit1(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(189, "exit1(l, rv)")
-		k.Assert(k.Owned(model.LockProc), 199, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 199, "mutex_owned(p->p_lock)")
 		p.SFlag |= model.PS_WEXIT // :205
 		f.PC = 1
 		if p.NLWPs > 1 {
 			k.Call(f, 1, nb.FnExitLwps, 0, 0, 0) // :211-212
 		}
 	case 1:
-		k.Exit(model.LockProc, 232)
+		k.Exit(k.PLock(), 232)
 		f.PC = 2
 	case 2:
-		if !k.Enter(model.LockProc, 251, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 251, "mutex_enter(p->p_lock)") {
 			return
 		}
 		// Bin remaining signals, mark the process dying. :252-254
 		p.SigPend = 0
 		for i := range k.S.LWPs {
-			k.S.LWPs[i].SigPend = 0
+			if int(k.S.LWPs[i].Proc) == k.Pid() {
+				k.S.LWPs[i].SigPend = 0
+			}
 		}
 		p.Stat = model.SDYING // :254
 		p.ExitSig = f.A
-		k.Exit(model.LockProc, 255)
+		k.Exit(k.PLock(), 255)
 		f.PC = 3
 	case 3:
 		if !k.Enter(model.LockProcList, 336, "mutex_enter(proc_lock)") {
@@ -45,13 +47,13 @@ func exit1(k *model.K, f *model.Frame) {
 		}
 		f.PC = 4
 	case 4:
-		if !k.Enter(model.LockProc, 337, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 337, "mutex_enter(p->p_lock)") {
 			return
 		}
-		k.Exit(model.LockProc, 342) // PS_PPWAIT :338-341: no parent waits in vfork
+		k.Exit(k.PLock(), 342) // PS_PPWAIT :338-341: no parent waits in vfork
 		f.PC = 5
 	case 5:
-		if !k.Enter(model.LockProc, 536, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 536, "mutex_enter(p->p_lock)") {
 			return
 		}
 		k.Call(f, 6, nb.FnLwpDrainrefs, uint8(me), 0, 0) // :537
@@ -68,7 +70,7 @@ func exit1(k *model.K, f *model.Frame) {
 		p.NZLWPs++           // :547
 		k.Self().Ghost |= model.GhostZomb
 		p.NDLWPs = 0 // :548
-		k.Exit(model.LockProc, 549)
+		k.Exit(k.PLock(), 549)
 		k.Exit(model.LockProcList, 556)
 		// The process is gone; its final switch (lwp_exit_switchaway :588)
 		// is not modelled.
@@ -90,7 +92,7 @@ func exitLwps(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0: // retry: :607
 		k.At(607, "exit_lwps(l): retry")
-		k.Assert(k.Owned(model.LockProc), 605, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 605, "mutex_owned(p->p_lock)")
 		f.C, f.PC = 0, 1
 	case 1: // LIST_FOREACH(l2, &p->p_lwps) :612
 		if f.C >= p.NList {

@@ -27,7 +27,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 			f.PC = 1
 		}
 	case 1:
-		if !k.Enter(model.LockProc, 548, "mutex_enter(p2->p_lock)") {
+		if !k.Enter(k.PLock(), 548, "mutex_enter(p2->p_lock)") {
 			return
 		}
 		if z := p.ZombLWP; z != 0 {
@@ -37,7 +37,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 			k.Call(f, 3, nb.FnLwpFree, z-1, 1, 0) // releases p_lock
 			return
 		}
-		k.Exit(model.LockProc, 553)
+		k.Exit(k.PLock(), 553)
 		f.PC = 3
 	case 3:
 		i := int(f.C) - 1
@@ -51,7 +51,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		// memset(l2, 0) :557, :565; then LSIDL on the creator's CPU's
 		// spc_mutex :569-589. The structure is the creator's alone until
 		// it is on p_lwps.
-		*l = model.LWP{Gen: l.Gen + 1, Name: f.B, Stat: model.LSIDL, RefCnt: 1, CPU: k.Self().CPU,
+		*l = model.LWP{Gen: l.Gen + 1, Name: f.B, Proc: uint8(k.Pid()), Stat: model.LSIDL, RefCnt: 1, CPU: k.Self().CPU,
 			Mutex: k.SpcMutex(int(k.Self().CPU))} // l_refcnt = 1 :571
 		// lwp_update_creds (:594) takes and releases p_lock around the
 		// credentials (:1175-1179), which the model does not track: with
@@ -60,7 +60,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		l.Depth, l.Frames[0] = 1, model.Frame{Fn: nb.FnStartLWP} // uvm_lwp_fork :605: starts in lwp_startup
 		f.C, f.PC = uint8(i+1), 4
 	case 4:
-		if !k.Enter(model.LockProc, 608, "mutex_enter(p2->p_lock)") {
+		if !k.Enter(k.PLock(), 608, "mutex_enter(p2->p_lock)") {
 			return
 		}
 		i := int(f.C) - 1
@@ -76,7 +76,7 @@ func lwpCreate(k *model.K, f *model.Frame) {
 		p.NList++
 		l.PidSlot = 1 // lwp_find finds it on p_lwps from now on
 		p.NLWPs++     // :625
-		k.Exit(model.LockProc, 627)
+		k.Exit(k.PLock(), 627)
 		f.PC = 5
 	case 5:
 		if !k.Enter(model.LockProcList, 629, "mutex_enter(proc_lock)") {
@@ -106,7 +106,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.Assert(current || l.Stat == model.LSIDL, 695, "current || l->l_stat == LSIDL")
-		if !k.Enter(model.LockProc, 716, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 716, "mutex_enter(p->p_lock)") {
 			return
 		}
 		if p.NLWPs-p.NZLWPs == 1 {
@@ -117,7 +117,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 		}
 		p.NZLWPs++ // :723, before it is a zombie, for accounting
 		l.Ghost |= model.GhostZomb
-		k.Exit(model.LockProc, 724)
+		k.Exit(k.PLock(), 724)
 		f.PC = 1
 	case 1:
 		if !k.Enter(model.LockProcList, 748, "mutex_enter(proc_lock)") {
@@ -126,7 +126,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 		k.Exit(model.LockProcList, 750) // LIST_REMOVE(l, l_list) :749
 		f.PC = 2
 	case 2:
-		if !k.Enter(model.LockProc, 759, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 759, "mutex_enter(p->p_lock)") {
 			return
 		}
 		k.Call(f, 3, nb.FnLwpDrainrefs, uint8(i), 0, 0) // :760
@@ -145,7 +145,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 			f.PC = 6 // every LWP checks for signals :778-785
 		}
 	case 4:
-		if !k.Enter(model.LockProc, 766, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 766, "mutex_enter(p->p_lock)") {
 			return
 		}
 		l.RefCnt++                                      // :767
@@ -170,7 +170,7 @@ func lwpExit(k *model.K, f *model.Frame) {
 		p.NRLWPs--                               // :792
 		k.Call(f, 10, nb.FnCvBroadcast, 0, 0, 0) // :793
 	case 10:
-		k.Exit(model.LockProc, 796)
+		k.Exit(k.PLock(), 796)
 		if !current {
 			k.Return(0)
 			return
@@ -224,7 +224,7 @@ func lwpFree(k *model.K, f *model.Frame) {
 	case 0:
 		k.At(857, "lwp_free(l, recycle, last)")
 		k.Assert(i != k.Cur, 863, "l != curlwp")
-		if !k.Owned(model.LockProc) {
+		if !k.Owned(k.PLock()) {
 			k.Bug("lwp_free called without p_lock")
 		}
 		remove := -1
@@ -247,7 +247,7 @@ func lwpFree(k *model.K, f *model.Frame) {
 		}
 		k.Call(f, 1, nb.FnCvBroadcast, 0, 0, 0) // :890
 	case 1:
-		k.Exit(model.LockProc, 891)
+		k.Exit(k.PLock(), 891)
 		f.PC = 2
 	case 2:
 		// Spin until the LWP has left its CPU. :901-909
@@ -273,7 +273,7 @@ func lwpWait(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(353, "lwp_wait1(l, lid, departed, flags)")
-		k.Assert(k.Owned(model.LockProc), 361, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 361, "mutex_owned(p->p_lock)")
 		p.NLWPWait++ // :363
 		l.Ghost |= model.GhostWait
 		l.WaitingFor = f.A // :364
@@ -281,7 +281,7 @@ func lwpWait(k *model.K, f *model.Frame) {
 	case 1: // for (;;) :368
 		if p.SFlag&model.PS_WCORE != 0 {
 			// Dumping core: suspend in lwp_userret until the deed is done. :375-382
-			k.Exit(model.LockProc, 376)
+			k.Exit(k.PLock(), 376)
 			k.Call(f, 9, nb.FnLwpUserret, 0, 0, 0)
 			return
 		}
@@ -294,12 +294,12 @@ func lwpWait(k *model.K, f *model.Frame) {
 		}
 		lwpWaitScan(k, f, me)
 	case 2:
-		if !k.Enter(model.LockProc, 391, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 391, "mutex_enter(p->p_lock)") {
 			return
 		}
 		f.PC = 10
 	case 4: // collected: lwp_free released p_lock
-		if !k.Enter(model.LockProc, 459, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 459, "mutex_enter(p->p_lock)") {
 			return
 		}
 		k.Return(0) // :460
@@ -430,7 +430,7 @@ func lwpUserret(k *model.K, f *model.Frame) {
 			f.PC = 2
 		}
 	case 1:
-		if !k.Enter(model.LockProc, 1332, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1332, "mutex_enter(p->p_lock)") {
 			return
 		}
 		f.PC = 11
@@ -441,7 +441,7 @@ func lwpUserret(k *model.K, f *model.Frame) {
 			k.Call(f, 11, nb.FnPostsig, f.Ret, 0, 0)
 			return
 		}
-		k.Exit(model.LockProc, 1335)
+		k.Exit(k.PLock(), 1335)
 		f.PC = 2
 	case 2:
 		if !k.Cut(1348, "l->l_flag & LW_WSUSPEND (unlocked)") {
@@ -452,7 +452,7 @@ func lwpUserret(k *model.K, f *model.Frame) {
 			f.PC = 3
 		}
 	case 3:
-		if !k.Enter(model.LockProc, 1349, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1349, "mutex_enter(p->p_lock)") {
 			return
 		}
 		p.NRLWPs--                               // :1350
@@ -462,12 +462,12 @@ func lwpUserret(k *model.K, f *model.Frame) {
 	case 32:
 		k.SetStat(me, model.LSSUSPENDED, 1353)
 		if nb.HooksOf(k).SuspendStaysLocked {
-			k.Exit(model.LockProc, 1355)
+			k.Exit(k.PLock(), 1355)
 			k.Call(f, 5, nb.FnMiSwitch, 0, 0, 0) // still locked
 			return
 		}
 		nb.LwpUnlock(k, me, 1354)
-		k.Exit(model.LockProc, 1355)
+		k.Exit(k.PLock(), 1355)
 		nb.LwpLockCall(k, f, 33, me) // :1356
 	case 33:
 		k.Call(f, 5, nb.FnMiSwitch, 0, 0, 0) // :1357
@@ -493,7 +493,7 @@ func lwpDrainrefs(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1439, "l->l_refcnt--")
-		k.Assert(k.Owned(model.LockProc), 1436, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 1436, "mutex_owned(p->p_lock)")
 		k.Assert(l.RefCnt != 0, 1437, "l->l_refcnt != 0")
 		l.RefCnt-- // :1439
 		f.PC = 1
@@ -510,8 +510,8 @@ func lwpDrainrefs(k *model.K, f *model.Frame) {
 // process with lid on p_lwps, unless it is LSIDL or LSZOMB; -1 if none.
 func lwpFind(k *model.K, lid uint8) int {
 	defer k.In(k.In(nb.FnLwpFind))
-	k.Assert(k.Owned(model.LockProc), 1141, "mutex_owned(p->p_lock)")
-	p := &k.S.Proc
+	k.Assert(k.Owned(k.PLock()), 1141, "mutex_owned(p->p_lock)")
+	p := k.P()
 	for _, x := range p.Lwps[:p.NList] { // LIST_FOREACH :1143-1146
 		if l := k.L(int(x) - 1); l.Lid == lid {
 			if l.Stat == model.LSIDL || l.Stat == model.LSZOMB {

@@ -27,7 +27,7 @@ func kpsignal2(k *model.K, f *model.Frame) {
 	case 0:
 		k.At(1197, nb.Kpsignal2What(sig))
 		k.Assert(k.Owned(model.LockProcList), 1206, "mutex_owned(&proclist_mutex)")
-		k.Assert(k.Owned(model.LockProc), 1207, "mutex_owned(&p->p_smutex)")
+		k.Assert(k.Owned(k.PLock()), 1207, "mutex_owned(&p->p_smutex)")
 		if p.Stat != model.SACTIVE && p.Stat != model.SSTOP {
 			k.Return(0) // :1215-1216
 			return
@@ -108,7 +108,7 @@ func sigpost(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1022, "sigpost(l, action, prop, sig)")
-		k.Assert(k.Owned(model.LockProc), 1026, "mutex_owned(&l->l_proc->p_smutex)")
+		k.Assert(k.Owned(k.PLock()), 1026, "mutex_owned(&l->l_proc->p_smutex)")
 		if l.RefCnt == 0 {
 			k.Return(0) // :1032-1033
 			return
@@ -167,7 +167,7 @@ func issignal(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1600, "issignal(l)")
-		k.Assert(k.Owned(model.LockProc), 1607, "mutex_owned(&p->p_smutex)")
+		k.Assert(k.Owned(k.PLock()), 1607, "mutex_owned(&p->p_smutex)")
 		f.A, f.PC = 0, 1
 	case 1: // for (;;) :1609
 		if f.A != 0 {
@@ -219,7 +219,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1448, "sigswitch(ppsig, ppmask, signo)")
-		k.Assert(k.Owned(model.LockProc), 1456, "mutex_owned(&p->p_smutex)")
+		k.Assert(k.Owned(k.PLock()), 1456, "mutex_owned(&p->p_smutex)")
 		k.Assert(k.Self().Stat == model.LSONPROC, 1457, "l->l_stat == LSONPROC")
 		k.Assert(p.NRLWPs > 0, 1458, "p->p_nrlwps > 0")
 		f.PC = 6
@@ -257,7 +257,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 		if k.Done() {
 			return
 		}
-		k.Exit(model.LockProc, 1503)
+		k.Exit(k.PLock(), 1503)
 		f.PC = 7
 	case 7:
 		if !k.Enter(model.LockProcList, 1504, "mutex_enter(&proclist_mutex)") {
@@ -265,7 +265,7 @@ func sigswitch(k *model.K, f *model.Frame) {
 		}
 		f.PC = 71
 	case 71:
-		if !k.Enter(model.LockProc, 1505, "mutex_enter(&p->p_smutex)") {
+		if !k.Enter(k.PLock(), 1505, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		f.PC = 8
@@ -290,12 +290,12 @@ func sigswitch(k *model.K, f *model.Frame) {
 		nb.LwpUnlock(k, me, 1536)
 		f.PC = 11
 	case 11:
-		k.Exit(model.LockProc, 1539)
+		k.Exit(k.PLock(), 1539)
 		nb.LwpLockCall(k, f, 12, me) // :1540
 	case 12:
 		k.Call(f, 13, nb.FnMiSwitch, 0, 0, 0) // :1541
 	case 13:
-		if !k.Enter(model.LockProc, 1543, "mutex_enter(&p->p_smutex)") {
+		if !k.Enter(k.PLock(), 1543, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		k.Return(0)
@@ -341,7 +341,7 @@ func procStop(k *model.K, f *model.Frame) {
 	case 0:
 		k.At(1989, "proc_stop(p, notify, signo)")
 		k.Assert(k.Owned(model.LockProcList), 1993, "mutex_owned(&proclist_mutex)")
-		k.Assert(k.Owned(model.LockProc), 1994, "mutex_owned(&p->p_smutex)")
+		k.Assert(k.Owned(k.PLock()), 1994, "mutex_owned(&p->p_smutex)")
 		p.SFlag |= model.PS_STOPPING // :2001
 		f.C, f.PC = 0, 1
 	case 1, 2:
@@ -376,7 +376,7 @@ func procStopCallout(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		if !k.Enter(model.LockProcList, 2079, "proc_stop_callout: mutex_enter(&proclist_mutex)") ||
-			!k.Enter(model.LockProc, 2081, "mutex_enter(&p->p_smutex)") {
+			!k.Enter(k.PLock(), 2081, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		f.C, f.PC = 0, 1
@@ -387,7 +387,7 @@ func procStopCallout(k *model.K, f *model.Frame) {
 			p.SFlag &^= model.PS_STOPPING // :2105
 			p.Stat = model.SSTOP          // :2106
 		}
-		k.Exit(model.LockProc, 2123)
+		k.Exit(k.PLock(), 2123)
 		k.Exit(model.LockProcList, 2127)
 		k.Return(0)
 	}
@@ -404,7 +404,7 @@ func sigexit(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(1886, "sigexit(l, signo)")
-		k.Assert(k.Owned(model.LockProc), 1894, "mutex_owned(&p->p_smutex)")
+		k.Assert(k.Owned(k.PLock()), 1894, "mutex_owned(&p->p_smutex)")
 		switch {
 		case p.SFlag&model.PS_WCORE != 0:
 			nb.LwpLockCall(k, f, 1, me) // :1903-1904
@@ -417,7 +417,7 @@ func sigexit(k *model.K, f *model.Frame) {
 	case 1:
 		k.Self().Flag |= model.FlagWCORE | model.FlagWEXIT | model.FlagWSUSPEND // :1905
 		nb.LwpUnlock(k, me, 1906)
-		k.Exit(model.LockProc, 1907)
+		k.Exit(k.PLock(), 1907)
 		k.Call(f, 97, nb.FnLwpUserret, 0, 0, 0) // :1908
 	case 3: // for (;;) LIST_FOREACH(t, &p->p_lwps) :1921-1922
 		if f.C >= p.NList {
@@ -455,10 +455,10 @@ func sigexit(k *model.K, f *model.Frame) {
 		k.Self().Ghost &^= model.GhostWait
 		f.C, f.PC = 0, 3
 	case 10:
-		k.Exit(model.LockProc, 1950) // coredump() runs unlocked :1954-1955
+		k.Exit(k.PLock(), 1950) // coredump() runs unlocked :1954-1955
 		f.PC = 11
 	case 11:
-		if !k.Enter(model.LockProc, 1976, "mutex_enter(&p->p_smutex)") {
+		if !k.Enter(k.PLock(), 1976, "mutex_enter(&p->p_smutex)") {
 			return
 		}
 		p.SFlag &^= model.PS_WCORE           // :1979

@@ -19,7 +19,7 @@ func sleepqEnqueue(k *model.K, wchan, sobj uint8) {
 	i := k.Cur
 	l := k.L(i)
 	defer k.In(k.In(nb.FnSleepqEnqueue))
-	k.Assert(l.Mutex == model.SleepqLock(wchan) && k.Owned(l.Mutex), 209, "lwp_locked(l, sq->sq_mutex)")
+	k.Assert(l.Mutex == k.M.SleepqLock(k.Pid(), wchan) && k.Owned(l.Mutex), 209, "lwp_locked(l, sq->sq_mutex)")
 	k.Assert(l.Stat == model.LSONPROC, 210, "l->l_stat == LSONPROC")
 	k.Assert(l.WChan == model.WChanNone, 211, "l->l_wchan == NULL && l->l_sleepq == NULL")
 	l.SyncObj, l.WChan = sobj, wchan // :213-214
@@ -90,7 +90,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		}
 		k.Return(f.B)
 	case 4:
-		if !k.Enter(model.LockProc, 281, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 281, "mutex_enter(p->p_lock)") {
 			return
 		}
 		k.Call(f, 5, nb.FnIssignal, 0, 0, 0) // :282
@@ -98,7 +98,7 @@ func sleepqBlock(k *model.K, f *model.Frame) {
 		if f.Ret != 0 {
 			f.B = uint8(nb.Sigtoerror(f.Ret)) // :283
 		}
-		k.Exit(model.LockProc, 284)
+		k.Exit(k.PLock(), 284)
 		k.Return(f.B)
 	}
 }
@@ -112,7 +112,7 @@ func sleepqUnsleep(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(338, "sleepq_unsleep(l, cleanup)")
-		f.C = model.SleepqLock(l.WChan) // sq->sq_mutex :340
+		f.C = k.WChanLock(i) // sq->sq_mutex :340
 		k.Assert(l.Mutex == f.C && k.Owned(l.Mutex), 343, "lwp_locked(l, sq->sq_mutex)")
 		k.Assert(l.WChan != model.WChanNone, 344, "l->l_wchan != NULL")
 		k.Call(f, 1, nb.FnSleepqRemove, uint8(i), 0, 0) // :346
@@ -132,8 +132,8 @@ func sleepqRemove(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(99, "sleepq_remove(sq, l)")
-		k.Assert(l.Mutex == model.SleepqLock(l.WChan) && k.Owned(l.Mutex), 104, "lwp_locked(l, sq->sq_mutex)")
-		p, park := k.P(), l.WChan == model.WChanParkq
+		k.Assert(l.Mutex == k.WChanLock(i) && k.Owned(l.Mutex), 104, "lwp_locked(l, sq->sq_mutex)")
+		p, park := k.S.ProcOf(i), l.WChan == model.WChanParkq
 		k.Assert(park && p.NPq > 0 || !park && p.NCv > 0, 105, "sq->sq_waiters > 0")
 		if park && !k.PqRemove(i) || !park && !k.CvRemove(i) { // :107-108
 			k.Bug("sleepq_remove: the LWP is not on its sleep queue")

@@ -202,7 +202,7 @@ func setrunnable(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(815, "setrunnable(l)")
-		k.Assert(k.Owned(model.LockProc), 822, "mutex_owned(p->p_lock)")
+		k.Assert(k.Owned(k.PLock()), 822, "mutex_owned(p->p_lock)")
 		k.Assert(k.Owned(l.Mutex), 823, "lwp_locked(l, NULL)")
 		k.Assert(l.Mutex != k.SpcMutex(int(l.CPU)), 824, "l->l_mutex != l->l_cpu->ci_schedstate.spc_mutex")
 		f.PC = 1

@@ -228,11 +228,14 @@ func build() *model.Revision {
 	return rev
 }
 
-// initState marks the first LWP running the way 1.101.2.1 does, in
-// l_flag, and gives it its own reference.
+// InitState marks the first LWP of each process running the way
+// 1.101.2.1 does, in l_flag, and gives it its own reference.
 func InitState(s *model.State) {
-	l := &s.LWPs[0]
-	l.PFlag &^= model.LP_RUNNING
-	l.Flag |= model.FlagRUNNING
-	l.RefCnt = 1
+	for i := range s.LWPs {
+		if l := &s.LWPs[i]; l.Name != 0 {
+			l.PFlag &^= model.LP_RUNNING
+			l.Flag |= model.FlagRUNNING
+			l.RefCnt = 1
+		}
+	}
 }

@@ -38,7 +38,7 @@ func sysLwpCreate(k *model.K, f *model.Frame) {
 		k.Self().Value = l2.Lid
 		f.PC = 2
 	case 2:
-		if !k.Enter(model.LockProc, 136, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 136, "mutex_enter(p->p_lock)") {
 			return
 		}
 		nb.LwpLockCall(k, f, 4, int(f.A)) // :137
@@ -67,7 +67,7 @@ func sysLwpCreate(k *model.K, f *model.Frame) {
 			k.RunqAppend(c, i) // sched_enqueue :149
 			nb.LwpUnlock(k, i, 150)
 		}
-		k.Exit(model.LockProc, 156)
+		k.Exit(k.PLock(), 156)
 		k.Return(uint8(model.OK)) // :158
 	case 3:
 		k.Return(uint8(model.EFAULT)) // :128
@@ -82,25 +82,25 @@ func lwpUnpark(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(487, "lwp_unpark(target, hint)")
-		if !k.Enter(model.LockParkq, 489, "sq = sleeptab_lookup(&lwp_park_tab, wchan, &mp)") {
+		if !k.Enter(k.ParkqLock(), 489, "sq = sleeptab_lookup(&lwp_park_tab, wchan, &mp)") {
 			return
 		}
 		if t := parked(k, lid); t >= 0 {
 			k.Call(f, 1, nb.FnSleepqRemove, uint8(t), 0, 0) // :496
 			return
 		}
-		k.Exit(model.LockParkq, 507)
+		k.Exit(k.ParkqLock(), 507)
 		f.PC = 2
 	case 1:
-		k.Exit(model.LockParkq, 497)
+		k.Exit(k.ParkqLock(), 497)
 		k.Return(0) // :500
 	case 2:
-		if !k.Enter(model.LockProc, 509, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 509, "mutex_enter(p->p_lock)") {
 			return
 		}
 		t := lwpFind(k, lid) // :510
 		if t < 0 {
-			k.Exit(model.LockProc, 511)
+			k.Exit(k.PLock(), 511)
 			k.Return(uint8(model.ESRCH)) // :512
 			return
 		}
@@ -116,7 +116,7 @@ func lwpUnpark(k *model.K, f *model.Frame) {
 		nb.LwpUnlock(k, t, 529)
 		f.PC = 4
 	case 4:
-		k.Exit(model.LockProc, 532)
+		k.Exit(k.PLock(), 532)
 		k.Return(0) // :533
 	}
 }
@@ -124,7 +124,7 @@ func lwpUnpark(k *model.K, f *model.Frame) {
 // parked returns the slot of the LWP of the process with lid on the park
 // sleep queue (TAILQ_FOREACH, sys_lwp.c@1.43.4.1:491-493), or -1.
 func parked(k *model.K, lid uint8) int {
-	p := &k.S.Proc
+	p := k.P()
 	for _, x := range p.Pq[:p.NPq] {
 		if k.L(int(x)-1).Lid == lid {
 			return int(x) - 1
@@ -142,7 +142,7 @@ func lwpPark(k *model.K, f *model.Frame) {
 	l := k.Self()
 	switch f.PC {
 	case 0:
-		if !k.Enter(model.LockParkq, 562, "sq = sleeptab_lookup(&lwp_park_tab, wchan, &mp)") {
+		if !k.Enter(k.ParkqLock(), 562, "sq = sleeptab_lookup(&lwp_park_tab, wchan, &mp)") {
 			return
 		}
 		nb.LwpLockCall(k, f, 1, me) // :568
@@ -150,12 +150,12 @@ func lwpPark(k *model.K, f *model.Frame) {
 		if l.Flag&(model.FlagCANCELLED|model.FlagUNPARKED) != 0 {
 			l.Flag &^= model.FlagCANCELLED | model.FlagUNPARKED // :570
 			nb.LwpUnlock(k, me, 571)
-			k.Exit(model.LockParkq, 572)
+			k.Exit(k.ParkqLock(), 572)
 			k.Return(uint8(model.EALREADY)) // :573
 			return
 		}
 		old := l.Mutex
-		k.SetLock(me, model.LockParkq, 575) // lwp_unlock_to(l, mp)
+		k.SetLock(me, k.ParkqLock(), 575) // lwp_unlock_to(l, mp)
 		k.Exit(old, 575)
 		sleepqEnqueue(k, model.WChanParkq, model.SObjPark) // :577
 		flags := uint8(nb.BlockCatch)
@@ -217,13 +217,13 @@ func sysLwpUnparkAll(k *model.K, f *model.Frame) {
 	switch f.PC {
 	case 0:
 		k.At(692, "sys__lwp_unpark_all")
-		if !k.Enter(model.LockParkq, 693, "sq = sleeptab_lookup(&lwp_park_tab, wchan, &mp)") {
+		if !k.Enter(k.ParkqLock(), 693, "sq = sleeptab_lookup(&lwp_park_tab, wchan, &mp)") {
 			return
 		}
 		f.A, f.PC = 0, 1
 	case 1: // for (tpp = tp; tpp < tmax; tpp++) :695
 		if int(f.A) >= len(targets) {
-			k.Exit(model.LockParkq, 744)
+			k.Exit(k.ParkqLock(), 744)
 			k.Return(0) // :750
 			return
 		}
@@ -233,15 +233,15 @@ func sysLwpUnparkAll(k *model.K, f *model.Frame) {
 			k.Call(f, 1, nb.FnSleepqRemove, uint8(t), 0, 0) // :707
 			return
 		}
-		k.Exit(model.LockParkq, 715)
+		k.Exit(k.ParkqLock(), 715)
 		f.PC = 2
 	case 2:
-		if !k.Enter(model.LockProc, 716, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 716, "mutex_enter(p->p_lock)") {
 			return
 		}
 		t := lwpFind(k, nb.LidOf(k, targets[f.A])) // :717
 		if t < 0 {
-			k.Exit(model.LockProc, 718)
+			k.Exit(k.PLock(), 718)
 			f.PC = 6
 			return
 		}
@@ -257,14 +257,14 @@ func sysLwpUnparkAll(k *model.K, f *model.Frame) {
 		nb.LwpUnlock(k, t, 737)
 		f.PC = 4
 	case 4:
-		k.Exit(model.LockProc, 740)
+		k.Exit(k.PLock(), 740)
 		f.PC = 5
 	case 5, 6:
 		line := 741
 		if f.PC == 6 {
 			line = 719
 		}
-		if !k.Enter(model.LockParkq, line, "mutex_spin_enter(mp)") {
+		if !k.Enter(k.ParkqLock(), line, "mutex_spin_enter(mp)") {
 			return
 		}
 		f.A++
@@ -295,12 +295,12 @@ func sysLwpCtl(k *model.K, f *model.Frame) {
 			return
 		}
 		f.PC = 3
-		if k.S.Proc.LwpCtl == 0 {
+		if k.P().LwpCtl == 0 {
 			f.PC = 2
 		}
 	case 2:
 		k.In(nb.FnLwpCtlAlloc)
-		if !k.Enter(model.LockProc, 1558, "mutex_enter(p->p_lock)") {
+		if !k.Enter(k.PLock(), 1558, "mutex_enter(p->p_lock)") {
 			return
 		}
 		line := 1563
@@ -308,7 +308,7 @@ func sysLwpCtl(k *model.K, f *model.Frame) {
 			k.P().LwpCtl = 1 // :1560
 			line = 1561
 		}
-		k.Exit(model.LockProc, line)
+		k.Exit(k.PLock(), line)
 		f.PC = 3
 	case 3:
 		l.Ctl = 1 // l->l_lwpctl :1653, under lp_lock
