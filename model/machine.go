@@ -54,7 +54,7 @@ type Machine struct {
 	// bucket of each sleep table that process p's wait channels hash to.
 	nprocs  int
 	buckets [MaxProcs]uint8
-	pool  sync.Pool
+	pool    sync.Pool
 }
 
 // SpecError is a problem of a spec for a revision, with its position.

@@ -232,7 +232,7 @@ type CPU struct {
 // Env holds the environment's remaining budget of each event kind: the
 // signals sent to a process, per process, and the machine's events.
 type Env struct {
-	Stop, Cont, Exit, Core     [MaxProcs]uint8
+	Stop, Cont, Exit, Core    [MaxProcs]uint8
 	Timeout, Preempt, Migrate uint8
 }
 

@@ -57,7 +57,7 @@ type K struct {
 	// the others.
 	envActor int32
 	proc     uint8 // the process an environment event or callout is about
-	atomic   bool // an environment event: one step, all or nothing
+	atomic   bool  // an environment event: one step, all or nothing
 	choice   int
 	nchoice  int
 	ctx      uint8 // the routine whose lines the step cites now (In)

@@ -41,7 +41,7 @@ type Spec struct {
 	// names. An LWP the spec gives no program runs an empty one.
 	Programs []Program
 
-	Env   Env      // environment events and how often each may happen
+	Env Env // environment events and how often each may happen
 	// Procs lists the processes of a spec that has several (procs:),
 	// process 1 first; nil for a spec of one process (lwps:), whose
 	// process events are in Env.
@@ -51,7 +51,7 @@ type Spec struct {
 	// collide do; by default (spread) each process's hash to a bucket of
 	// its own.
 	SleepqShared bool
-	Check []string // invariant families, default ["all"]
+	Check        []string // invariant families, default ["all"]
 	// Expect is the verdict the spec expects on every revision it does
 	// not name in Overrides; default pass. HasExpect is false when the
 	// spec's expect mapping gives no default.

@@ -12,12 +12,12 @@ import (
 // (routine locals, the invariants' ghost bits) is left out. The c tags
 // name each field in listings.
 type View struct {
-	Proc  ProcView           `c:""`
-	Procs map[string]ProcView `c:""` // in a run of several processes, the others by name: "proc2"
-	LWPs  map[string]LWPView `c:""`     // live LWPs by name: "LWP 2"
-	CPUs  map[string]CPUView `c:""`     // by name: "cpu0"
-	Locks map[string]string  `c:"lock"` // held locks: lock name -> holder ("LWP 1", "cpu0", "env")
-	Env   map[string]int     `c:"env"`  // remaining budget of each event the spec enables
+	Proc  ProcView            `c:""`
+	Procs map[string]ProcView `c:""`     // in a run of several processes, the others by name: "proc2"
+	LWPs  map[string]LWPView  `c:""`     // live LWPs by name: "LWP 2"
+	CPUs  map[string]CPUView  `c:""`     // by name: "cpu0"
+	Locks map[string]string   `c:"lock"` // held locks: lock name -> holder ("LWP 1", "cpu0", "env")
+	Env   map[string]int      `c:"env"`  // remaining budget of each event the spec enables
 }
 
 // ProcView is the process (struct proc).
