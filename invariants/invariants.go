@@ -88,6 +88,19 @@ type RunFinding struct {
 	// cycle: the cycle cannot deadlock, and the finding is reported
 	// without failing the spec.
 	Gate string
+	// Deadlock, for a cycle no gate rules out, is the schedule that
+	// reaches CPUs spinning for each other's locks of its classes; nil if
+	// no interleaving does (Message says why).
+	Deadlock *Witness
+}
+
+// Schedules returns the finding's schedules: one per edge, then the one
+// that reaches the deadlock, if any.
+func (f *RunFinding) Schedules() []Witness {
+	if f.Deadlock == nil {
+		return f.Witnesses
+	}
+	return append(slices.Clip(f.Witnesses), *f.Deadlock)
 }
 
 // Witness is a schedule that shows one part of a RunFinding: a shortest
@@ -333,6 +346,13 @@ var catalog = slices.Concat(counterInvariants, lockOrderInvariants, lockStateInv
 			Doc:      "no terminal state leaves an LWP stuck in the kernel (in a syscall or an event's path)",
 			Source:   "lwpcheck: an LWP that can never return from a syscall is a hang, whatever it waits on",
 			Terminal: hang,
+		},
+		{
+			Name: "lock-deadlock", Family: Deadlock,
+			Doc: "no state has CPUs spinning for each other's locks in a cycle, each holding the lock the next one spins for: " +
+				"they can never move again, whatever the rest of the machine does",
+			Source: "lwpcheck: a cycle of lock waits is a deadlock; lock-order-cycle looks for one when no gate lock rules it out",
+			State:  lockDeadlock,
 		},
 		{
 			Name: "hang", Family: Deadlock,

@@ -25,7 +25,7 @@ func (c *Checker) LockGraph() graph.Multigraph {
 		g.AddNode(classVertex{cl, kn})
 	}
 	for _, e := range c.Edges() {
-		g.SetLine(edgeLine{e, kn})
+		g.SetLine(edgeLine{e, c.M})
 	}
 	return g
 }
@@ -46,11 +46,11 @@ func (n classVertex) DOTID() string { return n.kn.ClassName(n.class) }
 // edgeLine is an edge of the lock-class graph as a graph line.
 type edgeLine struct {
 	GraphEdge
-	kn *model.Kernel
+	m *model.Machine
 }
 
-func (l edgeLine) From() graph.Node { return classVertex{l.Edge.From, l.kn} }
-func (l edgeLine) To() graph.Node   { return classVertex{l.Edge.To, l.kn} }
+func (l edgeLine) From() graph.Node { return classVertex{l.Edge.From, l.m.Kernel} }
+func (l edgeLine) To() graph.Node   { return classVertex{l.Edge.To, l.m.Kernel} }
 func (l edgeLine) ID() int64        { return int64(l.Edge.From)*int64(model.NumClasses) + int64(l.Edge.To) }
 
 func (l edgeLine) ReversedLine() graph.Line {
@@ -63,7 +63,7 @@ func (l edgeLine) ReversedLine() graph.Line {
 func (l edgeLine) Attributes() []encoding.Attribute {
 	label := "held throughout: none"
 	if held := l.Gate &^ classLocks(l.Edge.From); held != 0 {
-		label = "held throughout: " + lockNames(l.kn, held)
+		label = "held throughout: " + lockNames(l.m, held)
 	}
 	attrs := []encoding.Attribute{{Key: "label", Value: label}}
 	if l.Against {

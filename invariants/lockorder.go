@@ -1,6 +1,7 @@
 package invariants
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/bits"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/simple"
 	"gonum.org/v1/gonum/graph/topo"
 
@@ -57,8 +59,8 @@ func againstOrder(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 			if held == acq {
 				why = "locks of this class are taken in address order (" + c.rules.byAddress[acq].Source + ")"
 			}
-			return fmt.Sprintf("%s acquires %s holding %s at %s: %s", actor(k, pre), kn.LockName(e.Lock),
-				kn.LockName(h), kn.Src(e.Src), why)
+			return fmt.Sprintf("%s acquires %s holding %s at %s: %s", actor(k, pre), c.M.LockName(e.Lock),
+				c.M.LockName(h), kn.Src(e.Src), why)
 		})
 	}
 	return Fail{}, false
@@ -99,6 +101,10 @@ type lockGraph struct {
 	// held is the intersection of the lock ids held at every acquisition
 	// along the edge.
 	held [model.NumClasses][model.NumClasses]atomic.Uint32
+	// locks is the same graph of lock ids: whether lock j was acquired
+	// while lock i was held; lockHeld, as held, for each.
+	locks    [model.NumLocks][model.NumLocks]atomic.Bool
+	lockHeld [model.NumLocks][model.NumLocks]atomic.Uint32
 }
 
 func newLockGraph() *lockGraph {
@@ -106,6 +112,11 @@ func newLockGraph() *lockGraph {
 	for i := range g.held {
 		for j := range g.held[i] {
 			g.held[i][j].Store(^uint32(0))
+		}
+	}
+	for i := range g.lockHeld {
+		for j := range g.lockHeld[i] {
+			g.lockHeld[i][j].Store(^uint32(0))
 		}
 	}
 	return g
@@ -126,6 +137,12 @@ func (g *lockGraph) add(e *model.Event, r *rules) {
 		}
 		if !g.seen[from][to].Load() {
 			g.seen[from][to].Store(true)
+		}
+		if !g.locks[id][e.Lock].Load() {
+			g.locks[id][e.Lock].Store(true)
+		}
+		if x := &g.lockHeld[id][e.Lock]; x.Load()&^uint32(e.Held) != 0 {
+			x.And(uint32(e.Held))
 		}
 		if x := &g.held[from][to]; x.Load()&^uint32(e.Held) != 0 {
 			x.And(uint32(e.Held))
@@ -233,8 +250,17 @@ func lockCycles(ctx context.Context, c *Checker, opt explore.Options) ([]RunFind
 		}
 		if common == 0 {
 			f.Message += "no lock is held at every edge: a potential deadlock"
+			reach, err := c.reachDeadlock(ctx, cyc, opt)
+			if err != nil {
+				return nil, err
+			}
+			f.Message += "; " + reach.Missing
+			if reach.Missing == "" {
+				f.Message += "the deadlock is reachable: " + reach.Finding.Message
+				f.Deadlock = &reach
+			}
 		} else {
-			f.Gate = lockNames(c.M.Kernel, common)
+			f.Gate = lockNames(c.M, common)
 			f.Message += "every edge was taken holding " + f.Gate + " (a gate lock): a false deadlock"
 		}
 		out = append(out, f)
@@ -253,11 +279,11 @@ func classLocks(cl model.LockClass) uint16 {
 	return s
 }
 
-// lockNames names the lock ids in set as kn does.
-func lockNames(kn *model.Kernel, set uint16) string {
+// lockNames names the lock ids in set as m does.
+func lockNames(m *model.Machine, set uint16) string {
 	var out []string
 	for h := set; h != 0; h &= h - 1 {
-		out = append(out, kn.LockName(uint8(bits.TrailingZeros16(h))))
+		out = append(out, m.LockName(uint8(bits.TrailingZeros16(h))))
 	}
 	return strings.Join(out, ", ")
 }
@@ -273,7 +299,7 @@ func (c *Checker) WitnessModel(e Edge) (*model.Machine, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.Check = &edgeTarget{rules: &c.rules, kn: c.M.Kernel, edge: e}
+	m.Check = &edgeTarget{rules: &c.rules, m: m, edge: e}
 	m.POR = c.M.POR
 	return m, nil
 }
@@ -309,7 +335,7 @@ func (c *Checker) witness(ctx context.Context, e Edge, opt explore.Options) (Wit
 // that takes its edge.
 type edgeTarget struct {
 	rules *rules
-	kn    *model.Kernel
+	m     *model.Machine
 	edge  Edge
 }
 
@@ -322,9 +348,9 @@ func (t *edgeTarget) Step(k *model.K, pre, post *model.State, vs []explore.Viola
 		for h := e.Held; h != 0; h &= h - 1 {
 			id := uint8(bits.TrailingZeros16(h))
 			if model.ClassOf(id) == t.edge.From {
-				at := t.kn.Src(e.Src)
+				at := t.m.Kernel.Src(e.Src)
 				return append(vs, explore.Violation{Name: edgeViolation, Where: at, Message: fmt.Sprintf("%s acquires %s holding %s at %s",
-					actor(k, pre), t.kn.LockName(e.Lock), lockNames(t.kn, e.Held), at)})
+					actor(k, pre), t.m.LockName(e.Lock), lockNames(t.m, e.Held), at)})
 			}
 		}
 	}
@@ -335,4 +361,129 @@ func (t *edgeTarget) State(s *model.State, vs []explore.Violation) []explore.Vio
 
 func (t *edgeTarget) Terminal(s *model.State) (explore.Violation, bool) {
 	return explore.Violation{}, false
+}
+
+// reachDeadlock searches for a state in which CPUs spin in a cycle for
+// locks of the classes of cyc, an ungated cycle of the lock-class graph.
+// It returns the schedule that reaches one, or, in Missing, why none does.
+func (c *Checker) reachDeadlock(ctx context.Context, cyc []model.LockClass, opt explore.Options) (Witness, error) {
+	m, err := model.New(c.M.Rev, c.M.Spec)
+	if err != nil {
+		return Witness{}, err
+	}
+	t := &deadlockTarget{m: m}
+	for _, cl := range cyc {
+		t.classes |= 1 << cl
+	}
+	m.Check, m.POR = t, c.M.POR
+	opt.Search, opt.Progress, opt.StopAtFirst, opt.Cycles = explore.BFS, nil, true, explore.NoCycles
+	r, err := explore.Run(ctx, m, opt)
+	if err != nil {
+		return Witness{}, fmt.Errorf("deadlock of %v: %w", cyc, err)
+	}
+	for _, f := range r.Findings {
+		if f.Name == "lock-deadlock" {
+			return Witness{Finding: f}, nil
+		}
+	}
+	if r.Limit != "" {
+		return Witness{Missing: "the search for the deadlock stopped at the " + string(r.Limit) + " limit"}, nil
+	}
+	why := fmt.Sprintf("no interleaving of this spec reaches it: in all %d states, no CPUs spin for each other's locks", r.States)
+	if closes := c.lockCycle(t.classes); closes != "" {
+		why += "; the same locks form a cycle: " + closes
+	} else {
+		why += "; the acquisitions never close a cycle on the same locks (" + c.lockEdges(t.classes) + ")"
+	}
+	return Witness{Missing: why}, nil
+}
+
+// lockCycle describes the cycles of the graph of lock ids among locks
+// of classes (a bit per class): one no lock gates, as "a -> b -> a"; or,
+// if each is gated, the first with its gate; "" if there is none.
+func (c *Checker) lockCycle(classes uint32) string {
+	g := simple.NewDirectedGraph()
+	for from := 1; from < model.NumLocks; from++ {
+		for to := 1; to < model.NumLocks; to++ {
+			if from != to && classes&(1<<model.ClassOf(uint8(from))) != 0 && classes&(1<<model.ClassOf(uint8(to))) != 0 &&
+				c.graph.locks[from][to].Load() {
+				g.SetEdge(g.NewEdge(simple.Node(from), simple.Node(to)))
+			}
+		}
+	}
+	cycles := topo.DirectedCyclesIn(g)
+	slices.SortFunc(cycles, func(a, b []graph.Node) int {
+		return slices.CompareFunc(a, b, func(x, y graph.Node) int { return cmp.Compare(x.ID(), y.ID()) })
+	})
+	gated := ""
+	for _, cyc := range cycles {
+		common := ^uint16(0)
+		var names []string
+		for i, n := range cyc[:len(cyc)-1] {
+			common &= uint16(c.graph.lockHeld[n.ID()][cyc[i+1].ID()].Load())
+			names = append(names, c.M.LockName(uint8(n.ID())))
+		}
+		for _, n := range cyc {
+			common &^= 1 << n.ID()
+		}
+		desc := strings.Join(append(names, names[0]), " -> ")
+		if common == 0 {
+			return desc + ", with no lock held at every edge, but never all held at once"
+		}
+		if gated == "" {
+			gated = desc + ", every edge taken holding " + lockNames(c.M, common)
+		}
+	}
+	return gated
+}
+
+// lockEdges lists the edges of the graph of lock ids among locks of
+// classes.
+func (c *Checker) lockEdges(classes uint32) string {
+	var out []string
+	for from := 1; from < model.NumLocks; from++ {
+		for to := 1; to < model.NumLocks; to++ {
+			if classes&(1<<model.ClassOf(uint8(from))) != 0 && classes&(1<<model.ClassOf(uint8(to))) != 0 && c.graph.locks[from][to].Load() {
+				out = append(out, c.M.LockName(uint8(from))+" -> "+c.M.LockName(uint8(to)))
+			}
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// deadlockTarget is the check of reachDeadlock's search: a lock-wait
+// cycle on locks of its classes.
+type deadlockTarget struct {
+	m       *model.Machine
+	classes uint32 // a bit per lock class
+}
+
+func (t *deadlockTarget) Step(k *model.K, pre, post *model.State, vs []explore.Violation) []explore.Violation {
+	return vs
+}
+
+func (t *deadlockTarget) State(s *model.State, vs []explore.Violation) []explore.Violation {
+	cyc := t.m.LockWaitCycle(s)
+	for _, w := range cyc {
+		if t.classes&(1<<model.ClassOf(w.Lock)) == 0 {
+			return vs
+		}
+	}
+	if cyc != nil {
+		vs = append(vs, explore.Violation{Name: "lock-deadlock", Message: t.m.LockWaitString(s, cyc)})
+	}
+	return vs
+}
+
+func (t *deadlockTarget) Terminal(s *model.State) (explore.Violation, bool) {
+	return explore.Violation{}, false
+}
+
+// lockDeadlock finds CPUs that spin for each other's locks in a cycle.
+func lockDeadlock(c *Checker, s *model.State) (Fail, bool) {
+	cyc := c.M.LockWaitCycle(s)
+	if cyc == nil {
+		return Fail{}, false
+	}
+	return Fail{Msg: c.M.LockWaitString(s, cyc) + ": a deadlock"}, true
 }

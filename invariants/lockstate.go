@@ -53,7 +53,7 @@ func fieldLocked(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 				whose = lwpName(&pre.LWPs[e.LWP], int(e.LWP)) + "'s"
 			}
 			return fmt.Sprintf("%s writes %s %s without %s held, %s", actor(k, pre), whose,
-				model.GuardedFields[e.From], c.M.Kernel.LockName(e.Lock), span(c.M.Kernel, e.Since, e.Src))
+				model.GuardedFields[e.From], c.M.LockName(e.Lock), span(c.M.Kernel, e.Since, e.Src))
 		})
 	}
 	return Fail{}, false
@@ -127,7 +127,7 @@ func statLocked(c *Checker, k *model.K, pre, post *model.State) (Fail, bool) {
 		return fail(k, "l_stat-locked", e.Src, func() string {
 			return fmt.Sprintf("%s sets %s %s->%s at %s without its lock (%s) held", actor(k, pre),
 				lwpName(&pre.LWPs[e.LWP], int(e.LWP)), model.StatName(e.From), model.StatName(e.To),
-				c.M.Kernel.Src(e.Src), c.M.Kernel.LockName(e.Lock))
+				c.M.Kernel.Src(e.Src), c.M.LockName(e.Lock))
 		})
 	}
 	return Fail{}, false

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -167,3 +168,118 @@ func HangViolation(m *Machine, s *State) (explore.Violation, bool) {
 // is enabled on real hardware.
 // WeakLWPs (check --fairness weak) turns the request off.
 func (m *Machine) StrongFair(actor int32) bool { return !m.WeakLWPs && actor < MaxLWPs+EnvCPU }
+
+// LockWait is one CPU of a lock-wait cycle: it spins for Lock, which CPU
+// Holder holds (itself, or the LWP running on it).
+type LockWait struct {
+	CPU, Holder int
+	Lock        uint8
+}
+
+// LockWaitCycle returns CPUs of s that spin for each other's locks in a
+// cycle, in cycle order: none of them can move again, whatever the others
+// do (a deadlock, although the rest of the machine may still run). Nil if
+// there is none. Only a state in which two or more CPUs hold locks can
+// have one; only for such a state are the CPUs' next steps tried.
+func (m *Machine) LockWaitCycle(s *State) []LockWait {
+	var holders uint8
+	for id := uint8(1); id < NumLocks; id++ {
+		if c, ok := m.holderCPU(s, id); ok {
+			holders |= 1 << c
+		}
+	}
+	if bits.OnesCount8(holders) < 2 {
+		return nil
+	}
+	var waits [MaxCPUs]LockWait
+	var waiting uint8
+	for c := 0; c < m.NCPU; c++ {
+		if holders&(1<<c) == 0 {
+			continue // a CPU in a cycle holds what the previous one wants
+		}
+		if id := m.waitsFor(s, c); id != LockNone {
+			if h, ok := m.holderCPU(s, id); ok && h != c {
+				waits[c], waiting = LockWait{CPU: c, Holder: h, Lock: id}, waiting|1<<c
+			}
+		}
+	}
+	// Follow the holders from each waiting CPU: a walk that comes back to
+	// a CPU it passed is a cycle.
+	for start := 0; start < m.NCPU; start++ {
+		var seen uint8
+		c := start
+		for waiting&(1<<c) != 0 && seen&(1<<c) == 0 {
+			seen |= 1 << c
+			c = waits[c].Holder
+		}
+		if waiting&(1<<c) == 0 {
+			continue
+		}
+		cycle := []LockWait{waits[c]}
+		for h := waits[c].Holder; h != c; h = waits[h].Holder {
+			cycle = append(cycle, waits[h])
+		}
+		return cycle
+	}
+	return nil
+}
+
+// holderCPU returns the CPU that holds lock id in s: a spin lock's owner,
+// or the CPU running the LWP that owns an adaptive lock.
+func (m *Machine) holderCPU(s *State, id uint8) (int, bool) {
+	o := s.Locks[id]
+	if o == 0 {
+		return 0, false
+	}
+	if c, ok := OwnerCPU(o); ok {
+		return c, true
+	}
+	if Adaptive(id) && o != OwnerEnv {
+		for c := 0; c < m.NCPU; c++ {
+			if s.CPUs[c].Cur == o && s.CPUs[c].Prev == 0 {
+				return c, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// waitsFor returns the lock CPU c spins for in s: the lock the first step
+// of its next kernel action acquires, which another holds; LockNone if
+// its next step can run or it waits for something else.
+func (m *Machine) waitsFor(s *State, c int) uint8 {
+	cpu := &s.CPUs[c]
+	if cpu.Prev == 0 && cpu.Cur != 0 && !s.LWPs[cpu.Cur-1].InKernel() {
+		return LockNone
+	}
+	next := *s
+	k := m.run(s, &next, actStep, c, 0, 0, false)
+	defer m.pool.Put(k)
+	if k.blocked && k.onLock {
+		return k.waitOn
+	}
+	return LockNone
+}
+
+// LockWaitString describes a lock-wait cycle of s in kernel terms.
+func (m *Machine) LockWaitString(s *State, cycle []LockWait) string {
+	var parts []string
+	for _, w := range cycle {
+		parts = append(parts, fmt.Sprintf("cpu%d (%s) spins for %s, held by cpu%d", w.CPU, m.onCPU(s, w.CPU), m.LockName(w.Lock), w.Holder))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// onCPU names what CPU c runs in s.
+func (m *Machine) onCPU(s *State, c int) string {
+	cpu := &s.CPUs[c]
+	switch {
+	case cpu.Prev != 0:
+		return fmt.Sprintf("switching to LWP %d", s.LWPs[cpu.Cur-1].Name)
+	case cpu.Cur == 0:
+		return "idle loop"
+	}
+	i := int(cpu.Cur) - 1
+	l := &s.LWPs[i]
+	return fmt.Sprintf("LWP %d in %s", l.Name, m.Where(s, i))
+}

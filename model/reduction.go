@@ -62,7 +62,7 @@ func (k *K) dependenceReason(kind int) string {
 	case e.Kind == EvField:
 		return why + " " + GuardedFields[e.From]
 	}
-	return why + " " + k.M.Kernel.LockName(e.Lock)
+	return why + " " + k.M.LockName(e.Lock)
 }
 
 // Reduction explains the reduction in s, for replay --por-explain: for

@@ -35,7 +35,8 @@ type K struct {
 	done    bool
 	offCPU  bool // the step ended in a context switch
 	stalled bool // a merged transition stopped before a blocked spin-wait
-	onLock  bool // the step is blocked on a lock (not a spin-wait)
+	onLock  bool  // the step is blocked on a lock (not a spin-wait)
+	waitOn  uint8 // with onLock: the lock
 	// The current segment (one step of the unreduced system; several make
 	// one transition when steps are merged, see Machine.POR): where its
 	// events start, and whether it began with an unlocked access or a
@@ -272,11 +273,11 @@ func (k *K) Enter(id uint8, line int, what string) bool {
 		// mutex_enter of a lock this context holds: the CPU spins on
 		// itself for good (LOCKDEBUG panics). A finding, not a step that
 		// waits for another holder.
-		k.Assert(false, line, "locking against myself: "+k.M.Kernel.LockName(id))
+		k.Assert(false, line, "locking against myself: "+k.M.LockName(id))
 		return false
 	}
 	if k.S.Locks[id] != 0 {
-		k.blocked, k.done, k.onLock = true, true, true
+		k.blocked, k.done, k.onLock, k.waitOn = true, true, true, id
 		return false
 	}
 	k.guardAcquire(line)
@@ -338,7 +339,7 @@ func (k *K) Deliver(line int) {
 // Exit releases lock id (mutex_exit); the executing context must hold it.
 func (k *K) Exit(id uint8, line int) {
 	if !k.Owned(id) {
-		k.Assert(false, line, "mutex_exit of a lock not held: "+k.M.Kernel.LockName(id))
+		k.Assert(false, line, "mutex_exit of a lock not held: "+k.M.LockName(id))
 		return
 	}
 	k.guard(k.src(line))
@@ -553,7 +554,7 @@ func (k *K) rightMover() bool {
 func (k *K) moverReason() string {
 	why, e := k.notMover()
 	if e != nil && e.Kind == EvRelease {
-		return why + " " + k.M.Kernel.LockName(e.Lock)
+		return why + " " + k.M.LockName(e.Lock)
 	}
 	return why
 }

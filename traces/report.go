@@ -103,9 +103,9 @@ func (r *Run) Report(o Options) *Report {
 		for _, e := range st.Events {
 			switch e.Kind {
 			case model.EvAcquire:
-				rs.Locking = append(rs.Locking, "+"+m.Kernel.LockName(e.Lock))
+				rs.Locking = append(rs.Locking, "+"+m.LockName(e.Lock))
 			case model.EvRelease:
-				rs.Locking = append(rs.Locking, "-"+m.Kernel.LockName(e.Lock))
+				rs.Locking = append(rs.Locking, "-"+m.LockName(e.Lock))
 			}
 		}
 		for _, vi := range st.Violations {

@@ -148,7 +148,7 @@ func lwpView(m *model.Machine, s *model.State, i int) LWPView {
 	v := LWPView{
 		Lid: int(l.Lid), Stat: model.StatName(l.Stat), Flag: model.FlagNames(l.Flag),
 		PFlag: bits(l.PFlag, model.LP_RUNNING, "LP_RUNNING", "0"), PRFlag: prflag(l.PRFlag),
-		Mutex: m.Kernel.LockName(l.Mutex), CPU: fmt.Sprintf("cpu%d", l.CPU), TargetCPU: none,
+		Mutex: m.LockName(l.Mutex), CPU: fmt.Sprintf("cpu%d", l.CPU), TargetCPU: none,
 		WChan:   [...]string{none, "&p->p_lwpcv", "park"}[min(int(l.WChan), 2)],
 		SyncObj: [...]string{"sched_syncobj", "cv_syncobj", "lwp_park_syncobj"}[min(int(l.SyncObj), 2)],
 		Waiter:  int(l.Waiter), WaitingFor: int(l.WaitingFor), RefCnt: int(l.RefCnt),

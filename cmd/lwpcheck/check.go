@@ -399,7 +399,7 @@ func addFlows(res *checkResult, j verdict.Job, m *model.Machine, r *explore.Resu
 		res.Findings[i].flows = [][]flowStep{fl}
 	}
 	for i, f := range rf {
-		for _, w := range f.Witnesses {
+		for _, w := range f.Schedules() {
 			fl, err := flow(w.Finding)
 			if err != nil {
 				return err
@@ -485,12 +485,16 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 		if x.Known != "" {
 			res.Known++
 		}
-		for _, w := range f.Witnesses {
+		for _, w := range f.Schedules() {
 			msg := w.Finding.Message
 			if w.Missing != "" {
 				msg = w.Missing
 			}
-			x.Edges = append(x.Edges, edgeSchedule{Edge: w.Edge.String(), Message: msg, Steps: len(w.Finding.Trace)})
+			what := w.Edge.String()
+			if w.Finding.Name == "lock-deadlock" {
+				what = "deadlock"
+			}
+			x.Edges = append(x.Edges, edgeSchedule{Edge: what, Message: msg, Steps: len(w.Finding.Trace)})
 			x.Steps = max(x.Steps, len(w.Finding.Trace))
 		}
 		res.Findings = append(res.Findings, x)

@@ -59,10 +59,15 @@ func exit1(k *model.K, f *model.Frame) {
 		p.NDLWPs = 0 // :576
 		k.Exit(k.PLock(), 577)
 		k.Exit(model.LockProcList, 585)
-		// The process is gone; the final switch (:599-601) is not modelled.
-		f.PC = 6
-		k.OffCPU()
+		// The process is gone. Its zombie switches away for good, which
+		// matters only to the processes still running.
+		LwpLockCall(k, f, 6, me) // :599
 	case 6:
+		if !k.Enter(k.SpcMutex(int(k.Self().CPU)), 600, "spc_lock(l->l_cpu)") {
+			return
+		}
+		k.Call(f, 7, FnMiSwitch, 0, 0, 0) // :601
+	case 7:
 		k.Assert(false, 602, "panic(\"exit1\")")
 	}
 }

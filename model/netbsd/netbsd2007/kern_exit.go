@@ -68,10 +68,9 @@ func exit1(k *model.K, f *model.Frame) {
 		k.Self().Ghost |= model.GhostZomb
 		p.NDLWPs = 0 // :571
 		k.Exit(k.PLock(), 572)
-		// The process is gone; its final switch (lwp_exit_switchaway)
-		// is not modelled.
-		f.PC = 8
-		k.OffCPU()
+		// The process is gone. Its zombie switches away for good, which
+		// matters only to the processes still running.
+		k.Call(f, 8, nb.FnLwpExitSwitchaway, uint8(me), 0, 0) // :609
 	case 8:
 		k.Assert(false, 610, "exit1 returned")
 	}

@@ -72,10 +72,9 @@ func exit1(k *model.K, f *model.Frame) {
 		p.NDLWPs = 0 // :548
 		k.Exit(k.PLock(), 549)
 		k.Exit(model.LockProcList, 556)
-		// The process is gone; its final switch (lwp_exit_switchaway :588)
-		// is not modelled.
-		f.PC = 8
-		k.OffCPU()
+		// The process is gone. Its zombie switches away for good, which
+		// matters only to the processes still running.
+		k.Call(f, 8, nb.FnLwpExitSwitchaway, uint8(me), 0, 0) // :588
 	case 8:
 		k.Assert(false, 589, "exit1 returned")
 	}
