@@ -33,8 +33,8 @@ type K struct {
 
 	ncase   int
 	done    bool
-	offCPU  bool // the step ended in a context switch
-	stalled bool // a merged transition stopped before a blocked spin-wait
+	offCPU  bool  // the step ended in a context switch
+	stalled bool  // a merged transition stopped before a blocked spin-wait
 	onLock  bool  // the step is blocked on a lock (not a spin-wait)
 	waitOn  uint8 // with onLock: the lock
 	// The current segment (one step of the unreduced system; several make
