@@ -428,7 +428,10 @@ func (m *Machine) preempt(k *K, c int) {
 			return
 		}
 	}
-	if l.Stat != LSONPROC {
+	// Nor while its context is being switched away (netbsd-5's
+	// l_ctxswtch): mi_switch runs with preemption off, and another CPU may
+	// already have picked it.
+	if l.Stat != LSONPROC || l.PFlag&LP_CTXSWTCH != 0 {
 		k.blocked = true
 		return
 	}
