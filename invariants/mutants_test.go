@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lwpcheck/lwpcheck/explore"
@@ -81,7 +82,7 @@ func underProcLock(fix func(k *model.K)) func(run) run {
 // mutation is one way of breaking the model so that an invariant fails.
 type mutation struct {
 	inv     string // the invariant that must fail
-	spec    string // the lwps line of the spec
+	spec    string // the lwps line of the spec, or its procs key and what follows
 	routine string // the routine replaced
 	wrap    func(run) run
 	message string // a regexp the finding's message matches
@@ -218,11 +219,35 @@ var mutations = []mutation{
 		message: `a fair loop of 2 steps keeps LWP 1 in _lwp_self, LSONPROC \(at syscall > sys__lwp_self\) in the kernel for ever; the loop runs LWP 1 sys__lwp_self: mutant: mutex_enter`,
 	},
 	{
+		// Two processes: the one-process check's counters hold per
+		// process, and break in process 2 alone.
+		inv: "p_nlwps", spec: twoProcs, routine: "sys__lwp_self",
+		wrap: replace(lockSteps(func(k *model.K) []uint8 { return []uint8{k.PLock()} }, func(k *model.K) {
+			if k.Pid() == 1 {
+				k.P().NLWPs++
+			}
+		})),
+		message: `^process 2: p_nlwps is 2, the LWPs it counts \(.*\) are 1`,
+	},
+	{
+		// Each process's LWP takes the two CPUs' spc_lwplocks, its own
+		// CPU's first: the two CPUs can each hold one and spin for the
+		// other's.
+		inv: "lock-deadlock", spec: twoProcs, routine: "sys__lwp_self",
+		wrap: replace(lockSteps(func(k *model.K) []uint8 {
+			return []uint8{model.SpcLwplock(k.CPU), model.SpcLwplock(1 - k.CPU)}
+		}, func(*model.K) {})),
+		message: `^cpu0 \(LWP [13] in _lwp_self\) spins for cpu1.spc_lwplock, held by cpu1; cpu1 \(LWP [13] in _lwp_self\) spins for cpu0.spc_lwplock, held by cpu0: a deadlock$`,
+	},
+	{
 		inv: "expect", spec: "{1: [self -> 0]}", routine: "sys__lwp_self",
 		wrap:    replace(func(k *model.K, f *model.Frame) { k.Return(uint8(model.EBUSY)) }),
 		message: `LWP 1: _lwp_self returned EBUSY, the spec expects 0`,
 	},
 }
+
+// twoProcs is a spec of two processes, one LWP each, on two CPUs.
+const twoProcs = "procs:\n  1:\n    lwps: {1: [self]}\n  2:\n    lwps: {3: [self]}"
 
 // TestMutations breaks the model of every revision once per invariant and
 // checks the checker reports it, with a counterexample that replays, with
@@ -247,6 +272,9 @@ func testMutation(t *testing.T, base *model.Revision, mu mutation, por bool) {
 		t.Skipf("%s has no code that can break %s", base.Name, mu.inv)
 	}
 	spec := "name: mutant\nlwps: " + mu.spec + "\n"
+	if strings.HasPrefix(mu.spec, "procs:") {
+		spec = "name: mutant\n" + mu.spec + "\n"
+	}
 	intact := findingNames(t, base, spec, por)
 	if slices.Contains(intact, mu.inv) {
 		t.Fatalf("the intact model already fails %s", mu.inv)

@@ -74,8 +74,8 @@ func lwpFields(l *LWP) lwpGuarded {
 
 // unchanged reports whether s still holds what g took: then a new
 // snapshot would equal g.
-func (g *guarded) unchanged(s *State) bool {
-	for pi := range s.Procs {
+func (g *guarded) unchanged(s *State, nprocs int) bool {
+	for pi := range nprocs {
 		p := &s.Procs[pi]
 		if g.proc[pi] != procFields(p) || g.lists[pi][0] != p.NList || [MaxLWPs]uint8(g.lists[pi][1:]) != p.Lwps {
 			return false
@@ -91,9 +91,9 @@ func (g *guarded) unchanged(s *State) bool {
 	return true
 }
 
-func (g *guarded) take(s *State, at SrcRef) {
+func (g *guarded) take(s *State, nprocs int, at SrcRef) {
 	g.listed, g.idle = 0, 0
-	for pi := range s.Procs {
+	for pi := range nprocs {
 		p := &s.Procs[pi]
 		g.proc[pi] = procFields(p)
 		g.lists[pi][0] = p.NList
@@ -132,14 +132,14 @@ func (k *K) guard(at SrcRef) {
 		return
 	}
 	before, now := &k.snaps[k.snapI], &k.snaps[k.snapI^1]
-	if before.unchanged(k.S) {
+	if before.unchanged(k.S, k.M.nprocs) {
 		before.at = at // nothing written: the next interval starts here
 		return
 	}
 	k.snapI ^= 1
-	now.take(k.S, at)
+	now.take(k.S, k.M.nprocs, at)
 	marks := &k.M.Rev.Docs.Fields
-	for pi := range now.proc {
+	for pi := range k.M.nprocs {
 		pl := ProcLock(pi)
 		if (now.proc[pi] == before.proc[pi] && now.lists[pi] == before.lists[pi]) || k.Owned(pl) {
 			continue

@@ -182,6 +182,15 @@ type LockWait struct {
 // there is none. Only a state in which two or more CPUs hold locks can
 // have one; only for such a state are the CPUs' next steps tried.
 func (m *Machine) LockWaitCycle(s *State) []LockWait {
+	held := 0
+	for _, o := range s.Locks {
+		if o != 0 {
+			held++
+		}
+	}
+	if held < 2 {
+		return nil
+	}
 	var holders uint8
 	for id := uint8(1); id < NumLocks; id++ {
 		if c, ok := m.holderCPU(s, id); ok {
@@ -252,9 +261,11 @@ func (m *Machine) waitsFor(s *State, c int) uint8 {
 	if cpu.Prev == 0 && cpu.Cur != 0 && !s.LWPs[cpu.Cur-1].InKernel() {
 		return LockNone
 	}
-	next := *s
-	k := m.run(s, &next, actStep, c, 0, 0, false)
+	next := m.probes.Get().(*State)
+	*next = *s
+	k := m.run(s, next, actStep, c, 0, 0, false)
 	defer m.pool.Put(k)
+	defer m.probes.Put(next)
 	if k.blocked && k.onLock {
 		return k.waitOn
 	}

@@ -35,8 +35,15 @@ type Machine struct {
 	// Every interleaving of the unmerged steps is equivalent to one of the
 	// merged system's, given the lock discipline the lock-state invariants
 	// check: data a lock covers is accessed under it, and an unlocked
-	// access begins a step of its own (Cut). The model marks no
-	// transition for the engine's ample sets (reduction.go).
+	// access begins a step of its own (Cut). Lipton's reduction keeps
+	// the states a run reaches but not its blocked ones: an actor that
+	// held one lock and waited for a second would never be seen waiting if
+	// the two acquires ran as one. So a transition takes at most the
+	// first lock it acquires; an acquire made holding a lock begins a
+	// transition of its own, and one that is blocked ends the transition
+	// before it (so the unreduced system's lock-wait deadlocks stay
+	// reachable). The model marks no transition for the engine's ample
+	// sets (reduction.go).
 	POR bool
 	// Ktrace makes the ktrace points of a syscall, its CALL and RET
 	// records, steps of their own that record EvKtrCall and EvKtrRet
@@ -50,6 +57,9 @@ type Machine struct {
 
 	progs [MaxNames][]Op
 	init  State
+	// probes holds scratch states for trying a CPU's next step
+	// (LockWaitCycle).
+	probes sync.Pool
 	// nprocs is how many processes the spec runs; buckets[p] is the
 	// bucket of each sleep table that process p's wait channels hash to.
 	nprocs  int
@@ -71,6 +81,7 @@ func New(rev *Revision, spec *specs.Spec) (*Machine, error) {
 	kn := rev.Kernel
 	m := &Machine{Rev: rev, Kernel: kn, Spec: spec, NCPU: spec.CPUs}
 	m.pool.New = func() any { return new(K) }
+	m.probes.New = func() any { return new(State) }
 	if m.NCPU < 1 || m.NCPU > MaxCPUs {
 		return nil, &SpecError{spec.File, 1, 1, fmt.Sprintf("cpus: the model has 1 to %d CPUs", MaxCPUs)}
 	}
@@ -473,7 +484,9 @@ func (m *Machine) merge(k *K) {
 		k.done, k.ncase, k.segStart = false, 0, len(k.Events)
 		src, what := k.Src, k.What
 		k.Src = SrcRef{}
+		k.merging = true
 		m.exec(k)
+		k.merging = false
 		if k.blocked {
 			// The next step is a spin-wait or a lock acquisition that
 			// cannot go on now: it changed nothing, so the transition is

@@ -35,6 +35,8 @@ type K struct {
 	done    bool
 	offCPU  bool  // the step ended in a context switch
 	stalled bool  // a merged transition stopped before a blocked spin-wait
+	merging bool  // the step runs as a later segment of a merged transition
+	nested  bool  // a merged transition stopped before a lock acquire made holding a lock
 	onLock  bool  // the step is blocked on a lock (not a spin-wait)
 	waitOn  uint8 // with onLock: the lock
 	// The current segment (one step of the unreduced system; several make
@@ -77,6 +79,7 @@ func (k *K) reset(m *Machine, s *State, cpu, choice int) {
 	k.M, k.S, k.CPU, k.Cur = m, s, cpu, -1
 	k.frames, k.depth, k.scratchDepth = &k.scratch, &k.scratchDepth, 0
 	k.ncase, k.done, k.offCPU, k.stalled, k.onLock, k.segStart, k.segN = 0, false, false, false, false, 0, false
+	k.merging, k.nested = false, false
 	k.blocked, k.retry, k.atomic, k.choice, k.nchoice, k.ctx, k.envActor, k.proc = false, false, false, choice, 0, 0, 0, 0
 	k.Src, k.Fn, k.What, k.Panic = SrcRef{}, 0, "", ""
 	k.Events = k.evBuf[:0]
@@ -85,7 +88,7 @@ func (k *K) reset(m *Machine, s *State, cpu, choice int) {
 	k.reports = k.reports[:0]
 	k.out = nil
 	if m.Guard {
-		k.snaps[k.snapI].take(s, SrcRef{})
+		k.snaps[k.snapI].take(s, m.nprocs, SrcRef{})
 	}
 }
 
@@ -278,6 +281,14 @@ func (k *K) Enter(id uint8, line int, what string) bool {
 	}
 	if k.S.Locks[id] != 0 {
 		k.blocked, k.done, k.onLock, k.waitOn = true, true, true, id
+		return false
+	}
+	if k.merging && k.held() != 0 {
+		// A second lock is not merged with the acquires before it: the
+		// state in which the actor holds one lock and is about to wait
+		// for another is where a lock-wait deadlock begins, and another
+		// CPU may take that lock first (see Machine.POR).
+		k.blocked, k.done, k.nested = true, true, true
 		return false
 	}
 	k.guardAcquire(line)
@@ -564,6 +575,8 @@ func (k *K) moverReason() string {
 // a panic or the return to user space; "" if none of these.
 func (k *K) ends() string {
 	switch {
+	case k.nested:
+		return "the next step takes a lock while holding one"
 	case k.stalled:
 		return "the next step spins"
 	case k.segN:

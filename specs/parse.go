@@ -152,7 +152,7 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 		HasExpect: true,
 	}
 	var progs []Program
-	var lwpsKey, procsKey *yaml.Node
+	var lwpsKey, procsKey, sleepqKey *yaml.Node
 	err := p.mapping(root, func(k, v *yaml.Node) error {
 		var err error
 		switch k.Value {
@@ -174,6 +174,7 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 			procsKey = k
 			s.Procs, progs, err = p.procs(v)
 		case "sleepq":
+			sleepqKey = k
 			var mode string
 			if mode, err = p.str(v, "sleepq"); err == nil && mode != "shared" && mode != "spread" {
 				err = p.errorf(pos(v), "sleepq: want shared or spread, got %q", mode)
@@ -203,7 +204,7 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 	if s.Name == "" {
 		return nil, p.errorf(pos(root), "missing name")
 	}
-	if err := p.processes(s, root, lwpsKey, procsKey); err != nil {
+	if err := p.processes(s, lwpsKey, procsKey, sleepqKey); err != nil {
 		return nil, err
 	}
 	if s.Programs, err = p.complete(s, progs); err != nil {
@@ -376,13 +377,13 @@ func (p *parser) procs(n *yaml.Node) ([]Process, []Program, error) {
 // processes checks how a spec lays out its processes: lwps or procs, not
 // both; process events in the env of their process; a CPU for each
 // process's first LWP; LWPs that name only LWPs of their own process.
-func (p *parser) processes(s *Spec, root, lwpsKey, procsKey *yaml.Node) error {
+func (p *parser) processes(s *Spec, lwpsKey, procsKey, sleepqKey *yaml.Node) error {
 	if lwpsKey != nil && procsKey != nil {
 		return p.errorf(pos(procsKey), "procs: give the LWPs under lwps (one process) or under procs (several), not both")
 	}
 	if procsKey == nil {
-		if s.SleepqShared {
-			return p.errorf(pos(root), "sleepq: shared needs several processes (procs)")
+		if sleepqKey != nil {
+			return p.errorf(pos(sleepqKey), "sleepq: the sleep-queue buckets are shared or spread among several processes (procs)")
 		}
 		return nil
 	}

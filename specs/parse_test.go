@@ -75,6 +75,23 @@ func TestParse(t *testing.T) {
 			},
 		},
 	}, {
+		name: "processes",
+		text: "name: two\nsleepq: shared\nprocs:\n  1:\n    lwps:\n      1: [self]\n    env: {stop: 1}\n  2:\n    lwps:\n      3: [create 4]\nenv: {preempt: 2}\n",
+		want: &Spec{
+			Name: "two",
+			CPUs: 2,
+			Programs: []Program{
+				{LWP: 1, Pos: Pos{6, 7}, Steps: []Step{{Op: "self", Pos: Pos{6, 11}, Text: "self"}}},
+				{LWP: 3, Proc: 1, Pos: Pos{10, 7}, Steps: []Step{{Op: "create", Target: 4, Pos: Pos{10, 11}, Text: "create 4"}}},
+				{LWP: 4, Proc: 1},
+			},
+			Env:          Env{Preempt: 2, Pos: [7]Pos{5: {11, 7}}},
+			Procs:        []Process{{Pos: Pos{4, 3}, First: 1, Env: Env{Stop: 1, Pos: [7]Pos{{7, 11}}}}, {Pos: Pos{8, 3}, First: 3}},
+			SleepqShared: true,
+			Check:        []string{"all"},
+			HasExpect:    true,
+		},
+	}, {
 		name: "every key",
 		text: `name: every-key-2
 about: All of it.

@@ -40,7 +40,7 @@ func diffCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lwpbench:", err)
 		return 2
 	}
-	sel, err := selectSpecs(*names)
+	sel, err := selectSpecs(*names, from.Name, to.Name)
 	if err != nil {
 		fmt.Fprintln(stderr, "lwpbench:", err)
 		return 2

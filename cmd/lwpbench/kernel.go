@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -39,15 +40,16 @@ func kernelRun(rev *model.Revision, sp *specs.Spec, por bool, workers, runs int)
 }
 
 // threeLWPSpecs are the bundled specs with at least three LWPs on two or
-// more CPUs.
-func threeLWPSpecs() ([]*specs.Spec, error) {
+// more CPUs that run on every revision of revs.
+func threeLWPSpecs(revs ...string) ([]*specs.Spec, error) {
 	all, err := specs.Bundled()
 	if err != nil {
 		return nil, err
 	}
 	var out []*specs.Spec
 	for _, sp := range all {
-		if len(sp.Programs) >= 3 && sp.CPUs >= 2 {
+		runs := !slices.ContainsFunc(revs, func(r string) bool { return len(sp.Revisions) > 0 && !slices.Contains(sp.Revisions, r) })
+		if len(sp.Programs) >= 3 && sp.CPUs >= 2 && runs {
 			out = append(out, sp)
 		}
 	}
@@ -62,7 +64,7 @@ func specsOn(revName, names string, stderr io.Writer) (*model.Revision, []*specs
 		fmt.Fprintln(stderr, "lwpbench:", err)
 		return nil, nil, 2
 	}
-	sel, err := selectSpecs(names)
+	sel, err := selectSpecs(names, rev.Name)
 	if err != nil {
 		fmt.Fprintln(stderr, "lwpbench:", err)
 		return nil, nil, 2
@@ -70,9 +72,11 @@ func specsOn(revName, names string, stderr io.Writer) (*model.Revision, []*specs
 	return rev, sel, 0
 }
 
-func selectSpecs(names string) ([]*specs.Spec, error) {
+// selectSpecs returns the bundled specs names lists, or, if it is empty,
+// those threeLWPSpecs picks for revs.
+func selectSpecs(names string, revs ...string) ([]*specs.Spec, error) {
 	if names == "" {
-		return threeLWPSpecs()
+		return threeLWPSpecs(revs...)
 	}
 	var out []*specs.Spec
 	for _, n := range strings.Split(names, ",") {
