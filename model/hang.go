@@ -182,18 +182,24 @@ type LockWait struct {
 // there is none. Only a state in which two or more CPUs hold locks can
 // have one; only for such a state are the CPUs' next steps tried.
 func (m *Machine) LockWaitCycle(s *State) []LockWait {
-	held := 0
+	// The CPUs that hold locks: a spin lock's owner is one; an adaptive
+	// lock's is an LWP (bit MaxCPUs+slot), on a CPU or not.
+	var owners uint16
 	for _, o := range s.Locks {
-		if o != 0 {
-			held++
+		switch {
+		case o == 0 || o == OwnerEnv:
+		case o >= ownerCPU:
+			owners |= 1 << (o - ownerCPU)
+		default:
+			owners |= 1 << (MaxCPUs + o - 1)
 		}
 	}
-	if held < 2 {
+	if bits.OnesCount16(owners) < 2 {
 		return nil
 	}
-	var holders uint8
-	for id := uint8(1); id < NumLocks; id++ {
-		if c, ok := m.holderCPU(s, id); ok {
+	holders := uint8(owners) & (1<<MaxCPUs - 1)
+	for c := 0; c < m.NCPU; c++ {
+		if cur := s.CPUs[c].Cur; cur != 0 && s.CPUs[c].Prev == 0 && owners&(1<<(MaxCPUs+cur-1)) != 0 {
 			holders |= 1 << c
 		}
 	}

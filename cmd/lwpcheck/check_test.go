@@ -163,7 +163,7 @@ func TestCheckFormats(t *testing.T) {
 		steps += len(tf.Locations)
 	}
 	assert.Subset(t, actors, []string{"LWP 1", "LWP 2"}, "a thread flow per LWP")
-	assert.Equal(t, 19, steps, "every step of the 19-step counterexample")
+	assert.Equal(t, 20, steps, "every step of the 20-step counterexample")
 	assert.Len(t, deadlock.PartialFingerprints["lwpcheck/v1"], 32)
 }
 
@@ -250,7 +250,7 @@ func TestCheckText(t *testing.T) {
 		{"a FAIL says how to get the counterexample", []string{hang},
 			[]string{`(?m)^FAIL hang `, `(?m)^     ` + hint + `$`}, []string{`cex: `}},
 		{"a FAIL names the counterexample written", []string{"--cex-dir", dir, hang},
-			[]string{`\(16 steps\)\n       cex: ` + cex + `\n`}, []string{hint}},
+			[]string{`\(18 steps\)\n       cex: ` + cex + `\n`}, []string{hint}},
 		{"unexpected findings before known ones", []string{coreDump},
 			[]string{`(?s)\n     p_nlwpwait: .*\n     known `}, []string{`(?s)\n     known .*\n     p_nlwpwait: `}},
 		{"no hint when the spec is met", []string{"suspend-running"}, []string{`(?m)^ok   suspend-running `}, []string{hint}},
