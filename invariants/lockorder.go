@@ -101,10 +101,37 @@ type lockGraph struct {
 	// held is the intersection of the lock ids held at every acquisition
 	// along the edge.
 	held [model.NumClasses][model.NumClasses]atomic.Uint32
-	// locks is the same graph of lock ids: whether lock j was acquired
-	// while lock i was held; lockHeld, as held, for each.
-	locks    [model.NumLocks][model.NumLocks]atomic.Bool
-	lockHeld [model.NumLocks][model.NumLocks]atomic.Uint32
+}
+
+// lockIDGraph is the graph of lock ids a search for a deadlock gathers:
+// whether lock j was acquired while lock i was held, and, as
+// lockGraph.held, the locks held at every such acquisition.
+type lockIDGraph struct {
+	locks [model.NumLocks][model.NumLocks]atomic.Bool
+	held  [model.NumLocks][model.NumLocks]atomic.Uint32
+}
+
+func newLockIDGraph() *lockIDGraph {
+	g := new(lockIDGraph)
+	for i := range g.held {
+		for j := range g.held[i] {
+			g.held[i][j].Store(^uint32(0))
+		}
+	}
+	return g
+}
+
+// add records the edges of acquisition e.
+func (g *lockIDGraph) add(e *model.Event) {
+	for h := e.Held; h != 0; h &= h - 1 {
+		id := uint8(bits.TrailingZeros16(h))
+		if !g.locks[id][e.Lock].Load() {
+			g.locks[id][e.Lock].Store(true)
+		}
+		if x := &g.held[id][e.Lock]; x.Load()&^uint32(e.Held) != 0 {
+			x.And(uint32(e.Held))
+		}
+	}
 }
 
 func newLockGraph() *lockGraph {
@@ -114,11 +141,7 @@ func newLockGraph() *lockGraph {
 			g.held[i][j].Store(^uint32(0))
 		}
 	}
-	for i := range g.lockHeld {
-		for j := range g.lockHeld[i] {
-			g.lockHeld[i][j].Store(^uint32(0))
-		}
-	}
+
 	return g
 }
 
@@ -137,12 +160,6 @@ func (g *lockGraph) add(e *model.Event, r *rules) {
 		}
 		if !g.seen[from][to].Load() {
 			g.seen[from][to].Store(true)
-		}
-		if !g.locks[id][e.Lock].Load() {
-			g.locks[id][e.Lock].Store(true)
-		}
-		if x := &g.lockHeld[id][e.Lock]; x.Load()&^uint32(e.Held) != 0 {
-			x.And(uint32(e.Held))
 		}
 		if x := &g.held[from][to]; x.Load()&^uint32(e.Held) != 0 {
 			x.And(uint32(e.Held))
@@ -371,7 +388,7 @@ func (c *Checker) reachDeadlock(ctx context.Context, cyc []model.LockClass, opt 
 	if err != nil {
 		return Witness{}, err
 	}
-	t := &deadlockTarget{m: m}
+	t := &deadlockTarget{m: m, rules: &c.rules, ids: newLockIDGraph()}
 	for _, cl := range cyc {
 		t.classes |= 1 << cl
 	}
@@ -398,10 +415,10 @@ func (c *Checker) reachDeadlock(ctx context.Context, cyc []model.LockClass, opt 
 		}
 	}
 	why := "no interleaving of this spec reaches it: no state has CPUs spinning for each other's locks"
-	if closes := c.lockCycle(t.classes); closes != "" {
+	if closes := c.lockCycle(t.ids, t.classes); closes != "" {
 		why += "; the same locks form a cycle: " + closes
 	} else {
-		why += "; the acquisitions never close a cycle on the same locks (" + c.lockEdges(t.classes) + ")"
+		why += "; the acquisitions never close a cycle on the same locks (" + c.lockEdges(t.ids, t.classes) + ")"
 	}
 	return Witness{Missing: why}, nil
 }
@@ -409,12 +426,12 @@ func (c *Checker) reachDeadlock(ctx context.Context, cyc []model.LockClass, opt 
 // lockCycle describes the cycles of the graph of lock ids among locks
 // of classes (a bit per class): one no lock gates, as "a -> b -> a"; or,
 // if each is gated, the first with its gate; "" if there is none.
-func (c *Checker) lockCycle(classes uint32) string {
+func (c *Checker) lockCycle(ids *lockIDGraph, classes uint32) string {
 	g := simple.NewDirectedGraph()
 	for from := 1; from < model.NumLocks; from++ {
 		for to := 1; to < model.NumLocks; to++ {
 			if from != to && classes&(1<<model.ClassOf(uint8(from))) != 0 && classes&(1<<model.ClassOf(uint8(to))) != 0 &&
-				c.graph.locks[from][to].Load() {
+				ids.locks[from][to].Load() {
 				g.SetEdge(g.NewEdge(simple.Node(from), simple.Node(to)))
 			}
 		}
@@ -428,7 +445,7 @@ func (c *Checker) lockCycle(classes uint32) string {
 		common := ^uint16(0)
 		var names []string
 		for i, n := range cyc[:len(cyc)-1] {
-			common &= uint16(c.graph.lockHeld[n.ID()][cyc[i+1].ID()].Load())
+			common &= uint16(ids.held[n.ID()][cyc[i+1].ID()].Load())
 			names = append(names, c.M.LockName(uint8(n.ID())))
 		}
 		for _, n := range cyc {
@@ -447,11 +464,11 @@ func (c *Checker) lockCycle(classes uint32) string {
 
 // lockEdges lists the edges of the graph of lock ids among locks of
 // classes.
-func (c *Checker) lockEdges(classes uint32) string {
+func (c *Checker) lockEdges(ids *lockIDGraph, classes uint32) string {
 	var out []string
 	for from := 1; from < model.NumLocks; from++ {
 		for to := 1; to < model.NumLocks; to++ {
-			if classes&(1<<model.ClassOf(uint8(from))) != 0 && classes&(1<<model.ClassOf(uint8(to))) != 0 && c.graph.locks[from][to].Load() {
+			if classes&(1<<model.ClassOf(uint8(from))) != 0 && classes&(1<<model.ClassOf(uint8(to))) != 0 && ids.locks[from][to].Load() {
 				out = append(out, c.M.LockName(uint8(from))+" -> "+c.M.LockName(uint8(to)))
 			}
 		}
@@ -460,13 +477,21 @@ func (c *Checker) lockEdges(classes uint32) string {
 }
 
 // deadlockTarget is the check of reachDeadlock's search: a lock-wait
-// cycle on locks of its classes.
+// cycle on locks of its classes. It gathers the graph of lock ids as it
+// goes, to say why no such cycle is reached.
 type deadlockTarget struct {
 	m       *model.Machine
+	rules   *rules
+	ids     *lockIDGraph
 	classes uint32 // a bit per lock class
 }
 
 func (t *deadlockTarget) Step(k *model.K, pre, post *model.State, vs []explore.Violation) []explore.Violation {
+	for i := range k.Events {
+		if e := &k.Events[i]; e.Kind == model.EvAcquire && e.Held != 0 && !t.rules.try(e.Src) {
+			t.ids.add(e)
+		}
+	}
 	return vs
 }
 

@@ -182,6 +182,21 @@ type LockWait struct {
 // there is none. Only a state in which two or more CPUs hold locks can
 // have one; only for such a state are the CPUs' next steps tried.
 func (m *Machine) LockWaitCycle(s *State) []LockWait {
+	// Most states have one lock owner at most: a pass that only compares
+	// owners rules them out.
+	first, several := uint8(0), false
+	for _, o := range s.Locks {
+		if o != 0 && o != first {
+			several = first != 0
+			first = o
+			if several {
+				break
+			}
+		}
+	}
+	if !several {
+		return nil
+	}
 	// The CPUs that hold locks: a spin lock's owner is one; an adaptive
 	// lock's is an LWP (bit MaxCPUs+slot), on a CPU or not.
 	var owners uint16
