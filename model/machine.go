@@ -380,13 +380,13 @@ func (m *Machine) run(s, next *State, kind, cpu, arg, choice int, explain bool) 
 		switch {
 		case c.Prev != 0:
 			k.atomic = true
-			k.Cur = int(c.Cur) - 1
+			k.setCur(int(c.Cur) - 1)
 			k.Call(&Frame{}, 0, kn.Startup, 0, 0, 0)
 		case c.Cur == 0:
 			k.atomic = true
 			k.Call(&Frame{}, 0, kn.Idle, 0, 0, 0)
 		default:
-			k.Cur = int(c.Cur) - 1
+			k.setCur(int(c.Cur) - 1)
 			l := &next.LWPs[k.Cur]
 			k.frames, k.depth = &l.Frames, &l.Depth
 			switch kind {
@@ -423,8 +423,13 @@ func envActor(ev, arg int) int32 {
 // holders are not preempted in the model, see the revision notes) and not
 // be switching already.
 func (m *Machine) preempt(k *K, c int) {
-	k.CPU, k.Cur = c, int(k.S.CPUs[c].Cur)-1
-	if k.Cur < 0 || k.held() != 0 {
+	k.CPU = c
+	if k.S.CPUs[c].Cur == 0 {
+		k.blocked = true
+		return
+	}
+	k.setCur(int(k.S.CPUs[c].Cur) - 1)
+	if k.held() != 0 {
 		k.blocked = true
 		return
 	}
@@ -512,12 +517,13 @@ func (m *Machine) merge(k *K) {
 	if k.explain {
 		k.Merged = append(k.Merged, "the handover of the switch joins (a left mover)")
 	}
-	cur := k.Cur
-	k.Cur, k.atomic, k.done, k.ncase, k.segStart = int(cpu.Cur)-1, true, false, 0, len(k.Events)
+	cur, proc := k.Cur, k.proc
+	k.setCur(int(cpu.Cur) - 1)
+	k.atomic, k.done, k.ncase, k.segStart = true, false, 0, len(k.Events)
 	k.frames, k.depth, k.scratchDepth = &k.scratch, &k.scratchDepth, 0
 	k.Call(&Frame{}, 0, m.Kernel.Startup, 0, 0, 0)
 	m.exec(k)
-	k.Cur = cur
+	k.Cur, k.proc = cur, proc
 }
 
 // exec runs cases until the step ends.

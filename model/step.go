@@ -59,7 +59,7 @@ type K struct {
 	// envActor is the actor of an environment event (envActor), 0 for
 	// the others.
 	envActor int32
-	proc     uint8 // the process an environment event or callout is about
+	proc     uint8 // the process the step acts on: its LWP's, or the one an environment event or callout is about
 	atomic   bool  // an environment event: one step, all or nothing
 	choice   int
 	nchoice  int
@@ -145,11 +145,15 @@ func (k *K) L(i int) *LWP {
 func (k *K) P() *Proc { return &k.S.Procs[k.Pid()] }
 
 // Pid returns the index of the process the step acts on (see P).
-func (k *K) Pid() int {
-	if k.Cur >= 0 {
-		return int(k.S.LWPs[k.Cur].Proc)
+func (k *K) Pid() int { return int(k.proc) }
+
+// setCur makes the LWP in slot i the step's actor, and its process the
+// one the step acts on; -1: the CPU's own context, acting on no LWP's.
+func (k *K) setCur(i int) {
+	k.Cur = i
+	if i >= 0 {
+		k.proc = k.S.LWPs[i].Proc
 	}
-	return int(k.proc)
 }
 
 // PLock returns the id of p_lock of the process the step acts on.
