@@ -272,7 +272,9 @@ func (e *expander[S]) expand(s *S, fp uint64, out *Successors[S]) []Violation {
 		e.vs = e.sc.CheckState(s, e.vs)
 	}
 	start := out.n
+	out.state = out.state[:0]
 	e.m.Expand(s, out)
+	e.vs = append(e.vs, out.state...)
 	w := start
 	for i := start; i < out.n; i++ {
 		t := &out.items[i]

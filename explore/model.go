@@ -87,7 +87,13 @@ type Successors[S any] struct {
 	items []Succ[S]
 	n     int
 	found func(name string) bool
+	state []Violation // ReportState's, for the state being expanded
 }
+
+// ReportState records a violation of the state being expanded itself,
+// which the model learned while trying its actions (actors that block
+// each other, say) rather than from the state alone (StateChecker).
+func (o *Successors[S]) ReportState(v Violation) { o.state = append(o.state, v) }
 
 // Add starts a successor by action a and returns it; its Next is a copy of
 // from, for the model to change.

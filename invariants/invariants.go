@@ -168,6 +168,7 @@ func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Mac
 		c.cover = new(coverage)
 	}
 	m.Guard = want[LockState]
+	m.LockWaits = want[Deadlock]
 	m.Check = c
 	for n := range c.expectNames {
 		for pc := range m.Program(uint8(n)) {
@@ -351,8 +352,8 @@ var catalog = slices.Concat(counterInvariants, lockOrderInvariants, lockStateInv
 			Name: "lock-deadlock", Family: Deadlock,
 			Doc: "no state has CPUs spinning for each other's locks in a cycle, each holding the lock the next one spins for: " +
 				"they can never move again, whatever the rest of the machine does",
-			Source: "lwpcheck: a cycle of lock waits is a deadlock; lock-order-cycle looks for one when no gate lock rules it out",
-			State:  lockDeadlock,
+			Source: "lwpcheck: a cycle of lock waits is a deadlock; lock-order-cycle looks for one when no gate lock rules it out. " +
+				"The machine reports it (model.Machine.LockWaits) from the steps the search tries",
 		},
 		{
 			Name: "hang", Family: Deadlock,

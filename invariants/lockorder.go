@@ -511,12 +511,3 @@ func (t *deadlockTarget) State(s *model.State, vs []explore.Violation) []explore
 func (t *deadlockTarget) Terminal(s *model.State) (explore.Violation, bool) {
 	return explore.Violation{}, false
 }
-
-// lockDeadlock finds CPUs that spin for each other's locks in a cycle.
-func lockDeadlock(c *Checker, s *model.State) (Fail, bool) {
-	cyc := c.M.LockWaitCycle(s)
-	if cyc == nil {
-		return Fail{}, false
-	}
-	return Fail{Msg: c.M.LockWaitString(s, cyc) + ": a deadlock"}, true
-}

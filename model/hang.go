@@ -179,8 +179,9 @@ type LockWait struct {
 // LockWaitCycle returns CPUs of s that spin for each other's locks in a
 // cycle, in cycle order: none of them can move again, whatever the others
 // do (a deadlock, although the rest of the machine may still run). Nil if
-// there is none. Only a state in which two or more CPUs hold locks can
-// have one; only for such a state are the CPUs' next steps tried.
+// there is none. It tries the next step of each CPU that holds a lock,
+// and only in a state where two CPUs do; a search learns the same from
+// the steps it tries anyway (Expand, with Machine.LockWaits).
 func (m *Machine) LockWaitCycle(s *State) []LockWait {
 	// Most states have one lock owner at most: a pass that only compares
 	// owners rules them out.
@@ -197,41 +198,41 @@ func (m *Machine) LockWaitCycle(s *State) []LockWait {
 	if !several {
 		return nil
 	}
-	// The CPUs that hold locks: a spin lock's owner is one; an adaptive
-	// lock's is an LWP (bit MaxCPUs+slot), on a CPU or not.
-	var owners uint16
-	for _, o := range s.Locks {
-		switch {
-		case o == 0 || o == OwnerEnv:
-		case o >= ownerCPU:
-			owners |= 1 << (o - ownerCPU)
-		default:
-			owners |= 1 << (MaxCPUs + o - 1)
-		}
-	}
-	if bits.OnesCount16(owners) < 2 {
-		return nil
-	}
-	holders := uint8(owners) & (1<<MaxCPUs - 1)
+	var waits [MaxCPUs]uint8
 	for c := 0; c < m.NCPU; c++ {
-		if cur := s.CPUs[c].Cur; cur != 0 && s.CPUs[c].Prev == 0 && owners&(1<<(MaxCPUs+cur-1)) != 0 {
-			holders |= 1 << c
+		if m.holds(s, c) {
+			waits[c] = m.waitsFor(s, c)
 		}
 	}
-	if bits.OnesCount8(holders) < 2 {
-		return nil
+	return m.lockWaitCycle(s, &waits)
+}
+
+// holds reports whether CPU c holds a lock in s: a spin lock it owns, or
+// an adaptive lock the LWP it runs owns.
+func (m *Machine) holds(s *State, c int) bool {
+	cpu := &s.CPUs[c]
+	for _, o := range s.Locks {
+		if o == uint8(ownerCPU+c) || (o != 0 && o < ownerCPU && cpu.Prev == 0 && o == cpu.Cur) {
+			return true
+		}
 	}
-	var waits [MaxCPUs]LockWait
+	return false
+}
+
+// lockWaitCycle finds a cycle among the CPUs of s given the lock each
+// spins for (waits[c], LockNone if it does not).
+func (m *Machine) lockWaitCycle(s *State, waits *[MaxCPUs]uint8) []LockWait {
+	var ws [MaxCPUs]LockWait
 	var waiting uint8
 	for c := 0; c < m.NCPU; c++ {
-		if holders&(1<<c) == 0 {
-			continue // a CPU in a cycle holds what the previous one wants
-		}
-		if id := m.waitsFor(s, c); id != LockNone {
+		if id := waits[c]; id != LockNone {
 			if h, ok := m.holderCPU(s, id); ok && h != c {
-				waits[c], waiting = LockWait{CPU: c, Holder: h, Lock: id}, waiting|1<<c
+				ws[c], waiting = LockWait{CPU: c, Holder: h, Lock: id}, waiting|1<<c
 			}
 		}
+	}
+	if bits.OnesCount8(waiting) < 2 {
+		return nil
 	}
 	// Follow the holders from each waiting CPU: a walk that comes back to
 	// a CPU it passed is a cycle.
@@ -240,14 +241,14 @@ func (m *Machine) LockWaitCycle(s *State) []LockWait {
 		c := start
 		for waiting&(1<<c) != 0 && seen&(1<<c) == 0 {
 			seen |= 1 << c
-			c = waits[c].Holder
+			c = ws[c].Holder
 		}
 		if waiting&(1<<c) == 0 {
 			continue
 		}
-		cycle := []LockWait{waits[c]}
-		for h := waits[c].Holder; h != c; h = waits[h].Holder {
-			cycle = append(cycle, waits[h])
+		cycle := []LockWait{ws[c]}
+		for h := ws[c].Holder; h != c; h = ws[h].Holder {
+			cycle = append(cycle, ws[h])
 		}
 		return cycle
 	}

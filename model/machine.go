@@ -50,6 +50,10 @@ type Machine struct {
 	// events: another LWP may run between a record and the kernel work
 	// next to it, as it can in the kernel. Trace verification needs it.
 	Ktrace bool
+	// LockWaits makes Expand report, as a violation lock-deadlock of the
+	// state, CPUs whose next steps spin for each other's locks in a cycle
+	// (LockWaitCycle), which it learns from the steps it tries.
+	LockWaits bool
 	// WeakLWPs holds LWPs and CPUs to weak fairness in the cycle check,
 	// like the environment, instead of the strong fairness the model
 	// otherwise asks for them (StrongFair).
@@ -240,19 +244,21 @@ func (m *Machine) Expand(s *State, out *explore.Successors[State]) {
 	if s.Gone() {
 		return
 	}
+	var waits [MaxCPUs]uint8 // the lock each CPU's next step spins for
+	nwait := 0
 	for c := 0; c < m.NCPU; c++ {
 		cpu := &s.CPUs[c]
 		switch {
 		case cpu.Prev != 0:
-			m.try(s, out, actStep, c, 0)
+			waits[c] = m.try(s, out, actStep, c, 0)
 		case cpu.Cur == 0:
 			if s.CPUs[m.Kernel.RunqCPU(c)].NRun > 0 {
-				m.try(s, out, actStep, c, 0)
+				waits[c] = m.try(s, out, actStep, c, 0)
 			}
 		default:
 			l := &s.LWPs[cpu.Cur-1]
 			if l.InKernel() {
-				m.try(s, out, actStep, c, 0)
+				waits[c] = m.try(s, out, actStep, c, 0)
 				break
 			}
 			if int(l.PC) < len(m.progs[l.Name]) {
@@ -266,6 +272,16 @@ func (m *Machine) Expand(s *State, out *explore.Successors[State]) {
 		}
 	}
 	m.expandEnv(s, out)
+	for _, w := range waits {
+		if w != LockNone {
+			nwait++
+		}
+	}
+	if m.LockWaits && nwait >= 2 {
+		if cyc := m.lockWaitCycle(s, &waits); cyc != nil {
+			out.ReportState(explore.Violation{Name: "lock-deadlock", Message: m.LockWaitString(s, cyc) + ": a deadlock"})
+		}
+	}
 }
 
 // quiescent reports whether the LWP in slot i has nothing left to do in
@@ -330,13 +346,18 @@ func (m *Machine) expandEnv(s *State, out *explore.Successors[State]) {
 	}
 }
 
-// try runs one action, once per nondeterministic choice it makes.
-func (m *Machine) try(s *State, out *explore.Successors[State], kind, cpu, arg int) {
+// try runs one action, once per nondeterministic choice it makes, and
+// returns the lock its first step spins for if another holds it (the
+// action is then not enabled), else LockNone.
+func (m *Machine) try(s *State, out *explore.Successors[State], kind, cpu, arg int) (waitOn uint8) {
 	for choice, n := 0, 1; choice < n; choice++ {
 		t := out.Add(mkAction(kind, cpu, arg, choice), s)
 		k := m.run(s, &t.Next, kind, cpu, arg, choice, false)
 		n = max(n, k.nchoice)
 		if k.blocked {
+			if k.onLock && choice == 0 {
+				waitOn = k.waitOn
+			}
 			out.Drop()
 			m.pool.Put(k)
 			continue
@@ -345,6 +366,7 @@ func (m *Machine) try(s *State, out *explore.Successors[State], kind, cpu, arg i
 		m.finish(k, s, t)
 		m.pool.Put(k)
 	}
+	return waitOn
 }
 
 // run executes one action on next (a copy of s) and returns its context.

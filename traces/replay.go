@@ -85,7 +85,9 @@ func Replay(m *model.Machine, c *Cex) (*Run, error) {
 			r.End = r.Steps[len(r.Steps)-1].Violations
 		}
 	case KindState:
-		r.End = m.CheckState(&s, nil)
+		// What the search learns while expanding the state counts too
+		// (lock-deadlock).
+		r.End = explore.StateViolations(m, &s)
 	case KindBehaviour:
 		r.Observed = Observed(m, r.Steps, &s)
 		r.Recurs = slices.Equal(r.Observed, c.Observed)
