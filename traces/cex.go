@@ -129,9 +129,12 @@ func New(rev *model.Revision, spec *specs.Spec, m *model.Machine, f explore.Find
 	if f.Lasso {
 		c.Violation.Kind, c.Loop = KindCycle, f.Loop+1
 	} else if f.OnState {
-		c.Violation.Kind = KindTerminal
-		if hasName(m.CheckState(&s, nil), f.Name) {
-			c.Violation.Kind = KindState
+		// Terminal only if it is the terminal state's classification: a
+		// violation the search learned while expanding the state
+		// (lock-deadlock) is the state's too.
+		c.Violation.Kind = KindState
+		if v, bad := m.Terminal(&s); bad && v.Name == f.Name && explore.Terminal(m, &s) {
+			c.Violation.Kind = KindTerminal
 		}
 	}
 	return c, nil
