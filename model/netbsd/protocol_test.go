@@ -285,3 +285,44 @@ lwps:
 	assert.Contains(t, st.Merged[0], "kern_lwp.c@1.270:790 mutex_enter(p2->p_lock): joins")
 	assert.Equal(t, "ends: it released p_lock", st.Merged[len(st.Merged)-1])
 }
+
+// TestSignalsReachTheirProcess: in a spec of two processes, a fatal
+// signal sent to process 2 makes process 2 exit (exit1 runs in it and its
+// zombie switches away), while process 1's LWPs are never touched and it
+// runs to its end.
+func TestSignalsReachTheirProcess(t *testing.T) {
+	sp, err := specs.Parse("two.yaml", []byte(`name: two
+procs:
+  1:
+    lwps:
+      1: [create 2 -> 0, wait 2 -> 0]
+      2: [self -> 0, exit]
+  2:
+    lwps:
+      3: [create 4 -> 0, wait 4 -> any]
+      4: [self -> 0]
+    env: {exit: 1}
+`))
+	require.NoError(t, err)
+	state := func(p *probe, s *model.State) []string {
+		var out []string
+		p1, p2 := &s.Procs[0], &s.Procs[1]
+		if p2.Stat == model.SZOMB {
+			out = append(out, "proc2-exited")
+			if p1.Stat == model.SACTIVE && p1.NLWPs == 1 && p1.NZLWPs == 0 {
+				out = append(out, "proc1-on-its-own")
+			}
+		}
+		for i := range s.LWPs {
+			if l := &s.LWPs[i]; l.Name != 0 && l.Proc == 0 && l.Flag&model.FlagWEXIT != 0 {
+				out = append(out, "proc1-told-to-exit")
+			}
+		}
+		return out
+	}
+	found := explorePB(t, Netbsd2025, sp, &probe{state: state})
+	assert.Contains(t, found, "proc2-exited")
+	assert.Contains(t, found, "proc1-on-its-own")
+	assert.NotContains(t, found, "proc1-told-to-exit")
+	assert.NotContains(t, found, "deadlock")
+}
