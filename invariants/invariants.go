@@ -125,8 +125,8 @@ type Checker struct {
 	enabled                    []*Invariant
 	state, step, terminal, run []*Invariant
 	rules                      rules
-	graph                      *lockGraph // nil unless lock-order is checked
-	cover                      *coverage  // nil unless transitions are checked
+	graph                      *edgeSet  // the lock-class graph; nil unless lock-order is checked
+	cover                      *coverage // nil unless transitions are checked
 	expectNames                [model.MaxNames][]string
 }
 
@@ -162,7 +162,7 @@ func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Mac
 		}
 	}
 	if want[LockOrder] {
-		c.graph = newLockGraph()
+		c.graph = newEdgeSet()
 	}
 	if want[Transitions] {
 		c.cover = new(coverage)
@@ -275,7 +275,7 @@ func (c *Checker) record(k *model.K) {
 		switch e.Kind {
 		case model.EvAcquire:
 			if c.graph != nil && e.Held != 0 && !c.rules.try(e.Src) {
-				c.graph.add(e, &c.rules)
+				c.graph.addClasses(e, &c.rules)
 			}
 		case model.EvStat:
 			if c.cover != nil && e.From != e.To {

@@ -94,25 +94,19 @@ type Edge struct{ From, To model.LockClass }
 
 func (e Edge) String() string { return e.From.String() + " -> " + e.To.String() }
 
-// lockGraph is the lock-class graph of a search, gathered by the workers
-// as they go: a set of edges, so the same for any number of workers.
-type lockGraph struct {
-	seen [model.NumClasses][model.NumClasses]atomic.Bool
-	// held is the intersection of the lock ids held at every acquisition
-	// along the edge.
-	held [model.NumClasses][model.NumClasses]atomic.Uint32
+// edgeSet is a set of edges between lock classes, or between lock ids,
+// gathered by a search's workers as they go, so the same for any number
+// of workers: seen[a][b] records that b was acquired while a was held,
+// and held[a][b] the intersection of the lock ids held at every such
+// acquisition. It writes shared memory only when something changes, so
+// that workers do not contend on known edges.
+type edgeSet struct {
+	seen [model.NumLocks][model.NumLocks]atomic.Bool
+	held [model.NumLocks][model.NumLocks]atomic.Uint32
 }
 
-// lockIDGraph is the graph of lock ids a search for a deadlock gathers:
-// whether lock j was acquired while lock i was held, and, as
-// lockGraph.held, the locks held at every such acquisition.
-type lockIDGraph struct {
-	locks [model.NumLocks][model.NumLocks]atomic.Bool
-	held  [model.NumLocks][model.NumLocks]atomic.Uint32
-}
-
-func newLockIDGraph() *lockIDGraph {
-	g := new(lockIDGraph)
+func newEdgeSet() *edgeSet {
+	g := new(edgeSet)
 	for i := range g.held {
 		for j := range g.held[i] {
 			g.held[i][j].Store(^uint32(0))
@@ -121,36 +115,21 @@ func newLockIDGraph() *lockIDGraph {
 	return g
 }
 
-// add records the edges of acquisition e.
-func (g *lockIDGraph) add(e *model.Event) {
-	for h := e.Held; h != 0; h &= h - 1 {
-		id := uint8(bits.TrailingZeros16(h))
-		if !g.locks[id][e.Lock].Load() {
-			g.locks[id][e.Lock].Store(true)
-		}
-		if x := &g.held[id][e.Lock]; x.Load()&^uint32(e.Held) != 0 {
-			x.And(uint32(e.Held))
-		}
+// mark records an edge from a to b taken holding the lock ids held.
+func (g *edgeSet) mark(a, b uint8, held uint16) {
+	if !g.seen[a][b].Load() {
+		g.seen[a][b].Store(true)
+	}
+	if x := &g.held[a][b]; x.Load()&^uint32(held) != 0 {
+		x.And(uint32(held))
 	}
 }
 
-func newLockGraph() *lockGraph {
-	g := new(lockGraph)
-	for i := range g.held {
-		for j := range g.held[i] {
-			g.held[i][j].Store(^uint32(0))
-		}
-	}
-
-	return g
-}
-
-// add records the edges of acquisition e. It writes shared memory only
-// when something changes, so that workers do not contend on known edges.
-// A lock taken after locks of its own class of lower address, in a class
-// the revision takes in address order, adds no edge: such acquisitions
-// cannot form a cycle.
-func (g *lockGraph) add(e *model.Event, r *rules) {
+// addClasses records the lock-class edges of acquisition e. A lock taken
+// after locks of its own class of lower address, in a class the revision
+// takes in address order, adds no edge: such acquisitions cannot form a
+// cycle.
+func (g *edgeSet) addClasses(e *model.Event, r *rules) {
 	to := model.ClassOf(e.Lock)
 	for h := e.Held; h != 0; h &= h - 1 {
 		id := uint8(bits.TrailingZeros16(h))
@@ -158,12 +137,14 @@ func (g *lockGraph) add(e *model.Event, r *rules) {
 		if from == to && r.byAddress[to] != nil && id < e.Lock {
 			continue
 		}
-		if !g.seen[from][to].Load() {
-			g.seen[from][to].Store(true)
-		}
-		if x := &g.held[from][to]; x.Load()&^uint32(e.Held) != 0 {
-			x.And(uint32(e.Held))
-		}
+		g.mark(uint8(from), uint8(to), e.Held)
+	}
+}
+
+// addLocks records the lock-id edges of acquisition e.
+func (g *edgeSet) addLocks(e *model.Event) {
+	for h := e.Held; h != 0; h &= h - 1 {
+		g.mark(uint8(bits.TrailingZeros16(h)), e.Lock, e.Held)
 	}
 }
 
@@ -184,8 +165,8 @@ func (c *Checker) Edges() []GraphEdge {
 		return nil
 	}
 	var out []GraphEdge
-	for i := range c.graph.seen {
-		for j := range c.graph.seen[i] {
+	for i := range model.NumClasses {
+		for j := range model.NumClasses {
 			if c.graph.seen[i][j].Load() {
 				e := Edge{model.LockClass(i), model.LockClass(j)}
 				out = append(out, GraphEdge{Edge: e, Gate: uint16(c.graph.held[i][j].Load()), Against: c.rules.before[j][i]})
@@ -388,7 +369,7 @@ func (c *Checker) reachDeadlock(ctx context.Context, cyc []model.LockClass, opt 
 	if err != nil {
 		return Witness{}, err
 	}
-	t := &deadlockTarget{m: m, rules: &c.rules, ids: newLockIDGraph()}
+	t := &deadlockTarget{m: m, rules: &c.rules, ids: newEdgeSet()}
 	for _, cl := range cyc {
 		t.classes |= 1 << cl
 	}
@@ -426,12 +407,12 @@ func (c *Checker) reachDeadlock(ctx context.Context, cyc []model.LockClass, opt 
 // lockCycle describes the cycles of the graph of lock ids among locks
 // of classes (a bit per class): one no lock gates, as "a -> b -> a"; or,
 // if each is gated, the first with its gate; "" if there is none.
-func (c *Checker) lockCycle(ids *lockIDGraph, classes uint32) string {
+func (c *Checker) lockCycle(ids *edgeSet, classes uint32) string {
 	g := simple.NewDirectedGraph()
 	for from := 1; from < model.NumLocks; from++ {
 		for to := 1; to < model.NumLocks; to++ {
 			if from != to && classes&(1<<model.ClassOf(uint8(from))) != 0 && classes&(1<<model.ClassOf(uint8(to))) != 0 &&
-				ids.locks[from][to].Load() {
+				ids.seen[from][to].Load() {
 				g.SetEdge(g.NewEdge(simple.Node(from), simple.Node(to)))
 			}
 		}
@@ -464,11 +445,11 @@ func (c *Checker) lockCycle(ids *lockIDGraph, classes uint32) string {
 
 // lockEdges lists the edges of the graph of lock ids among locks of
 // classes.
-func (c *Checker) lockEdges(ids *lockIDGraph, classes uint32) string {
+func (c *Checker) lockEdges(ids *edgeSet, classes uint32) string {
 	var out []string
 	for from := 1; from < model.NumLocks; from++ {
 		for to := 1; to < model.NumLocks; to++ {
-			if classes&(1<<model.ClassOf(uint8(from))) != 0 && classes&(1<<model.ClassOf(uint8(to))) != 0 && ids.locks[from][to].Load() {
+			if classes&(1<<model.ClassOf(uint8(from))) != 0 && classes&(1<<model.ClassOf(uint8(to))) != 0 && ids.seen[from][to].Load() {
 				out = append(out, c.M.LockName(uint8(from))+" -> "+c.M.LockName(uint8(to)))
 			}
 		}
@@ -482,14 +463,14 @@ func (c *Checker) lockEdges(ids *lockIDGraph, classes uint32) string {
 type deadlockTarget struct {
 	m       *model.Machine
 	rules   *rules
-	ids     *lockIDGraph
+	ids     *edgeSet
 	classes uint32 // a bit per lock class
 }
 
 func (t *deadlockTarget) Step(k *model.K, pre, post *model.State, vs []explore.Violation) []explore.Violation {
 	for i := range k.Events {
 		if e := &k.Events[i]; e.Kind == model.EvAcquire && e.Held != 0 && !t.rules.try(e.Src) {
-			t.ids.add(e)
+			t.ids.addLocks(e)
 		}
 	}
 	return vs
