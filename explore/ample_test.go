@@ -129,7 +129,8 @@ func TestAmpleCycleProviso(t *testing.T) {
 	}
 	// Without the proviso the search loses the violation: the test above
 	// can fail.
-	b := newBFS(context.Background(), Model[togglerState](toggler{}), Options{Workers: 1}, nil)
+	b, err := newBFS(context.Background(), Model[togglerState](toggler{}), Options{Workers: 1}, nil)
+	require.NoError(t, err)
 	for _, e := range b.exps {
 		e.seen = func(uint64) bool { return false }
 	}

@@ -3,6 +3,7 @@ package explore
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,81 +22,123 @@ import (
 const (
 	minChunk  = 64
 	maxChunk  = 1024
-	batchBits = 15
+	batchBits = 13
 	batchSize = 1 << batchBits
 	noParent  = ^uint32(0)
 )
 
-// levelBuf holds the states of one level in blocks of batchSize nodes, so
-// that a batch is one block and a growing level never copies the states
-// it holds. The first block starts small and grows by doubling up to
-// batchSize (small searches stay small); the others are full size. The
+// levelBuf holds the states of one level, packed, in blocks of batchSize
+// nodes, so that a batch is one block and a growing level never copies the
+// states it holds. The first block starts small and grows by doubling up
+// to batchSize (small searches stay small); the others are full size. The
 // blocks are kept when the buffer is emptied, for the level after next.
-type levelBuf[S any] struct {
-	blocks [][]node[S] // block i holds nodes i*batchSize on; len is its room
+type levelBuf struct {
+	blocks []block // block i holds nodes i*batchSize on
 	n      int
 }
 
-func (l *levelBuf[S]) at(i int) *node[S] { return &l.blocks[i>>batchBits][i&(batchSize-1)] }
-
-// batch returns batch k, the nodes of block k.
-func (l *levelBuf[S]) batch(k int) []node[S] {
-	return l.blocks[k][:min(batchSize, l.n-k*batchSize)]
+// block is batchSize nodes (fewer in a small first block) and their packed
+// states, one after another in data. A block's first node is a restart
+// point.
+type block struct {
+	nodes []node // len is its room
+	data  []byte
 }
 
-func (l *levelBuf[S]) batches() int { return (l.n + batchSize - 1) / batchSize }
-
-// grow makes room for k more nodes.
-func (l *levelBuf[S]) grow(k int) {
-	need := l.n + k
-	if len(l.blocks) == 0 {
-		l.blocks = append(l.blocks, make([]node[S], min(max(need, minChunk), batchSize)))
-	}
-	if first := l.blocks[0]; len(first) < batchSize && need > len(first) {
-		b := make([]node[S], min(max(need, 2*len(first)), batchSize))
-		copy(b, first[:l.n])
-		l.blocks[0] = b
-	}
-	for len(l.blocks)*batchSize < need {
-		l.blocks = append(l.blocks, make([]node[S], batchSize))
-	}
+// node is a state of a level: its fingerprint, its parent link (the trace
+// pass) and where its delta starts in its block's data. The delta's base
+// is the state of the node before, or the packer's reference at a restart
+// point (restartBit).
+type node struct {
+	fp  uint64
+	id  uint32
+	off uint32
 }
 
-func (l *levelBuf[S]) push(v node[S]) {
-	l.grow(1)
-	*l.at(l.n) = v
+const restartBit = 1 << 31
+
+func (nd *node) restart() bool { return nd.off&restartBit != 0 }
+
+// batch returns batch k: block k and its length.
+func (l *levelBuf) batch(k int) (*block, int) {
+	return &l.blocks[k], min(batchSize, l.n-k*batchSize)
+}
+
+// delta returns the delta of node i of a batch of length n.
+func (b *block) delta(i, n int) []byte {
+	end := uint32(len(b.data))
+	if i+1 < n {
+		end = b.nodes[i+1].off &^ restartBit
+	}
+	return b.data[b.nodes[i].off&^restartBit : end]
+}
+
+func (l *levelBuf) batches() int { return (l.n + batchSize - 1) / batchSize }
+
+// startsBlock reports whether the next node pushed starts a block: it must
+// be a restart point.
+func (l *levelBuf) startsBlock() bool { return l.n&(batchSize-1) == 0 }
+
+// push appends a node with delta d.
+func (l *levelBuf) push(fp uint64, id uint32, d []byte, restart bool) {
+	k, i := l.n>>batchBits, l.n&(batchSize-1)
+	if k == len(l.blocks) {
+		room := batchSize
+		if k == 0 {
+			room = minChunk
+		}
+		l.blocks = append(l.blocks, block{nodes: make([]node, room)})
+	}
+	b := &l.blocks[k]
+	if i == len(b.nodes) { // the first block, grown by doubling
+		nodes := make([]node, min(2*i, batchSize))
+		copy(nodes, b.nodes)
+		b.nodes = nodes
+	}
+	if i == 0 {
+		b.data = b.data[:0]
+	}
+	off := uint32(len(b.data))
+	if restart {
+		off |= restartBit
+	}
+	b.nodes[i] = node{fp: fp, id: id, off: off}
+	b.data = append(b.data, d...)
 	l.n++
 }
 
+// reset empties the buffer, keeping its memory.
+func (l *levelBuf) reset() { l.n = 0 }
+
 // bytes is the memory of the blocks.
-func (l *levelBuf[S]) bytes() int64 {
-	var v node[S]
+func (l *levelBuf) bytes() int64 {
 	n := 0
 	for _, b := range l.blocks {
-		n += len(b)
+		n += len(b.nodes)*int(unsafe.Sizeof(node{})) + cap(b.data)
 	}
-	return int64(n) * int64(unsafe.Sizeof(v))
-}
-
-type node[S any] struct {
-	s  S
-	fp uint64
-	id uint32
+	return int64(n)
 }
 
 type chunk[S any] struct {
-	out     Successors[S]
-	owner   []int32 // for each successor, its source's offset in the batch
-	isNew   []bool  // for each successor, whether it reached a new state
-	byShard [numShards][]int32
-	// fpByShard[j][i] is the fingerprint of successor byShard[j][i], and
-	// newByShard[j][i] tells whether it is new: each insert worker reads
-	// and writes only its own shards' slices, sequentially.
+	out   Successors[S]
+	cur   S       // the state being expanded, unpacked
+	prev  S       // the state packed last for the next level
+	owner []int32 // for each successor, its source's offset in the batch
+	isNew []bool  // for each successor, whether it reached a new state
+	// byShard[j] lists the successors whose fingerprints fall in shard j,
+	// fpByShard[j] their fingerprints, and newByShard[j] tells whether
+	// each is new: each insert worker reads and writes only its own
+	// shards' slices, sequentially.
+	byShard    [numShards][]int32
 	fpByShard  [numShards][]uint64
 	newByShard [numShards][]bool
 	viols      []pending
-	// The append phase: how many successors are new, where the chunk's
-	// new states go in the next level, and how many of them to take.
+	// The append phase: the chunk's new states packed for the next level
+	// (ends[i] is where the i-th ends in packed, with restartBit at a
+	// restart point), how many there are, where they go in the next level
+	// and how many of them to take.
+	packed         []byte
+	ends           []uint32
 	nNew, at, take int
 }
 
@@ -112,8 +155,9 @@ type bfs[S any] struct {
 	opt      Options
 	exps     []*expander[S]
 	chunks   []*chunk[S] // made as batches need them
-	levels   [2]levelBuf[S]
-	succPeak int64 // the most successors one batch has had, for memory
+	levels   [2]levelBuf
+	pk       packer[S]
+	peak     int64 // the most bytes one batch's successors have taken, for memory
 	chunkLen int   // the states of a chunk of the batch being explored
 	set      fpSet
 
@@ -144,7 +188,10 @@ type bfs[S any] struct {
 // fingerprints alone; if it finds violations, a second pass, identical up to
 // the depth of the last finding, keeps parent links to rebuild their traces.
 func runBFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error) {
-	b := newBFS(ctx, m, opt, nil)
+	b, err := newBFS(ctx, m, opt, nil)
+	if err != nil {
+		return nil, err
+	}
 	stop := startProgress(opt, func() Progress {
 		return Progress{States: b.states.Load(), Transitions: b.transitions.Load(), Depth: int(b.depth.Load()), Queue: b.queue.Load()}
 	})
@@ -159,7 +206,10 @@ func runBFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 		need[f.Name] = true
 	}
 	opt.Progress, opt.MaxMemory = nil, 0
-	t := newBFS(context.Background(), m, opt, need)
+	t, err := newBFS(context.Background(), m, opt, need)
+	if err != nil {
+		return nil, err
+	}
 	t.reuse(b)
 	t.run()
 	for i := range res.Findings {
@@ -185,7 +235,10 @@ func (t *bfs[S]) reuse(b *bfs[S]) {
 	}
 }
 
-func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string]bool) *bfs[S] {
+func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string]bool) (*bfs[S], error) {
+	if err := plainType(reflect.TypeFor[S]()); err != nil {
+		return nil, err
+	}
 	b := &bfs[S]{ctx: ctx, m: m, opt: opt, track: need != nil, need: need}
 	if opt.Bitstate > 0 && !b.track { // the trace pass reuses the first pass's set
 		b.set.useBits(opt.Bitstate)
@@ -197,7 +250,7 @@ func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string
 	for range opt.Workers {
 		b.exps = append(b.exps, newExpander(m, b.set.contains))
 	}
-	return b
+	return b, nil
 }
 
 // shardRoom is the room each chunk starts with per shard, for a few
@@ -272,7 +325,7 @@ func (b *bfs[S]) cost(id uint32, actor int32) uint32 {
 }
 
 // reconsider gives a node of the level being built a parent with fewer
-// switches, if the step from parent by t offers one.
+// switches, if the step t from parent offers one.
 func (b *bfs[S]) reconsider(parent uint32, t *Succ[S]) {
 	id, ok := b.levelIdx[t.fp]
 	if !ok || b.opt.FirstTrace {
@@ -313,11 +366,15 @@ func (b *bfs[S]) done() bool {
 }
 
 func (b *bfs[S]) run() {
-	frontier, next := b.levels[0], b.levels[1]
-	frontier.n, next.n = 0, 0
-	defer func() { b.levels = [2]levelBuf[S]{frontier, next} }()
+	frontier, next := &b.levels[0], &b.levels[1]
+	frontier.reset()
+	next.reset()
 	exp := b.exps[0]
+	var buf []byte
 	for i, s := range b.m.Init() {
+		if i == 0 {
+			b.pk = newPacker(&s)
+		}
 		fp := exp.fingerprint(&s)
 		if !b.set.insert(fp) {
 			continue
@@ -326,7 +383,8 @@ func (b *bfs[S]) run() {
 			b.limit = LimitMaxStates
 			break
 		}
-		frontier.push(node[S]{s: s, fp: fp, id: b.newID(noParent, Action(i), -1)})
+		buf = b.pk.delta(&s, &b.pk.ref, buf[:0])
+		frontier.push(fp, b.newID(noParent, Action(i), -1), buf, true)
 		b.states.Add(1)
 	}
 	b.queue.Store(int64(frontier.n))
@@ -340,31 +398,30 @@ func (b *bfs[S]) run() {
 		}
 		b.depth.Store(int64(level))
 		for k := 0; k < frontier.batches() && !b.done(); k++ {
-			batch := frontier.batch(k)
-			b.chunkLen = min(max(len(batch)/(8*b.opt.Workers), minChunk), maxChunk)
-			n := (len(batch) + b.chunkLen - 1) / b.chunkLen
+			batch, size := frontier.batch(k)
+			b.chunkLen = min(max(size/(8*b.opt.Workers), minChunk)/minChunk*minChunk, maxChunk)
+			n := (size + b.chunkLen - 1) / b.chunkLen
 			for len(b.chunks) < n {
 				b.chunks = append(b.chunks, newChunk[S](b.foundBefore))
 			}
-			b.parallel(n, func(w, c int) { b.expandChunk(b.exps[w], batch, c) })
+			b.parallel(n, func(w, c int) { b.expandChunk(b.exps[w], batch, size, c) })
 			if b.aborted.Load() {
 				b.limit = stopReason(b.ctx)
 				break
 			}
 			b.collect(batch, n)
-			b.notePeak(n)
 			if b.done() {
 				break
 			}
 			b.parallel(numShards, func(_, j int) { b.insertShard(j, n) })
-			b.appendNew(batch, n, &next)
-			b.queue.Store(int64(frontier.n - k*batchSize - len(batch) + next.n))
-			if b.opt.MaxMemory > 0 && b.memory(&frontier, &next) > b.opt.MaxMemory {
+			b.appendNew(batch, n, next)
+			b.queue.Store(int64(frontier.n - k*batchSize - size + next.n))
+			if b.opt.MaxMemory > 0 && b.memory() > b.opt.MaxMemory {
 				b.limit = LimitMaxMemory
 			}
 		}
 		frontier, next = next, frontier
-		next.n = 0
+		next.reset()
 	}
 	if b.limit == "" && b.ctx.Err() != nil && frontier.n > 0 {
 		b.limit = stopReason(b.ctx)
@@ -398,7 +455,8 @@ func (b *bfs[S]) parallel(n int, f func(w, i int)) {
 	wg.Wait()
 }
 
-func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
+// expandChunk expands the states of chunk c of a batch of length size.
+func (b *bfs[S]) expandChunk(e *expander[S], batch *block, size, c int) {
 	ch := b.chunks[c]
 	ch.out.Reset()
 	ch.owner = ch.owner[:0]
@@ -413,10 +471,14 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
 		b.aborted.Store(true)
 		return
 	}
-	lo := c * b.chunkLen
-	for i := lo; i < min(lo+b.chunkLen, len(batch)); i++ {
+	lo, hi := b.chunkStates(c, size)
+	for i := b.restartBefore(batch, lo); i < hi; i++ {
+		b.unpack(batch, size, i, &ch.cur)
+		if i < lo {
+			continue
+		}
 		start := ch.out.n
-		for _, v := range e.expand(&batch[i].s, batch[i].fp, &ch.out) {
+		for _, v := range e.expand(&ch.cur, batch.nodes[i].fp, &ch.out) {
 			ch.viols = append(ch.viols, pending{node: int32(i), succ: -1, v: v})
 		}
 		for k := start; k < ch.out.n; k++ {
@@ -439,10 +501,34 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch []node[S], c int) {
 	b.transitions.Add(transitions)
 }
 
+// chunkStates returns the offsets in the batch of chunk c's states.
+func (b *bfs[S]) chunkStates(c, size int) (lo, hi int) {
+	lo = c * b.chunkLen
+	return lo, min(lo+b.chunkLen, size)
+}
+
+// restartBefore returns the restart point at or before node i, where
+// decoding the states up to i can begin.
+func (b *bfs[S]) restartBefore(batch *block, i int) int {
+	for !batch.nodes[i].restart() {
+		i--
+	}
+	return i
+}
+
+// unpack turns *s, the state of node i-1 of a batch unless node i is a
+// restart point, into the state of node i.
+func (b *bfs[S]) unpack(batch *block, size, i int, s *S) {
+	if batch.nodes[i].restart() {
+		*s = b.pk.ref
+	}
+	b.pk.apply(batch.delta(i, size), s)
+}
+
 // collect records the violations of a batch in global order. The trace
 // pass keeps, for each name, the trace with the fewest switches among
 // those of the level where the name first occurs.
-func (b *bfs[S]) collect(batch []node[S], n int) {
+func (b *bfs[S]) collect(batch *block, n int) {
 	for _, ch := range b.chunks[:n] {
 		for _, p := range ch.viols {
 			if b.need != nil && !b.need[p.v.Name] {
@@ -454,7 +540,7 @@ func (b *bfs[S]) collect(batch []node[S], n int) {
 				}
 				continue
 			}
-			id := batch[p.node].id
+			id := batch.nodes[p.node].id
 			sw := b.switches[id]
 			if p.succ >= 0 {
 				sw = b.cost(id, ch.out.items[p.succ].Actor)
@@ -489,45 +575,82 @@ func (b *bfs[S]) insertShard(j, n int) {
 	}
 }
 
-func (b *bfs[S]) appendNew(batch []node[S], n int, next *levelBuf[S]) {
+// appendNew appends the batch's new states to the next level in global
+// order, up to the state limit; the trace pass gives them parent links.
+// Each chunk packs its new states in parallel: a state's delta is from the
+// state before it, but the first new state of each group of minChunk
+// parents (chunks hold whole groups) and the first of a block are restart
+// points, so that the level's encoding, and its memory, are the same
+// however the batch was cut.
+func (b *bfs[S]) appendNew(batch *block, n int, next *levelBuf) {
 	b.parallel(n, func(_, c int) { b.chunks[c].gather() })
-	if b.track {
-		b.appendTracked(batch, n, next)
-		return
-	}
-	// Place each chunk's new states after those of the chunks before it,
-	// up to the state limit, then copy them in parallel.
-	base := next.n
 	total := 0
 	for _, ch := range b.chunks[:n] {
-		ch.at, ch.take = base+total, ch.nNew
+		ch.at, ch.take = next.n+total, ch.nNew
 		if b.opt.MaxStates > 0 {
 			room := int(b.opt.MaxStates - b.states.Load() - int64(total))
 			if ch.take > room {
-				ch.take = room
-				b.limit = LimitMaxStates
+				ch.take = max(room, 0)
 			}
 		}
 		total += ch.take
 	}
-	next.grow(total)
-	next.n += total
-	b.parallel(n, func(_, c int) {
-		ch := b.chunks[c]
-		at, left := ch.at, ch.take
+	b.parallel(n, func(_, c int) { b.pack(c) })
+	b.notePeak(n)
+	for _, ch := range b.chunks[:n] {
+		at, start := 0, uint32(0)
 		for k, isNew := range ch.isNew {
-			if left == 0 {
-				break
+			t := &ch.out.items[k]
+			if !isNew {
+				if b.track && t.entered() {
+					b.reconsider(batch.nodes[ch.owner[k]].id, t)
+				}
+				continue
 			}
-			if isNew {
-				t := &ch.out.items[k]
-				*next.at(at) = node[S]{s: t.Next, fp: t.fp}
-				at++
-				left--
+			if at == ch.take {
+				b.limit = LimitMaxStates
+				return
 			}
+			id := b.newID(batch.nodes[ch.owner[k]].id, t.Action, t.Actor)
+			if b.track {
+				b.levelIdx[t.fp] = id
+			}
+			end := ch.ends[at]
+			next.push(t.fp, id, ch.packed[start&^restartBit:end&^restartBit], end&restartBit != 0)
+			at, start = at+1, end
+			b.states.Add(1)
 		}
-	})
-	b.states.Add(int64(total))
+	}
+}
+
+// pack packs the new states of chunk c that it takes for the next level.
+func (b *bfs[S]) pack(c int) {
+	ch := b.chunks[c]
+	ch.packed, ch.ends = ch.packed[:0], ch.ends[:0]
+	group := int32(-1)
+	for k, isNew := range ch.isNew {
+		if len(ch.ends) == ch.take {
+			return
+		}
+		if !isNew {
+			continue
+		}
+		t := &ch.out.items[k]
+		pos := ch.at + len(ch.ends)
+		restart := ch.owner[k]/minChunk != group || pos&(batchSize-1) == 0
+		group = ch.owner[k] / minChunk
+		base := &ch.prev
+		if restart {
+			base = &b.pk.ref
+		}
+		ch.packed = b.pk.delta(&t.Next, base, ch.packed)
+		ch.prev = t.Next
+		end := uint32(len(ch.packed))
+		if restart {
+			end |= restartBit
+		}
+		ch.ends = append(ch.ends, end)
+	}
 }
 
 // gather turns the insert phase's per-shard answers into isNew, in the
@@ -546,47 +669,23 @@ func (ch *chunk[S]) gather() {
 	}
 }
 
-// appendTracked appends the new states one by one in global order, giving
-// them parent links (the trace pass).
-func (b *bfs[S]) appendTracked(batch []node[S], n int, next *levelBuf[S]) {
-	for _, ch := range b.chunks[:n] {
-		for k, isNew := range ch.isNew {
-			if !isNew {
-				if t := &ch.out.items[k]; t.entered() {
-					b.reconsider(batch[ch.owner[k]].id, t)
-				}
-				continue
-			}
-			t := &ch.out.items[k]
-			if b.opt.MaxStates > 0 && b.states.Load() >= b.opt.MaxStates {
-				b.limit = LimitMaxStates
-				return
-			}
-			id := b.newID(batch[ch.owner[k]].id, t.Action, t.Actor)
-			b.levelIdx[t.fp] = id
-			next.push(node[S]{s: t.Next, fp: t.fp, id: id})
-			b.states.Add(1)
-		}
-	}
-}
-
 // memory estimates the bytes the search holds: the visited set, the two
 // levels and the batch buffers. (The trace pass, which alone keeps parent
 // links, runs without a memory limit.)
-func (b *bfs[S]) memory(frontier, next *levelBuf[S]) int64 {
-	var t Succ[S]
-	return b.set.bytes() + frontier.bytes() + next.bytes() + b.succPeak*int64(unsafe.Sizeof(t))
+func (b *bfs[S]) memory() int64 {
+	return b.set.bytes() + b.levels[0].bytes() + b.levels[1].bytes() + b.peak
 }
 
-// notePeak updates succPeak with the batch just expanded in n chunks: the
-// count does not depend on how the batch was cut, so neither does a
-// memory limit's verdict.
+// notePeak updates peak with the batch just expanded in n chunks: its
+// successors and the new states packed take the same bytes however the
+// batch was cut, so a memory limit's verdict does not depend on it.
 func (b *bfs[S]) notePeak(n int) {
-	var succ int64
+	var t Succ[S]
+	var bytes int64
 	for _, ch := range b.chunks[:n] {
-		succ += int64(ch.out.n)
+		bytes += int64(ch.out.n)*int64(unsafe.Sizeof(t)) + int64(len(ch.packed)) + int64(len(ch.ends))*4
 	}
-	b.succPeak = max(b.succPeak, succ)
+	b.peak = max(b.peak, bytes)
 }
 
 // startProgress calls opt.Progress periodically until the returned stop is

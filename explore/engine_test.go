@@ -174,27 +174,46 @@ func TestBitstate(t *testing.T) {
 }
 
 func TestLevelBuf(t *testing.T) {
-	var l levelBuf[gridState]
-	for i := range batchSize + 10 {
-		l.push(node[gridState]{s: gridState{x: uint16(i)}})
-	}
-	l.grow(2 * batchSize)
-	at := l.n
-	l.n += 2 * batchSize
-	for i := at; i < l.n; i++ {
-		l.at(i).s.x = uint16(i)
-	}
-	require.Equal(t, 4, l.batches())
-	for k := range l.batches() {
-		b := l.batch(k)
-		for i := range b {
-			require.Equal(t, uint16(k*batchSize+i), b[i].s.x, "batch %d node %d", k, i)
+	pk := newPacker(&gridState{})
+	var l levelBuf
+	var buf []byte
+	want := func(i int) gridState { return gridState{x: uint16(i), y: uint16(i % 3)} }
+	fill := func(from, to int) {
+		for i := from; i < to; i++ {
+			s, prev := want(i), want(i-1)
+			restart := l.startsBlock() || i%100 == 0
+			if restart {
+				prev = pk.ref
+			}
+			buf = pk.delta(&s, &prev, buf[:0])
+			l.push(uint64(i), uint32(i), buf, restart)
 		}
 	}
-	assert.Len(t, l.batch(3), 10)
+	fill(0, 3*batchSize+10)
+	require.Equal(t, 4, l.batches())
+	var s gridState
+	for k := range l.batches() {
+		b, n := l.batch(k)
+		for i := range n {
+			nd := &b.nodes[i]
+			if nd.restart() {
+				s = pk.ref
+			}
+			pk.apply(b.delta(i, n), &s)
+			at := k*batchSize + i
+			require.Equal(t, want(at), s, "batch %d node %d", k, i)
+			require.Equal(t, uint64(at), nd.fp)
+			require.Equal(t, i == 0 || at%100 == 0, nd.restart(), "batch %d node %d", k, i)
+		}
+	}
+	_, n := l.batch(3)
+	assert.Equal(t, 10, n)
 	// Emptied, it keeps its blocks and starts again at 0.
-	l.n = 0
-	l.push(node[gridState]{s: gridState{x: 7}})
-	assert.Equal(t, uint16(7), l.batch(0)[0].s.x)
+	l.reset()
+	fill(7, 8)
+	b, n := l.batch(0)
+	s = pk.ref
+	pk.apply(b.delta(0, n), &s)
+	assert.Equal(t, want(7), s)
 	assert.Len(t, l.blocks, 4)
 }

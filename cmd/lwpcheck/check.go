@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
 	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/peakrss"
 	"github.com/lwpcheck/lwpcheck/readcap"
 	"github.com/lwpcheck/lwpcheck/revisions"
 	"github.com/lwpcheck/lwpcheck/specs"
@@ -136,7 +138,14 @@ type checkResult struct {
 	Depth       int          `json:"depth"`
 	Seconds     float64      `json:"seconds"`
 	Limit       string       `json:"limit,omitempty"`
-	Bitstate    bool         `json:"bitstate,omitempty"` // a bitstate search: states may have been missed
+	// StoreBytesPerState is the visited set's memory per state stored;
+	// PeakRSS the most memory the whole process held at once during the
+	// search, where the system tells (Linux), and PeakRSSPerState that
+	// divided by the states stored.
+	StoreBytesPerState float64 `json:"store_bytes_per_state"`
+	PeakRSS            int64   `json:"peak_rss_bytes,omitempty"`
+	PeakRSSPerState    float64 `json:"peak_rss_bytes_per_state,omitempty"`
+	Bitstate           bool    `json:"bitstate,omitempty"` // a bitstate search: states may have been missed
 	// BitstateCoverage estimates, for a bitstate search, the fraction of
 	// the states met that were explored. It is an upper bound: it ignores
 	// the states behind those missed.
@@ -260,6 +269,12 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 			jobs[i].Accepted = base.accepted(jobs[i].Spec.Name, jobs[i].Rev.Name)
 		}
 	}
+	if cf.maxMemory > 0 {
+		// The search stops itself at the limit by its own accounting; the
+		// runtime's soft limit makes the collector return garbage before
+		// the whole process passes it.
+		debug.SetMemoryLimit(int64(cf.maxMemory))
+	}
 	opt := explore.Options{Search: search, Workers: cf.workers, MaxStates: cf.maxStates,
 		MaxMemory: int64(cf.maxMemory), TimeLimit: cf.timeLimit, Bitstate: int64(cf.bitstate)}
 	var results []checkResult
@@ -344,6 +359,7 @@ func checkJob(ctx context.Context, j verdict.Job, families []string, cf *checkFl
 	if cf.progress || tty {
 		o.Progress = progressPrinter(stderr, j.Spec.Name+"@"+j.Rev.Name, tty)
 	}
+	measured := peakrss.Start()
 	r, err := explore.Run(ctx, m, o)
 	if o.Progress != nil && tty {
 		fmt.Fprint(stderr, "\r\033[K")
@@ -356,6 +372,9 @@ func checkJob(ctx context.Context, j verdict.Job, families []string, cf *checkFl
 		return checkResult{}, fmt.Errorf("%s: %w", name, err)
 	}
 	res := result(j, r, c, rf)
+	if peak, ok := peakrss.Peak(); measured && ok && r.States > 0 {
+		res.PeakRSS, res.PeakRSSPerState = peak, float64(peak)/float64(r.States)
+	}
 	if res.Cycles != nil {
 		res.Cycles.Fairness = cf.fairness // as the user named it
 	}
@@ -461,7 +480,7 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 	o := verdict.Judge(j, r, c, rf)
 	res := checkResult{Spec: j.Spec.Name, Revision: j.Rev.Name, Verdict: verdictOf(o.Verdict), Expect: o.Expect,
 		Met: o.Met, Why: o.Why, States: r.States, Transitions: r.Transitions, Depth: r.Depth,
-		Seconds: r.Elapsed.Seconds(), Limit: string(r.Limit), Bitstate: r.Bitstate, BitstateCoverage: bitstateCoverage(r),
+		Seconds: r.Elapsed.Seconds(), Limit: string(r.Limit), StoreBytesPerState: r.BytesPerState, Bitstate: r.Bitstate, BitstateCoverage: bitstateCoverage(r),
 		Omission: omission(r),
 		Held:     o.Held, NotChecked: o.NotChecked, Coverage: c.Coverage(), unexpected: o.Unexpected}
 	if g := r.Cycles; g != nil {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -97,6 +98,12 @@ func init() {
 }
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// A search's heap is a few large arrays without pointers, cheap to
+		// collect: collecting often keeps the memory resident close to
+		// what the search holds (the default lets garbage grow as large).
+		debug.SetGCPercent(10)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -30,6 +30,8 @@ func TestCheckTranscripts(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &results))
 	for _, r := range results {
 		delete(r, "seconds")
+		delete(r, "peak_rss_bytes")
+		delete(r, "peak_rss_bytes_per_state")
 		if c, ok := r["cycles"].(map[string]any); ok {
 			delete(c, "bytes")
 		}
