@@ -55,3 +55,14 @@ func parseHWM(status []byte) (int64, bool) {
 	}
 	return 0, false
 }
+
+// CollectOften makes the collector run whenever the heap has grown by a
+// tenth, unless the GOGC variable says otherwise. A search's heap is a
+// few large arrays without pointers, cheap to collect: collecting often
+// keeps the memory resident close to what the search holds, where the
+// default lets garbage grow as large as the live heap.
+func CollectOften() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(10)
+	}
+}

@@ -16,7 +16,11 @@
 // The kernel subcommand runs bundled specs (by default those with three or
 // more LWPs on two CPUs) with the model's partial-order reduction off and
 // on, and on one and on -workers workers, and prints the states, the
-// reduction, the times, the speed-up, states/s and bytes per stored state.
+// reduction, the times, the speed-up, states/s, the fingerprint table's
+// bytes per state and the whole process's peak resident bytes per state.
+// Besides the bundled specs, -specs takes two larger benchmark inputs,
+// scenario-3cpu (3 LWPs on 3 CPUs, about 22 million states) and
+// scenario-4lwp (4 LWPs on 2 CPUs, about 16 million).
 //
 // The diff subcommand compares bundled specs (by default the same ones) on
 // two revisions as lwpcheck diff does, and prints the states and
@@ -75,9 +79,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/lwpcheck/lwpcheck/peakrss"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	peakrss.CollectOften() // as lwpcheck does
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
 
 const usage = `usage: lwpbench spin [-models phils,peterson] [-workers N] [-runs N] [-pml DIR]
        lwpbench kernel [-specs a,b] [-workers N] [-runs N] [-revision R]

@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/peakrss"
 	"github.com/lwpcheck/lwpcheck/revisions"
 )
 
@@ -98,12 +98,7 @@ func init() {
 }
 
 func main() {
-	if os.Getenv("GOGC") == "" {
-		// A search's heap is a few large arrays without pointers, cheap to
-		// collect: collecting often keeps the memory resident close to
-		// what the search holds (the default lets garbage grow as large).
-		debug.SetGCPercent(10)
-	}
+	peakrss.CollectOften()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
