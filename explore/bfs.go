@@ -248,7 +248,7 @@ func newBFS[S any](ctx context.Context, m Model[S], opt Options, need map[string
 		b.best = map[string]uint32{}
 	}
 	for range opt.Workers {
-		b.exps = append(b.exps, newExpander(m, b.set.contains))
+		b.exps = append(b.exps, newExpander(m, b.set.contains, opt.Seed))
 	}
 	return b, nil
 }

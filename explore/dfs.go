@@ -85,7 +85,7 @@ func runDFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 		return Progress{States: states.Load(), Transitions: transitions.Load(), Depth: int(depth.Load())}
 	})
 	defer stop()
-	e := newExpander(m, set.contains)
+	e := newExpander(m, set.contains, opt.Seed)
 	out.found = f.has // the first finding of a name is the one kept
 	// record keeps vif it is the first violation of its name, with the
 	// current path as its trace: v is a violation of the path's last state

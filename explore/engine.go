@@ -50,6 +50,14 @@ type Options struct {
 	// many.
 	Bitstate int64
 
+	// Seed, if not 0, diversifies the search, for swarm verification: the
+	// visited set hashes with another function of its family and each
+	// state's successors are taken in an order drawn from the seed and the
+	// state. An exhaustive search meets the same states and findings with
+	// any seed (its counterexamples may differ); one that a limit or a
+	// bitstate store cuts short explores another part of the space.
+	Seed uint64
+
 	// FirstTrace keeps, for each violation, the first shortest trace found
 	// instead of one with the fewest actor switches (context switches).
 	FirstTrace bool
@@ -240,10 +248,11 @@ type expander[S any] struct {
 	// ample-set reduction; ample counts the states it reduced.
 	seen  func(uint64) bool
 	ample int64
+	seed  uint64 // Options.Seed
 }
 
-func newExpander[S any](m Model[S], seen func(uint64) bool) *expander[S] {
-	e := &expander[S]{m: m, seen: seen}
+func newExpander[S any](m Model[S], seen func(uint64) bool, seed uint64) *expander[S] {
+	e := &expander[S]{m: m, seen: seen, seed: seed}
 	e.sc, _ = m.(StateChecker[S])
 	e.term, _ = m.(Terminator[S])
 	return e
@@ -251,7 +260,7 @@ func newExpander[S any](m Model[S], seen func(uint64) bool) *expander[S] {
 
 func (e *expander[S]) fingerprint(s *S) uint64 {
 	e.enc = e.m.Encode(s, e.enc[:0])
-	return Fingerprint(e.enc)
+	return seededFingerprint(e.enc, e.seed)
 }
 
 // same reports whether s encodes as the state fingerprinted last: a
@@ -288,6 +297,9 @@ func (e *expander[S]) expand(s *S, fp uint64, out *Successors[S]) []Violation {
 		w++
 	}
 	out.n = w
+	if e.seed != 0 {
+		shuffle(out.items[start:w], e.seed^fp)
+	}
 	if e.seen != nil && w-start > 1 && reduce(out.items[start:w], e.seen) {
 		e.ample++
 	}
@@ -299,6 +311,16 @@ func (e *expander[S]) expand(s *S, fp uint64, out *Successors[S]) []Violation {
 		}
 	}
 	return e.vs
+}
+
+// shuffle puts ts in an order drawn from seed (Fisher and Yates).
+func shuffle[S any](ts []Succ[S], seed uint64) {
+	x := splitmix(seed)
+	for i := len(ts) - 1; i > 0; i-- {
+		if j := int(x.next() % uint64(i+1)); j != i {
+			ts[i], ts[j] = ts[j], ts[i]
+		}
+	}
 }
 
 func isFatal(vs []Violation) bool {

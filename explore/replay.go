@@ -37,14 +37,14 @@ func Enabled[S any](m Model[S], s *S) []Action {
 // StateViolations returns what the model reports of s itself: its state
 // invariants and, if s is terminal, the terminal classification.
 func StateViolations[S any](m Model[S], s *S) []Violation {
-	e := newExpander(m, nil)
+	e := newExpander(m, nil, 0)
 	var out Successors[S]
 	return append([]Violation(nil), e.expand(s, e.fingerprint(s), &out)...)
 }
 
 // Terminal reports whether s has no successor other than itself.
 func Terminal[S any](m Model[S], s *S) bool {
-	e := newExpander(m, nil)
+	e := newExpander(m, nil, 0)
 	var out Successors[S]
 	e.expand(s, e.fingerprint(s), &out)
 	return out.n == 0
@@ -83,7 +83,7 @@ func Replay[S any](m Model[S], init int, trace []Action) ([]S, error) {
 // as if no successor had been seen: a search that had seen one may have
 // taken another actor's ample set, or none.
 func Ample[S any](m Model[S], s *S) (acts []Action, deferred []bool) {
-	e := newExpander(m, func(uint64) bool { return false })
+	e := newExpander(m, func(uint64) bool { return false }, 0)
 	var out Successors[S]
 	e.expand(s, e.fingerprint(s), &out)
 	for i := range out.n {
