@@ -44,7 +44,7 @@ const Baselined = "accepted by the baseline (--baseline)"
 func Judge(j Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) Outcome {
 	o := Outcome{Expect: expectation(j.Expect), Held: []string{}, Partial: r.Limit != "" || r.Bitstate}
 	var names, failed []string // every finding's invariant; those neither known nor accepted
-	want := wanted(j.Expect)
+	want := Wanted(j.Expect)
 	fails := func(name, base string) {
 		failed = append(failed, base)
 		if !slices.Contains(want, base) {
@@ -86,7 +86,7 @@ func Judge(j Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunF
 			o.NotChecked = append(o.NotChecked, inv.Name)
 		}
 	}
-	o.Why = why(want, names, failed, r)
+	o.Why = Why(want, names, failed, r.Limit, r.Bitstate)
 	o.Met = o.Why == ""
 	o.Verdict = r.Verdict
 	if len(rf) > 0 {
@@ -117,8 +117,8 @@ func expectation(e specs.Expect) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// wanted lists the invariants e expects findings of, none for a pass.
-func wanted(e specs.Expect) []string {
+// Wanted lists the invariants e expects findings of, none for a pass.
+func Wanted(e specs.Expect) []string {
 	var out []string
 	for _, x := range e.All() {
 		switch x.Kind {
@@ -131,10 +131,12 @@ func wanted(e specs.Expect) []string {
 	return out
 }
 
-// why says why a run does not meet the expectation of findings of want
+// Why says why a run does not meet the expectation of findings of want
 // (none for a pass), given the invariants of its findings (names) and of
-// those not known (failed); "" if it does.
-func why(want, names, failed []string, r *explore.Result) string {
+// those not known (failed), the limit that stopped it and whether it was a
+// bitstate search; "" if it does. A swarm's merge judges the shards'
+// findings together with it.
+func Why(want, names, failed []string, limit explore.Limit, bitstate bool) string {
 	others := slices.DeleteFunc(slices.Clone(failed), func(n string) bool { return slices.Contains(want, n) })
 	var missing []string
 	for _, w := range want {
@@ -149,17 +151,17 @@ func why(want, names, failed []string, r *explore.Result) string {
 	case len(missing) > 0:
 		m := strings.Join(missing, ", ")
 		switch {
-		case r.Limit != "":
+		case limit != "":
 			return "incomplete before " + m + " was found"
-		case r.Bitstate:
+		case bitstate:
 			return "bitstate search did not find " + m + ", and it may miss states"
 		}
 		return m + " expected, not found"
 	case len(want) > 0 && len(others) > 0:
 		return "findings besides the expected " + all
-	case len(want) == 0 && r.Limit != "":
+	case len(want) == 0 && limit != "":
 		return "incomplete"
-	case len(want) == 0 && r.Bitstate:
+	case len(want) == 0 && bitstate:
 		return "incomplete: a bitstate search may miss states, so it cannot show that nothing fails"
 	}
 	return ""

@@ -184,7 +184,7 @@ func expected(sp *specs.Spec, e specs.Expect) (*invariants.Invariant, error) {
 	if e.Kind == specs.Pass {
 		return nil, nil
 	}
-	name := wanted(e)[0]
+	name := Wanted(e)[0]
 	inv, ok := invariants.Lookup(name)
 	if !ok {
 		return nil, expectError(sp, e, "no invariant %q (see lwpcheck list invariants)", name)

@@ -26,7 +26,7 @@ import (
 
 var checkVerb = &verb{
 	name:  "check",
-	usage: "lwpcheck check [--revision R]... [--por on|off] [--fairness kernel|weak|strong|off] [--search bfs|dfs] [--workers N] [--max-states N] [--max-memory B] [--time-limit D] [--bitstate BYTES] [--format text|json|junit|sarif] [--check FAMILY,...] [--cex-dir DIR] [--baseline FILE] [--write-baseline FILE] [--progress] [SPEC...]",
+	usage: "lwpcheck check [--revision R]... [--por on|off] [--fairness kernel|weak|strong|off] [--search bfs|dfs] [--workers N] [--max-states N] [--max-memory B] [--time-limit D] [--bitstate BYTES] [--format text|json|junit|sarif] [--check FAMILY,...] [--cex-dir DIR] [--baseline FILE] [--write-baseline FILE] [--swarm I/N [--swarm-out FILE]] [--progress] [SPEC...]",
 	doc: `Explore every interleaving of each spec (default: every bundled spec) on each
 revision that supports its ops, check the invariants, and compare the outcome
 with what the spec expects on that revision. Prints, per spec and revision,
@@ -75,6 +75,8 @@ type checkFlags struct {
 	families                string
 	cexDir                  string
 	progress                bool
+	swarm                   swarmShard
+	swarmOut                string
 }
 
 func newCheckFlags() (*flag.FlagSet, *checkFlags) {
@@ -97,6 +99,8 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs.StringVar(&c.baseline, "baseline", "", "accept the findings this baseline file lists: reported, they do not fail a spec")
 	fs.StringVar(&c.writeBaseline, "write-baseline", "", "write to this file a baseline accepting every finding that fails a spec in this run (and those --baseline accepts that recur)")
 	fs.BoolVar(&c.progress, "progress", false, "show progress even when stderr is not a terminal")
+	fs.Var(&c.swarm, "swarm", "run shard I of a swarm of N diversified searches (I/N: seed I for the successor order and the hash), writing a result file for merge")
+	fs.StringVar(&c.swarmOut, "swarm-out", "", "the shard's result file (default: swarm-I-of-N.json)")
 	return fs, c
 }
 
@@ -194,6 +198,9 @@ type finding struct {
 	Edges []edgeSchedule `json:"edges,omitempty"`
 	// Cex is the counterexample file written for the finding (--cex-dir).
 	Cex string `json:"cex,omitempty"`
+	// Counterexample is the finding's counterexample file itself (the
+	// first edge's, for a lock-order cycle), in a swarm's result file.
+	Counterexample json.RawMessage `json:"counterexample,omitempty"`
 
 	flows [][]flowStep // its counterexample's steps (--format sarif): one per edge of a cycle
 }
@@ -276,7 +283,14 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		debug.SetMemoryLimit(int64(cf.maxMemory))
 	}
 	opt := explore.Options{Search: search, Workers: cf.workers, MaxStates: cf.maxStates,
-		MaxMemory: int64(cf.maxMemory), TimeLimit: cf.timeLimit, Bitstate: int64(cf.bitstate)}
+		MaxMemory: int64(cf.maxMemory), TimeLimit: cf.timeLimit, Bitstate: int64(cf.bitstate), Seed: cf.swarm.seed()}
+	if cf.swarmOut != "" && cf.swarm.N == 0 {
+		return exitUsage, usagef("--swarm-out needs --swarm I/N")
+	}
+	if cf.swarm.N > 0 && cf.swarmOut == "" {
+		cf.swarmOut = fmt.Sprintf("swarm-%d-of-%d.json", cf.swarm.I, cf.swarm.N)
+	}
+	var shard []swarmResult
 	var results []checkResult
 	explained := map[string]string{} // a known finding's why, printed once a run
 	ctx, signalled, stop := interruptible()
@@ -289,6 +303,14 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		if base != nil {
 			res.BaselineGone = base.gone(&res)
 		}
+		if cf.swarm.N > 0 {
+			sr := swarmResult{checkResult: res, Wanted: verdict.Wanted(j.Expect)}
+			sr.Findings = slices.Clone(res.Findings)
+			shard = append(shard, sr)
+			for i := range res.Findings {
+				res.Findings[i].Counterexample = nil // in the result file only
+			}
+		}
 		results = append(results, res)
 		if cf.format == "text" {
 			printResult(stdout, &res, explained)
@@ -300,8 +322,16 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	for _, sk := range verdict.Skipped(all, cf.revisions) {
 		res := checkResult{Spec: sk.Spec.Name, Revision: sk.Rev.Name, Verdict: skipped, Met: true, Why: sk.Why, Held: []string{}}
 		results = append(results, res)
+		if cf.swarm.N > 0 {
+			shard = append(shard, swarmResult{checkResult: res})
+		}
 		if cf.format == "text" {
 			printResult(stdout, &res, explained)
+		}
+	}
+	if cf.swarm.N > 0 {
+		if err := writeSwarm(cf.swarmOut, cf.swarm, cf, shard); err != nil {
+			return exitUsage, err
 		}
 	}
 	switch cf.format {
@@ -383,6 +413,11 @@ func checkJob(ctx context.Context, j verdict.Job, families []string, cf *checkFl
 			return checkResult{}, fmt.Errorf("%s: %w", name, err)
 		}
 	}
+	if cf.swarm.N > 0 {
+		if err := addCounterexamples(&res, j, m, r); err != nil {
+			return checkResult{}, fmt.Errorf("%s: %w", name, err)
+		}
+	}
 	if cf.cexDir != "" {
 		paths, err := writeCexFiles(cf.cexDir, j.Rev, j.Spec, m, r)
 		if err != nil {
@@ -424,6 +459,21 @@ func addFlows(res *checkResult, j verdict.Job, m *model.Machine, r *explore.Resu
 				return err
 			}
 			res.Findings[len(r.Findings)+i].flows = append(res.Findings[len(r.Findings)+i].flows, fl)
+		}
+	}
+	return nil
+}
+
+// addCounterexamples gives each finding of the run r its counterexample
+// file, for a swarm's result file (as --cex-dir, not the lock cycles').
+func addCounterexamples(res *checkResult, j verdict.Job, m *model.Machine, r *explore.Result) error {
+	for i, f := range r.Findings {
+		c, err := traces.New(j.Rev, j.Spec, m, f)
+		if err != nil {
+			return err
+		}
+		if res.Findings[i].Counterexample, err = c.Marshal(); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -89,7 +89,7 @@ var verbs []*verb
 
 func init() {
 	verbs = []*verb{
-		checkVerb, diffVerb, verifyVerb, listVerb, replayVerb, graphVerb,
+		checkVerb, mergeVerb, diffVerb, verifyVerb, listVerb, replayVerb, graphVerb,
 		{name: "help", usage: "lwpcheck help [VERB]", doc: "Print the verbs, or one verb's usage and flags.", run: runHelp,
 			flags: func() *flag.FlagSet { return noFlags("help") }},
 		{name: "version", usage: "lwpcheck version", doc: "Print the version.", run: runVersion,
