@@ -3,7 +3,9 @@ package traces
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -14,8 +16,11 @@ import (
 
 // Source reads the C lines a trace cites from a NetBSD source tree laid
 // out as DIR/sys/kern/kern_lwp.c. A file is used only if its $NetBSD$ id
-// names the revision the trace cites; otherwise its lines are skipped
-// and Notes says why. lwpcheck contains none of the C code.
+// names the revision the trace cites. If the tree is a git checkout (of
+// NetBSD's git conversion), a file whose working copy is another revision
+// is taken from the commit that gave it the cited one; otherwise its
+// lines are skipped and Notes says why. lwpcheck contains none of the C
+// code.
 type Source struct {
 	dir   string
 	files map[string]*srcFile // by "kern_lwp.c@1.270"
@@ -82,23 +87,76 @@ func (s *Source) load(r Ref) *srcFile {
 		rel = filepath.Join("sys", "sys", r.File)
 	}
 	data, err := readcap.ReadFile(filepath.Join(s.dir, rel), readcap.Source)
+	why := ""
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		s.notes = append(s.notes, fmt.Sprintf("%s: not found in %s, its lines are not shown", rel, s.dir))
-		return &srcFile{}
+		why = fmt.Sprintf("%s: not found in %s", rel, s.dir)
 	case err != nil:
-		s.notes = append(s.notes, fmt.Sprintf("%s: cannot be read (%v), its lines are not shown", rel, err))
-		return &srcFile{}
+		why = fmt.Sprintf("%s: cannot be read (%v)", rel, err)
+	default:
+		switch m := rcsID.FindSubmatch(data); {
+		case m == nil:
+			why = fmt.Sprintf("%s: no $NetBSD$ id, cannot tell its revision (the trace cites %s)", rel, r.Rev)
+		case string(m[1]) != r.File || string(m[2]) != r.Rev:
+			why = fmt.Sprintf("%s is %s revision %s, the trace cites %s", rel, m[1], m[2], r.Rev)
+		default:
+			return splitLines(data)
+		}
 	}
-	m := rcsID.FindSubmatch(data)
-	switch {
-	case m == nil:
-		s.notes = append(s.notes, fmt.Sprintf("%s: no $NetBSD$ id, cannot tell its revision (the trace cites %s): its lines are not shown", rel, r.Rev))
-		return &srcFile{}
-	case string(m[1]) != r.File || string(m[2]) != r.Rev:
-		s.notes = append(s.notes, fmt.Sprintf("%s is %s revision %s, the trace cites %s: its lines are not shown", rel, m[1], m[2], r.Rev))
-		return &srcFile{}
+	if data, commit, ok := s.fromGit(rel, r); ok {
+		s.notes = append(s.notes, fmt.Sprintf("%s revision %s: taken from commit %.12s of the git checkout", rel, r.Rev, commit))
+		return splitLines(data)
 	}
-	// Split, not a scanner: a line of any length is a line.
+	s.notes = append(s.notes, why+": its lines are not shown")
+	return &srcFile{}
+}
+
+// splitLines splits a file into lines. Split, not a scanner: a line of
+// any length is a line.
+func splitLines(data []byte) *srcFile {
 	return &srcFile{lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")}
+}
+
+// fromGit finds, in the git history of the tree (every branch: NetBSD's
+// release branches carry revisions such as 1.202.4.1), the commit that
+// gave file rel the $NetBSD$ id of revision r.Rev, and returns the file as
+// that commit has it.
+func (s *Source) fromGit(rel string, r Ref) (data []byte, commit string, ok bool) {
+	id := "$NetBSD: " + r.File + ",v " + r.Rev + " "
+	out, err := s.git(maxGitLog, "log", "--all", "--format=%H", "-S", id, "--", filepath.ToSlash(rel))
+	if err != nil {
+		return nil, "", false
+	}
+	for _, c := range strings.Fields(string(out)) {
+		blob, err := s.git(readcap.Source, "show", c+":"+filepath.ToSlash(rel))
+		if err != nil {
+			continue
+		}
+		if m := rcsID.FindSubmatch(blob); m != nil && string(m[1]) == r.File && string(m[2]) == r.Rev {
+			return blob, c, true
+		}
+	}
+	return nil, "", false
+}
+
+// maxGitLog bounds the commit list fromGit reads.
+const maxGitLog = 1 << 20
+
+// git runs git in the tree and returns at most limit bytes of its output.
+func (s *Source) git(limit int64, args ...string) ([]byte, error) {
+	cmd := exec.Command("git", append([]string{"-C", s.dir}, args...)...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(readcap.Reader(out, "git "+args[0], limit))
+	if err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, err
+	}
+	return data, cmd.Wait()
 }

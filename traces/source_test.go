@@ -2,6 +2,7 @@ package traces
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,7 +68,7 @@ func TestSourceLines(t *testing.T) {
 		filepath.Join("sys", "kern", "kern_lwp.c") + " is kern_lwp.c revision 1.270, the trace cites 1.269: its lines are not shown",
 		filepath.Join("sys", "kern", "sys_lwp.c") + " is sys_lwp.c revision 1.83, the trace cites 1.84: its lines are not shown",
 		filepath.Join("sys", "kern", "kern_sig.c") + ": no $NetBSD$ id, cannot tell its revision (the trace cites 1.405): its lines are not shown",
-		filepath.Join("sys", "kern", "kern_synch.c") + ": not found in " + dir + ", its lines are not shown",
+		filepath.Join("sys", "kern", "kern_synch.c") + ": not found in " + dir + ": its lines are not shown",
 	}
 	if got := src.Notes(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -124,5 +125,57 @@ func TestSourceLongLinesAndErrors(t *testing.T) {
 	}
 	if got := strings.Join(src.Notes(), "\n"); !strings.Contains(got, "kern_sleepq.c: cannot be read (") {
 		t.Errorf("notes %q do not say the file cannot be read", got)
+	}
+}
+
+// TestSourceFromGit takes a file at the cited revision from the history of
+// a git checkout whose working copy is a later one, on any branch.
+func TestSourceFromGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	dir := t.TempDir()
+	kern := filepath.Join(dir, "sys", "kern")
+	if err := os.MkdirAll(kern, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.org"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	commit := func(rev, line2 string) {
+		t.Helper()
+		text := "/*\t$NetBSD: kern_lwp.c,v " + rev + " 2020/01/01 00:00:00 fake Exp $\t*/\n" + line2 + "\n"
+		if err := os.WriteFile(filepath.Join(kern, "kern_lwp.c"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		git("add", "-A")
+		git("commit", "-q", "-m", rev)
+	}
+	git("init", "-q", "-b", "trunk")
+	commit("1.1", "\tfirst();")
+	commit("1.2", "\tsecond();")
+	git("checkout", "-q", "-b", "netbsd-1")
+	commit("1.2.2.1", "\tbranch();")
+	git("checkout", "-q", "trunk")
+	commit("1.3", "\tthird();")
+	src := NewSource(dir)
+	for ref, want := range map[string]string{
+		"kern_lwp.c@1.3:2": "third();", "kern_lwp.c@1.1:2": "first();", "kern_lwp.c@1.2:2": "second();",
+		"kern_lwp.c@1.2.2.1:2": "branch();", "kern_lwp.c@1.4:2": "",
+	} {
+		if got, ok := src.Line(ref); got != want || ok != (want != "") {
+			t.Errorf("Line(%s) = %q, %v; want %q", ref, got, ok, want)
+		}
+	}
+	notes := strings.Join(src.Notes(), "\n")
+	for _, want := range []string{"revision 1.1: taken from commit", "revision 1.2.2.1: taken from commit",
+		"is kern_lwp.c revision 1.3, the trace cites 1.4: its lines are not shown"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
 	}
 }

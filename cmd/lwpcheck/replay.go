@@ -19,7 +19,8 @@ var replayVerb = &verb{
 the model built from its embedded spec and its revision, with every invariant
 family, and list it: each step's actor and CPU, kernel function and
 operation, source line (file@rev:line, and with --source the C line from a
-NetBSD source tree), the state change, the locks held and the process
+NetBSD source tree, or from the history of a git checkout of it, each file
+at the revision cited), the state change, the locks held and the process
 counters. --step walks the steps interactively (commands on standard input:
 n, b, j N, l N for LWP N's next step, s for the whole state, q). The other
 formats export the replay: json (machine-readable
@@ -49,7 +50,7 @@ func newReplayFlags() (*flag.FlagSet, *replayFlags) {
 	r := &replayFlags{}
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.BoolVar(&r.step, "step", false, "walk the steps interactively, reading commands from standard input")
-	fs.StringVar(&r.source, "source", "", "NetBSD source tree to print the C lines from (DIR/sys/kern/kern_lwp.c ...)")
+	fs.StringVar(&r.source, "source", "", "NetBSD source tree or git checkout to print the C lines from (DIR/sys/kern/kern_lwp.c ...)")
 	fs.StringVar(&r.format, "format", "text", "output: text, json, html, dot or mermaid")
 	fs.BoolVar(&r.explainPOR, "por-explain", false, "list, before each step, every enabled action, whether an ample set deferred it, and what makes it depend on the others")
 	return fs, r
