@@ -338,10 +338,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	case "text":
 		printSummary(stdout, results)
 	case "json":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(results); err != nil {
+		if err := writeJSON(stdout, results); err != nil {
 			return exitUsage, err
 		}
 	case "junit":

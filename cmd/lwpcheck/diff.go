@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -149,10 +148,7 @@ func runDiff(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	if df.format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(results); err != nil {
+		if err := writeJSON(stdout, results); err != nil {
 			return exitUsage, err
 		}
 	} else {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -95,6 +96,15 @@ func init() {
 		{name: "version", usage: "lwpcheck version", doc: "Print the version.", run: runVersion,
 			flags: func() *flag.FlagSet { return noFlags("version") }},
 	}
+}
+
+// writeJSON writes v to w as indented JSON, the form of every JSON
+// output (<, > and & as they are: the messages cite C).
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 func main() {

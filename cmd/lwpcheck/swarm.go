@@ -85,10 +85,7 @@ func writeSwarm(path string, shard swarmShard, cf *checkFlags, results []swarmRe
 	f := swarmFile{Format: swarmFormat, Lwpcheck: buildinfo.Version(), Shard: shard.I, Shards: shard.N, Seed: shard.seed(),
 		Search: cf.search, Store: store, Results: results}
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(f); err != nil {
+	if err := writeJSON(&buf, f); err != nil {
 		return err
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
@@ -106,6 +103,11 @@ func readSwarm(path string) (*swarmFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseSwarm(path, data)
+}
+
+// parseSwarm decodes and checks a result file read from path.
+func parseSwarm(path string, data []byte) (*swarmFile, error) {
 	var f swarmFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -190,10 +192,7 @@ func runMerge(args []string, stdout, _ io.Writer) (int, error) {
 		}
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(results); err != nil {
+		if err := writeJSON(stdout, results); err != nil {
 			return exitUsage, err
 		}
 	} else {

@@ -178,3 +178,21 @@ func TestMergeResult(t *testing.T) {
 	assert.Equal(t, verdictPass, m.Verdict, "one shard explored everything")
 	assert.True(t, m.Met, m.Why)
 }
+
+// FuzzMerge: any result file is rejected with an error or merged, never
+// a panic.
+func FuzzMerge(f *testing.F) {
+	f.Add([]byte(`{"format":"lwpcheck-swarm/1","shard":1,"shards":1,"results":[{"spec":"s","revision":"r","verdict":"violation",` +
+		`"findings":[{"name":"deadlock","message":"m","steps":3,"edges":[{"edge":"a -> b"}]}],"wanted":["deadlock"],"held":["x"]}]}`))
+	f.Add([]byte(`{"format":"lwpcheck-swarm/1","shard":1,"shards":1,"results":[{"spec":"s","revision":"r","verdict":"skipped"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sf, err := parseSwarm("fuzz.json", data)
+		if err != nil {
+			return
+		}
+		rs, err := mergeShards([]*swarmFile{sf, sf})
+		if err == nil && len(rs) > len(sf.Results) {
+			t.Fatalf("%d results merged from %d", len(rs), len(sf.Results))
+		}
+	})
+}
