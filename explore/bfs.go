@@ -11,17 +11,19 @@ import (
 )
 
 // The BFS is level-synchronous. A level is cut into batches, a batch into
-// chunks (of minChunk to maxChunk states: large enough that a chunk's own
-// bookkeeping, per shard, stays small beside its states, small enough that
-// every worker gets several). Workers expand chunks in parallel; then each
-// worker inserts the successors of its fingerprint shards into the visited
-// set, taking them in the batch's global order; then the new states are
-// appended to the next level, again in global order. Which successor first
-// reaches a state, the state's index and every trace are therefore the
-// same for any number of workers.
+// chunks of chunkLen states (large enough that a chunk's own bookkeeping,
+// per shard, stays small beside its states, small enough that a batch
+// keeps dozens of workers busy; the same for any number of workers, so
+// that the chunks' buffers, and a memory limit's verdict, are too).
+// Workers expand chunks in parallel; then each worker inserts the
+// successors of its fingerprint shards into the visited set, taking them
+// in the batch's global order; then the new states are appended to the
+// next level, again in global order. Which successor first reaches a
+// state, the state's index and every trace are therefore the same for any
+// number of workers.
 const (
-	minChunk  = 64
-	maxChunk  = 1024
+	minChunk  = 64 // a group of parents whose new states start at a restart point; the first block's first room
+	chunkLen  = 2 * minChunk
 	batchBits = 13
 	batchSize = 1 << batchBits
 	noParent  = ^uint32(0)
@@ -150,16 +152,14 @@ type pending struct {
 }
 
 type bfs[S any] struct {
-	ctx      context.Context
-	m        Model[S]
-	opt      Options
-	exps     []*expander[S]
-	chunks   []*chunk[S] // made as batches need them
-	levels   [2]levelBuf
-	pk       packer[S]
-	peak     int64 // the most bytes one batch's successors have taken, for memory
-	chunkLen int   // the states of a chunk of the batch being explored
-	set      fpSet
+	ctx    context.Context
+	m      Model[S]
+	opt    Options
+	exps   []*expander[S]
+	chunks []*chunk[S] // made as batches need them
+	levels [2]levelBuf
+	pk     packer[S]
+	set    fpSet
 
 	// Parent links, kept only by the second pass that rebuilds traces,
 	// with each node's actor switches along its chosen path and the actor
@@ -399,8 +399,7 @@ func (b *bfs[S]) run() {
 		b.depth.Store(int64(level))
 		for k := 0; k < frontier.batches() && !b.done(); k++ {
 			batch, size := frontier.batch(k)
-			b.chunkLen = min(max(size/(8*b.opt.Workers), minChunk)/minChunk*minChunk, maxChunk)
-			n := (size + b.chunkLen - 1) / b.chunkLen
+			n := (size + chunkLen - 1) / chunkLen
 			for len(b.chunks) < n {
 				b.chunks = append(b.chunks, newChunk[S](b.foundBefore))
 			}
@@ -503,8 +502,8 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch *block, size, c int) {
 
 // chunkStates returns the offsets in the batch of chunk c's states.
 func (b *bfs[S]) chunkStates(c, size int) (lo, hi int) {
-	lo = c * b.chunkLen
-	return lo, min(lo+b.chunkLen, size)
+	lo = c * chunkLen
+	return lo, min(lo+chunkLen, size)
 }
 
 // restartBefore returns the restart point at or before node i, where
@@ -596,7 +595,6 @@ func (b *bfs[S]) appendNew(batch *block, n int, next *levelBuf) {
 		total += ch.take
 	}
 	b.parallel(n, func(_, c int) { b.pack(c) })
-	b.notePeak(n)
 	for _, ch := range b.chunks[:n] {
 		at, start := 0, uint32(0)
 		for k, isNew := range ch.isNew {
@@ -669,23 +667,26 @@ func (ch *chunk[S]) gather() {
 	}
 }
 
-// memory estimates the bytes the search holds: the visited set, the two
-// levels and the batch buffers. (The trace pass, which alone keeps parent
-// links, runs without a memory limit.)
+// memory is the bytes the search holds: the visited set, the two levels
+// and the chunks' buffers, as allocated. (The trace pass, which alone
+// keeps parent links, runs without a memory limit.)
 func (b *bfs[S]) memory() int64 {
-	return b.set.bytes() + b.levels[0].bytes() + b.levels[1].bytes() + b.peak
+	n := b.set.bytes() + b.levels[0].bytes() + b.levels[1].bytes()
+	for _, ch := range b.chunks {
+		n += ch.bytes()
+	}
+	return n
 }
 
-// notePeak updates peak with the batch just expanded in n chunks: its
-// successors and the new states packed take the same bytes however the
-// batch was cut, so a memory limit's verdict does not depend on it.
-func (b *bfs[S]) notePeak(n int) {
+// bytes is the memory of the chunk's buffers.
+func (ch *chunk[S]) bytes() int64 {
 	var t Succ[S]
-	var bytes int64
-	for _, ch := range b.chunks[:n] {
-		bytes += int64(ch.out.n)*int64(unsafe.Sizeof(t)) + int64(len(ch.packed)) + int64(len(ch.ends))*4
+	n := int64(cap(ch.out.items))*int64(unsafe.Sizeof(t)) + int64(cap(ch.owner))*4 + int64(cap(ch.isNew)) +
+		int64(cap(ch.viols))*int64(unsafe.Sizeof(pending{})) + int64(cap(ch.packed)) + int64(cap(ch.ends))*4
+	for j := range numShards {
+		n += int64(cap(ch.byShard[j]))*4 + int64(cap(ch.fpByShard[j]))*8 + int64(cap(ch.newByShard[j]))
 	}
-	b.peak = max(b.peak, bytes)
+	return n
 }
 
 // startProgress calls opt.Progress periodically until the returned stop is

@@ -36,10 +36,14 @@ func Peak() (int64, bool) {
 }
 
 // parseHWM reads the VmHWM line of a /proc/PID/status file, in kB.
-func parseHWM(status []byte) (int64, bool) {
+func parseHWM(status []byte) (int64, bool) { return parseStatus(status, "VmHWM:") }
+
+// parseStatus reads the line of a /proc/PID/status file that starts with
+// key, in kB.
+func parseStatus(status []byte, key string) (int64, bool) {
 	sc := bufio.NewScanner(bytes.NewReader(status))
 	for sc.Scan() {
-		rest, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmHWM:"))
+		rest, ok := bytes.CutPrefix(sc.Bytes(), []byte(key))
 		if !ok {
 			continue
 		}
@@ -65,4 +69,20 @@ func CollectOften() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(10)
 	}
+}
+
+// Reserve is what SearchBudget sets aside for the rest of the process: the
+// runtime, the binary, the model and its checks, measured at 13 to 20 MB.
+const Reserve = 32 << 20
+
+// SearchBudget is the memory a search may hold (explore.Options.MaxMemory)
+// for the whole process to stay within limit bytes: the limit less
+// Reserve and a fifth for the collector's slack, and at least 1 MiB. It is
+// a fixed function of the limit, so a search stops at the same state in
+// every run.
+func SearchBudget(limit int64) int64 {
+	if limit <= 0 {
+		return 0
+	}
+	return max(limit-limit/5-Reserve, 1<<20)
 }

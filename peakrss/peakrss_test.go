@@ -45,3 +45,9 @@ func TestPeakSeesAllocation(t *testing.T) {
 	after, _ := Peak()
 	assert.Less(t, after, during-int64(32<<20), "the mark is reset")
 }
+
+func TestSearchBudget(t *testing.T) {
+	assert.Zero(t, SearchBudget(0), "no limit")
+	assert.EqualValues(t, 1<<20, SearchBudget(8<<20), "a floor")
+	assert.EqualValues(t, 400<<20-80<<20-Reserve, SearchBudget(400<<20))
+}

@@ -89,7 +89,7 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	fs.IntVar(&c.workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
 	fs.Int64Var(&c.maxStates, "max-states", 0, "stop a search after this many states (0: no limit)")
 	c.maxMemory = 16 << 30
-	fs.Var(&c.maxMemory, "max-memory", "stop a search when its memory passes this size, e.g. 8GiB (0: no limit)")
+	fs.Var(&c.maxMemory, "max-memory", "stop a search before the whole process's memory passes this size, e.g. 8GiB (0: no limit)")
 	fs.DurationVar(&c.timeLimit, "time-limit", 0, "stop a search after this long (0: no limit)")
 	fs.Var(&c.bitstate, "bitstate", "bitstate search with a bit array of this size, e.g. 1G, instead of the fingerprint table "+
 		"(for spaces too large for memory; states may be missed, so finding nothing is incomplete: exit 3)")
@@ -229,8 +229,8 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	if cf.workers > maxWorkers {
 		return exitUsage, usagef("--workers %d: at most %d", cf.workers, maxWorkers)
 	}
-	if cf.maxMemory > 0 && cf.bitstate > cf.maxMemory {
-		return exitUsage, usagef("--bitstate %d: larger than --max-memory %d", cf.bitstate, cf.maxMemory)
+	if budget := peakrss.SearchBudget(int64(cf.maxMemory)); budget > 0 && int64(cf.bitstate) > budget {
+		return exitUsage, usagef("--bitstate %d: larger than the %d bytes --max-memory %d leaves the search", cf.bitstate, budget, cf.maxMemory)
 	}
 	if cf.por != "on" && cf.por != "off" {
 		return exitUsage, usagef("--por %q: want on or off", cf.por)
@@ -277,13 +277,14 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	if cf.maxMemory > 0 {
-		// The search stops itself at the limit by its own accounting; the
-		// runtime's soft limit makes the collector return garbage before
-		// the whole process passes it.
+		// The search stops itself within its share of the limit by its
+		// own accounting (peakrss.SearchBudget); the runtime's soft limit
+		// makes the collector return garbage before the whole process
+		// passes it.
 		debug.SetMemoryLimit(int64(cf.maxMemory))
 	}
 	opt := explore.Options{Search: search, Workers: cf.workers, MaxStates: cf.maxStates,
-		MaxMemory: int64(cf.maxMemory), TimeLimit: cf.timeLimit, Bitstate: int64(cf.bitstate), Seed: cf.swarm.seed()}
+		MaxMemory: peakrss.SearchBudget(int64(cf.maxMemory)), TimeLimit: cf.timeLimit, Bitstate: int64(cf.bitstate), Seed: cf.swarm.seed()}
 	if cf.swarmOut != "" && cf.swarm.N == 0 {
 		return exitUsage, usagef("--swarm-out needs --swarm I/N")
 	}

@@ -97,7 +97,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"a size with a suffix", []string{"check", "--bitstate", "1M", "--max-memory", "2GiB", "create-wait"}, exitIncomplete, ""},
 		{"an absurd bitstate", []string{"check", "--bitstate", "9223372036854775807", "create-wait"}, exitUsage, `-bitstate: larger than 16 TiB`},
 		{"a bitstate past max-memory", []string{"check", "--bitstate", "64M", "--max-memory", "32M", "create-wait"}, exitUsage,
-			`--bitstate 67108864: larger than --max-memory 33554432`},
+			`--bitstate 67108864: larger than the 1048576 bytes --max-memory 33554432 leaves the search`},
 		{"a size that is not one", []string{"check", "--max-memory", "10x", "create-wait"}, exitUsage, `want a size such as`},
 		{"absurd workers", []string{"check", "--workers", "100000000", "create-wait"}, exitUsage, `--workers 100000000: at most 1024`},
 		{"an endless spec file", []string{"check", "/dev/zero"}, exitUsage, `/dev/zero: larger than 1 MiB, the most such a file may be`},

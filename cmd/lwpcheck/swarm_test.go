@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/lwpcheck/lwpcheck/peakrss"
 )
 
 // TestMain lets a test run the command as a process of its own: the test
@@ -195,4 +197,24 @@ func FuzzMerge(f *testing.F) {
 			t.Fatalf("%d results merged from %d", len(rs), len(sf.Results))
 		}
 	})
+}
+
+// TestMaxMemoryWholeProcess: --max-memory bounds the resident memory of
+// the whole process, not only the search's own tables, on a spec whose
+// search needs more.
+func TestMaxMemoryWholeProcess(t *testing.T) {
+	if _, ok := peakrss.Peak(); !ok {
+		t.Skip("no resident memory figures here")
+	}
+	const limit = 96 << 20
+	code, out, err := lwpcheckProcess("check", "--format", "json", "--revision", "netbsd-2025", "--fairness", "off",
+		"--max-memory", "96MiB", "../lwpbench/testdata/scenarios/scenario-3cpu.yaml")
+	require.NoError(t, err)
+	require.Equal(t, exitIncomplete, code, out)
+	var results []checkResult
+	require.NoError(t, json.Unmarshal([]byte(out), &results), out)
+	require.Len(t, results, 1)
+	assert.Equal(t, "max-memory", results[0].Limit)
+	assert.Positive(t, results[0].PeakRSS)
+	assert.LessOrEqual(t, results[0].PeakRSS, int64(limit), "peak resident bytes")
 }
