@@ -22,8 +22,8 @@ import (
 // state, the state's index and every trace are therefore the same for any
 // number of workers.
 const (
-	minChunk  = 64 // a group of parents whose new states start at a restart point; the first block's first room
-	chunkLen  = 2 * minChunk
+	minChunk  = 64 // the first block's first room
+	chunkLen  = 256
 	batchBits = 13
 	batchSize = 1 << batchBits
 	noParent  = ^uint32(0)
@@ -471,11 +471,11 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch *block, size, c int) {
 		return
 	}
 	lo, hi := b.chunkStates(c, size)
-	for i := b.restartBefore(batch, lo); i < hi; i++ {
+	if !batch.nodes[lo].restart() {
+		panic("explore: a chunk starts between restart points") // appendNew puts one at every chunkLen-th state
+	}
+	for i := lo; i < hi; i++ {
 		b.unpack(batch, size, i, &ch.cur)
-		if i < lo {
-			continue
-		}
 		start := ch.out.n
 		for _, v := range e.expand(&ch.cur, batch.nodes[i].fp, &ch.out) {
 			ch.viols = append(ch.viols, pending{node: int32(i), succ: -1, v: v})
@@ -504,15 +504,6 @@ func (b *bfs[S]) expandChunk(e *expander[S], batch *block, size, c int) {
 func (b *bfs[S]) chunkStates(c, size int) (lo, hi int) {
 	lo = c * chunkLen
 	return lo, min(lo+chunkLen, size)
-}
-
-// restartBefore returns the restart point at or before node i, where
-// decoding the states up to i can begin.
-func (b *bfs[S]) restartBefore(batch *block, i int) int {
-	for !batch.nodes[i].restart() {
-		i--
-	}
-	return i
 }
 
 // unpack turns *s, the state of node i-1 of a batch unless node i is a
@@ -577,10 +568,9 @@ func (b *bfs[S]) insertShard(j, n int) {
 // appendNew appends the batch's new states to the next level in global
 // order, up to the state limit; the trace pass gives them parent links.
 // Each chunk packs its new states in parallel: a state's delta is from the
-// state before it, but the first new state of each group of minChunk
-// parents (chunks hold whole groups) and the first of a block are restart
-// points, so that the level's encoding, and its memory, are the same
-// however the batch was cut.
+// state before it, but the first new state of each chunk is a restart
+// point, and so is every chunkLen-th state of the next level, where its
+// chunks (and blocks) will start.
 func (b *bfs[S]) appendNew(batch *block, n int, next *levelBuf) {
 	b.parallel(n, func(_, c int) { b.chunks[c].gather() })
 	total := 0
@@ -625,7 +615,6 @@ func (b *bfs[S]) appendNew(batch *block, n int, next *levelBuf) {
 func (b *bfs[S]) pack(c int) {
 	ch := b.chunks[c]
 	ch.packed, ch.ends = ch.packed[:0], ch.ends[:0]
-	group := int32(-1)
 	for k, isNew := range ch.isNew {
 		if len(ch.ends) == ch.take {
 			return
@@ -635,8 +624,7 @@ func (b *bfs[S]) pack(c int) {
 		}
 		t := &ch.out.items[k]
 		pos := ch.at + len(ch.ends)
-		restart := ch.owner[k]/minChunk != group || pos&(batchSize-1) == 0
-		group = ch.owner[k] / minChunk
+		restart := len(ch.ends) == 0 || pos%chunkLen == 0
 		base := &ch.prev
 		if restart {
 			base = &b.pk.ref
