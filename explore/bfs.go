@@ -77,10 +77,6 @@ func (b *block) delta(i, n int) []byte {
 
 func (l *levelBuf) batches() int { return (l.n + batchSize - 1) / batchSize }
 
-// startsBlock reports whether the next node pushed starts a block: it must
-// be a restart point.
-func (l *levelBuf) startsBlock() bool { return l.n&(batchSize-1) == 0 }
-
 // push appends a node with delta d.
 func (l *levelBuf) push(fp uint64, id uint32, d []byte, restart bool) {
 	k, i := l.n>>batchBits, l.n&(batchSize-1)

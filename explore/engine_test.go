@@ -181,7 +181,7 @@ func TestLevelBuf(t *testing.T) {
 	fill := func(from, to int) {
 		for i := from; i < to; i++ {
 			s, prev := want(i), want(i-1)
-			restart := l.startsBlock() || i%100 == 0
+			restart := l.n%batchSize == 0 || i%100 == 0
 			if restart {
 				prev = pk.ref
 			}
