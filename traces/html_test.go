@@ -28,8 +28,15 @@ func TestHTMLSelfContained(t *testing.T) {
 			t.Errorf("page has %d of %q, want 1", strings.Count(page, want), want)
 		}
 	}
-	if m := regexp.MustCompile(`(?i)(src|href)=|url\(|@import`).FindString(page); m != "" {
+	// Links to the cited C lines are followed only when clicked.
+	loads := regexp.MustCompile(`(?i)src=|<link|url\(|@import`)
+	if m := loads.FindString(page); m != "" {
 		t.Errorf("page loads something from elsewhere: %q", m)
+	}
+	for _, href := range regexp.MustCompile(`(?i)<a href="[^"]*"`).FindAllString(page, -1) {
+		if !strings.HasPrefix(href, `<a href="https://nxr.netbsd.org/xref/src/sys/`) {
+			t.Errorf("page links elsewhere than to a cited C line: %s", href)
+		}
 	}
 	if got := strings.Count(page, `class="cell ev `); got != len(rep.Steps) {
 		t.Errorf("%d timeline events, want %d", got, len(rep.Steps))

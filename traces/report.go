@@ -62,6 +62,7 @@ type ReportStep struct {
 	Step
 	Who          string   `json:"who"`                     // "LWP 1 on cpu0", "cpu1", "env"
 	Line         string   `json:"c_line,omitempty"`        // the C line, from a source tree
+	Link         string   `json:"link,omitempty"`          // a web page showing it (Link)
 	RecordedNote string   `json:"recorded_note,omitempty"` // the file's note, when the model's differs
 	Locking      []string `json:"locking,omitempty"`       // "+p_lock" acquired, "-p_lock" released, in order
 	Reduction    []string `json:"reduction,omitempty"`     // with Options.ExplainPOR: each action enabled before the step and what it depends on
@@ -93,6 +94,7 @@ func (r *Run) Report(o Options) *Report {
 		if o.Source != nil {
 			rs.Line, _ = o.Source.Line(st.Source)
 		}
+		rs.Link = Link(st.Source)
 		if o.ExplainPOR {
 			rs.Reduction = m.Reduction(pre)
 		}

@@ -54,6 +54,21 @@ func ParseRef(s string) (r Ref, ok bool) {
 	return Ref{file, rev, n}, true
 }
 
+// Link returns a public web page showing the line ref cites at its
+// revision (NetBSD's source cross-reference), or "" for a reference that
+// is not to a NetBSD file at a CVS revision.
+func Link(ref string) string {
+	r, ok := ParseRef(ref)
+	if !ok || strings.Trim(r.Rev, "0123456789.") != "" || strings.ContainsAny(r.File, "/?#") {
+		return ""
+	}
+	dir := "sys/kern/"
+	if strings.HasSuffix(r.File, ".h") {
+		dir = "sys/sys/"
+	}
+	return fmt.Sprintf("https://nxr.netbsd.org/xref/src/%s%s?r=%s#%d", dir, r.File, r.Rev, r.Line)
+}
+
 // Line returns the C line that ref cites, without its indentation; ok
 // is false if the tree does not hold that revision of the file.
 func (s *Source) Line(ref string) (string, bool) {

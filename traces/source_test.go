@@ -92,7 +92,7 @@ func TestListingWithSource(t *testing.T) {
 		"source:         sys/kern/sys_lwp.c is sys_lwp.c revision 1.83, the trace cites 1.84: its lines are not shown\n",
 		"step 2  LWP 1 on cpu0  lwp_create: mutex_enter(p2->p_lock)\n        at kern_lwp.c@1.270:790\n        | mutex_enter(p2->p_lock);\n",
 		"step 7  LWP 1 on cpu0  lwp_lock: mutex_spin_enter(old)\n        at kern_lwp.c@1.270:1614\n        | mutex_spin_enter(old);\n",
-		"step 1  LWP 1 on cpu0  syscall: sys__lwp_create\n        at sys_lwp.c@1.84:131\n        ~ ",
+		"step 1  LWP 1 on cpu0  syscall: sys__lwp_create\n        at sys_lwp.c@1.84:131\n        see https://nxr.netbsd.org/xref/src/sys/kern/sys_lwp.c?r=1.84#131\n        ~ ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("listing lacks %q", want)
@@ -176,6 +176,21 @@ func TestSourceFromGit(t *testing.T) {
 		"is kern_lwp.c revision 1.3, the trace cites 1.4: its lines are not shown"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+}
+
+func TestLink(t *testing.T) {
+	for ref, want := range map[string]string{
+		"kern_lwp.c@1.270:1109":   "https://nxr.netbsd.org/xref/src/sys/kern/kern_lwp.c?r=1.270#1109",
+		"lwp.h@1.56.2.10:289":     "https://nxr.netbsd.org/xref/src/sys/sys/lwp.h?r=1.56.2.10#289",
+		"kern_exit.c@1.171.2.1:9": "https://nxr.netbsd.org/xref/src/sys/kern/kern_exit.c?r=1.171.2.1#9",
+		"model":                   "",
+		"kern_thread.c@a3e8fd0:5": "", // not a CVS revision
+		"../x.c@1.1:2":            "",
+	} {
+		if got := Link(ref); got != want {
+			t.Errorf("Link(%s) = %q, want %q", ref, got, want)
 		}
 	}
 }

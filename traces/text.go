@@ -72,8 +72,11 @@ func (rs *ReportStep) writeText(w io.Writer) {
 	if rs.ViolatedAt != "" {
 		fmt.Fprintf(w, "        violated at %s\n", rs.ViolatedAt)
 	}
-	if rs.Line != "" {
+	switch {
+	case rs.Line != "":
 		fmt.Fprintf(w, "        | %s\n", rs.Line)
+	case rs.Link != "":
+		fmt.Fprintf(w, "        see %s\n", rs.Link)
 	}
 	if rs.Note != "" {
 		fmt.Fprintf(w, "        note: %s\n", rs.Note)

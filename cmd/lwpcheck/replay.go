@@ -20,7 +20,8 @@ the model built from its embedded spec and its revision, with every invariant
 family, and list it: each step's actor and CPU, kernel function and
 operation, source line (file@rev:line, and with --source the C line from a
 NetBSD source tree, or from the history of a git checkout of it, each file
-at the revision cited), the state change, the locks held and the process
+at the revision cited; without them, a link to the line on NetBSD's source
+cross-reference), the state change, the locks held and the process
 counters. --step walks the steps interactively (commands on standard input:
 n, b, j N, l N for LWP N's next step, s for the whole state, q). The other
 formats export the replay: json (machine-readable
