@@ -120,7 +120,6 @@ func (l *levelBuf) bytes() int64 {
 type chunk[S any] struct {
 	out   Successors[S]
 	cur   S       // the state being expanded, unpacked
-	prev  S       // the state packed last for the next level
 	owner []int32 // for each successor, its source's offset in the batch
 	isNew []bool  // for each successor, whether it reached a new state
 	// byShard[j] lists the successors whose fingerprints fall in shard j,
@@ -611,6 +610,7 @@ func (b *bfs[S]) appendNew(batch *block, n int, next *levelBuf) {
 func (b *bfs[S]) pack(c int) {
 	ch := b.chunks[c]
 	ch.packed, ch.ends = ch.packed[:0], ch.ends[:0]
+	var prev *S // the state packed last, still in the chunk's successors
 	for k, isNew := range ch.isNew {
 		if len(ch.ends) == ch.take {
 			return
@@ -621,12 +621,12 @@ func (b *bfs[S]) pack(c int) {
 		t := &ch.out.items[k]
 		pos := ch.at + len(ch.ends)
 		restart := len(ch.ends) == 0 || pos%chunkLen == 0
-		base := &ch.prev
+		base := prev
 		if restart {
 			base = &b.pk.ref
 		}
 		ch.packed = b.pk.delta(&t.Next, base, ch.packed)
-		ch.prev = t.Next
+		prev = &t.Next
 		end := uint32(len(ch.packed))
 		if restart {
 			end |= restartBit

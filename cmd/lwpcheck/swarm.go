@@ -191,6 +191,11 @@ func runMerge(args []string, stdout, _ io.Writer) (int, error) {
 			return exitUsage, err
 		}
 	}
+	for i := range results { // the files hold them, as check's output does not
+		for j := range results[i].Findings {
+			results[i].Findings[j].Counterexample = nil
+		}
+	}
 	if *format == "json" {
 		if err := writeJSON(stdout, results); err != nil {
 			return exitUsage, err
@@ -350,7 +355,6 @@ func writeMergedCexes(dir string, results []checkResult) error {
 			if f.Cex, err = c.Save(dir); err != nil {
 				return err
 			}
-			f.Counterexample = nil
 		}
 	}
 	return nil

@@ -102,6 +102,7 @@ func TestSwarmMerge(t *testing.T) {
 		assert.Equal(t, f.Met, m.Met, "%s on %s", f.Spec, f.Revision)
 		assert.Equal(t, findingSet(f), findingSet(m), "%s on %s", f.Spec, f.Revision)
 		for _, x := range m.Findings {
+			assert.Empty(t, x.Counterexample, "the output names the file, it does not hold it")
 			if x.Cex == "" {
 				continue
 			}
