@@ -540,7 +540,7 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 			Source: findingSource(c.M, f), Known: o.Known[i]})
 		if o.Known[i] != "" {
 			res.Known++
-		} else if inv, ok := invariants.Lookup(invariants.BaseName(f.Name)); !ok || inv.Family != invariants.Deadlock {
+		} else if !isHang(f.Name) {
 			onlyHangs = false
 		}
 	}
@@ -573,6 +573,13 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 		res.Verdict = verdictDeadlock // what the run found is hangs, not a broken invariant
 	}
 	return res
+}
+
+// isHang reports whether a finding named name is of the deadlock family:
+// a run whose failing findings all are is a deadlock, not a violation.
+func isHang(name string) bool {
+	inv, ok := invariants.Lookup(invariants.BaseName(name))
+	return ok && inv.Family == invariants.Deadlock
 }
 
 // omission is r's bound on the probability of a fingerprint collision,
