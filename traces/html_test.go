@@ -70,7 +70,7 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	for _, want := range []string{
 		`data-ready="yes"`,
-		fmt.Sprintf(`<span id="js-switches">%d</span>`, rep.Switches),
+		fmt.Sprintf(`data-switches="%d"`, rep.Switches),
 		fmt.Sprintf(`class="step last sel" id="step-%d"`, len(rep.Steps)),
 	} {
 		if !strings.Contains(dom, want) {
