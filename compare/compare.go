@@ -144,7 +144,7 @@ func (s *Side) build(ctx context.Context, sp *specs.Spec, rev *model.Revision, a
 	}
 	built := time.Since(start)
 	start = time.Now()
-	cm, c, err := invariants.Build(rev, sp, nil)
+	cm, c, err := invariants.Build(rev, sp, 0)
 	if err != nil {
 		return err
 	}

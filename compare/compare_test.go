@@ -69,7 +69,7 @@ func verdictMachine(r *model.Revision, c *traces.Cex) (*model.Machine, *specs.Sp
 	if err != nil {
 		return nil, nil, err
 	}
-	m, _, err := invariants.Build(r, sp, nil)
+	m, _, err := invariants.Build(r, sp, 0)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/specs"
 )
 
 // The process counters, compared with what they count wherever the process
@@ -18,7 +19,7 @@ var counterInvariants = []*Invariant{
 	counterInvariant(model.NDLWPs),
 	counterInvariant(model.NLWPWait),
 	{
-		Name: "p_zomblwp", Family: Counters,
+		Name: "p_zomblwp", Family: specs.FamilyCounters,
 		Doc:    "p_zomblwp, when set, is a detached zombie on p_lwps",
 		Source: "the revision's lwp_exit, which leaves a detached zombie there for the next lwp_create or lwp_wait to free",
 		State:  zomblwp,
@@ -29,7 +30,7 @@ var counterInvariants = []*Invariant{
 // revision's rule counts.
 func counterInvariant(ctr model.Counter) *Invariant {
 	return &Invariant{
-		Name: ctr.String(), Family: Counters,
+		Name: ctr.String(), Family: specs.FamilyCounters,
 		Doc:    ctr.String() + " equals the number of LWPs on p_lwps that the revision's definition of it counts",
 		Source: "the revision's counter table (lwpcheck list revisions --long), from its kern_lwp.c comments and code",
 		State: func(c *Checker, s *model.State) (Fail, bool) {

@@ -14,7 +14,7 @@ import (
 // families and returns its one lock-order-cycle finding.
 func cycleFinding(t *testing.T, sp *specs.Spec) (*model.Machine, *Checker, RunFinding) {
 	t.Helper()
-	m, c, err := Build(netbsd.Netbsd2025, sp, []string{"lock-order", "deadlock"})
+	m, c, err := Build(netbsd.Netbsd2025, sp, specs.FamilySet(0).With(specs.FamilyLockOrder).With(specs.FamilyDeadlock))
 	if err != nil {
 		t.Fatal(err)
 	}

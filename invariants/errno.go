@@ -4,11 +4,12 @@ import (
 	"fmt"
 
 	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/specs"
 )
 
 var errnoInvariants = []*Invariant{
 	{
-		Name: "manpage-errno", Family: Errors,
+		Name: "manpage-errno", Family: specs.FamilyErrors,
 		Doc: "every result a syscall returns to user space is one its man page of the era documents, " +
 			"under the page's condition where the model can tell",
 		Source: "the revision's man pages: the ERRORS sections of the _lwp_*.2 pages of its era",

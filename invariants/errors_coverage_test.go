@@ -84,7 +84,7 @@ func TestDocumentedErrorsReached(t *testing.T) {
 			t.Parallel()
 			rec := &results{seen: map[string]bool{}}
 			for _, sp := range all {
-				m, c, err := Build(rev, sp, nil)
+				m, c, err := Build(rev, sp, 0)
 				if err != nil {
 					continue // an op the revision lacks
 				}

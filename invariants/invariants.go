@@ -11,26 +11,11 @@ import (
 	"github.com/lwpcheck/lwpcheck/specs"
 )
 
-// Families of invariants.
-const (
-	Counters    = "counters"
-	LockOrder   = "lock-order"
-	LockState   = "lock-state"
-	Transitions = "transitions"
-	Errors      = "errors"
-	KAssert     = "kassert"
-	Deadlock    = "deadlock"
-	Expect      = "expect"
-)
-
-// Families lists every family, in the order `list invariants` prints them.
-var Families = []string{Counters, LockOrder, LockState, Transitions, Errors, KAssert, Deadlock, Expect}
-
 // Invariant is one check. At most one of State, Step, Terminal and Run is
 // set; an invariant with none is reported by the model itself (a KASSERT).
 type Invariant struct {
 	Name   string // unique, lowercase words and C identifiers joined by '-'
-	Family string
+	Family specs.Family
 	Doc    string // one line
 	// Source says where the rule comes from, in general; each revision's
 	// Docs.Sources cites where its own sources state it.
@@ -131,13 +116,9 @@ type Checker struct {
 }
 
 // Build makes the machine that runs spec on rev with the invariants of
-// the given families ("all" or none: every family).
-func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Machine, *Checker, error) {
+// the given families (the zero set: every family).
+func Build(rev *model.Revision, spec *specs.Spec, want specs.FamilySet) (*model.Machine, *Checker, error) {
 	m, err := model.New(rev, spec)
-	if err != nil {
-		return nil, nil, err
-	}
-	want, err := familySet(families)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -146,7 +127,7 @@ func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Mac
 		return nil, nil, fmt.Errorf("revision %s: %w", rev.Name, err)
 	}
 	for _, inv := range Catalog() {
-		if !want[inv.Family] {
+		if !want.Has(inv.Family) {
 			continue
 		}
 		c.enabled = append(c.enabled, inv)
@@ -161,14 +142,14 @@ func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Mac
 			c.run = append(c.run, inv)
 		}
 	}
-	if want[LockOrder] {
+	if want.Has(specs.FamilyLockOrder) {
 		c.graph = newEdgeSet()
 	}
-	if want[Transitions] {
+	if want.Has(specs.FamilyTransitions) {
 		c.cover = new(coverage)
 	}
-	m.Guard = want[LockState]
-	m.LockWaits = want[Deadlock]
+	m.Guard = want.Has(specs.FamilyLockState)
+	m.LockWaits = want.Has(specs.FamilyDeadlock)
 	m.Check = c
 	for n := range c.expectNames {
 		for pc := range m.Program(uint8(n)) {
@@ -176,23 +157,6 @@ func Build(rev *model.Revision, spec *specs.Spec, families []string) (*model.Mac
 		}
 	}
 	return m, c, nil
-}
-
-func familySet(families []string) (map[string]bool, error) {
-	want := map[string]bool{}
-	if len(families) == 0 || slices.Contains(families, "all") {
-		for _, f := range Families {
-			want[f] = true
-		}
-		return want, nil
-	}
-	for _, f := range families {
-		if !slices.Contains(Families, f) {
-			return nil, fmt.Errorf("unknown invariant family %q (known: all, %s)", f, strings.Join(Families, ", "))
-		}
-		want[f] = true
-	}
-	return want, nil
 }
 
 // Checks reports whether the invariant called name is enabled.
@@ -203,7 +167,7 @@ func (c *Checker) Checks(name string) bool {
 // Liveness returns the cycle check the checker asks of the search: fair
 // if the invariant hang is enabled, none otherwise.
 func (c *Checker) Liveness(fair explore.Fairness) explore.Fairness {
-	if c.Checks("hang") {
+	if c.Checks(model.FindingHang) {
 		return fair
 	}
 	return explore.NoCycles
@@ -327,43 +291,43 @@ func Catalog() []*Invariant { return catalog }
 var catalog = slices.Concat(counterInvariants, lockOrderInvariants, lockStateInvariants,
 	transitionInvariants, errnoInvariants, []*Invariant{
 		{
-			Name: "kassert", Family: KAssert,
+			Name: model.FindingKAssert, Family: specs.FamilyKAssert,
 			Doc:    "no KASSERT of the modelled code fails",
 			Source: "the KASSERTs of each modelled routine, cited where they fail",
 		},
 		{
-			Name: "stale-lwp", Family: KAssert,
+			Name: "stale-lwp", Family: specs.FamilyKAssert,
 			Doc: "no routine reads an LWP through a pointer it kept while that LWP was freed and its structure reused " +
 				"(the C code goes on reading the reused structure; the model reports it)",
 			Source: "the routines that keep an LWP pointer across a sleep; the model tells a reused LWP structure by its generation",
 		},
 		{
-			Name: "model-error", Family: KAssert,
+			Name: model.FindingModelError, Family: specs.FamilyKAssert,
 			Doc:    "the model never reaches a state its author ruled out",
 			Source: "lwpcheck itself",
 		},
 		{
-			Name: "deadlock", Family: Deadlock,
+			Name: model.FindingDeadlock, Family: specs.FamilyDeadlock,
 			Doc:      "no terminal state leaves an LWP stuck in the kernel (in a syscall or an event's path)",
 			Source:   "lwpcheck: an LWP that can never return from a syscall is a hang, whatever it waits on",
 			Terminal: hang,
 		},
 		{
-			Name: "lock-deadlock", Family: Deadlock,
+			Name: model.FindingLockDeadlock, Family: specs.FamilyDeadlock,
 			Doc: "no state has CPUs spinning for each other's locks in a cycle, each holding the lock the next one spins for: " +
 				"they can never move again, whatever the rest of the machine does",
 			Source: "lwpcheck: a cycle of lock waits is a deadlock; lock-order-cycle looks for one when no gate lock rules it out. " +
 				"The machine reports it (model.Machine.LockWaits) from the steps the search tries",
 		},
 		{
-			Name: "hang", Family: Deadlock,
+			Name: model.FindingHang, Family: specs.FamilyDeadlock,
 			Doc: "no fair cycle keeps an LWP in the kernel for ever (a syscall or an event's path that never returns " +
 				"while the rest of the system keeps moving); fairness is weak unless --fairness strong",
 			Source: "lwpcheck: a retry loop, a re-armed timeout or a sleep re-entered for ever is a hang even though something moves; " +
 				"the engine's cycle check (explore.Liveness) finds it",
 		},
 		{
-			Name: "expect", Family: Expect,
+			Name: "expect", Family: specs.FamilyExpect,
 			Doc:    "every syscall returns a result the spec allows (`-> RESULT`); each step is a finding of its own (expect/lwp1-step2)",
 			Source: "the spec",
 			Step:   expectResult, Keyed: true,

@@ -22,20 +22,20 @@ func TestCatalogValid(t *testing.T) {
 func TestValidateRejects(t *testing.T) {
 	check := func(*Checker, *model.State) (Fail, bool) { return Fail{}, false }
 	step := func(*Checker, *model.K, *model.State, *model.State) (Fail, bool) { return Fail{}, false }
-	ok := Invariant{Name: "x", Family: Counters, Doc: "d", Source: "s"}
+	ok := Invariant{Name: "x", Family: specs.FamilyCounters, Doc: "d", Source: "s"}
 	tests := []struct {
 		name string
 		invs []*Invariant
 		want string
 	}{
-		{"empty name", []*Invariant{{Family: Counters, Doc: "d", Source: "s"}}, "bad name"},
-		{"bad name", []*Invariant{{Name: "Bad Name", Family: Counters, Doc: "d", Source: "s"}}, "bad name"},
+		{"empty name", []*Invariant{{Family: specs.FamilyCounters, Doc: "d", Source: "s"}}, "bad name"},
+		{"bad name", []*Invariant{{Name: "Bad Name", Family: specs.FamilyCounters, Doc: "d", Source: "s"}}, "bad name"},
 		{"duplicate", []*Invariant{&ok, &ok}, "duplicate name"},
-		{"no doc", []*Invariant{{Name: "x", Family: Counters, Source: "s"}}, "doc"},
-		{"two-line doc", []*Invariant{{Name: "x", Family: Counters, Doc: "a\nb", Source: "s"}}, "doc"},
-		{"no source", []*Invariant{{Name: "x", Family: Counters, Doc: "d"}}, "no source"},
-		{"unknown family", []*Invariant{{Name: "x", Family: "misc", Doc: "d", Source: "s"}}, "unknown family"},
-		{"two checks", []*Invariant{{Name: "x", Family: Counters, Doc: "d", Source: "s", State: check, Step: step}}, "2 checks"},
+		{"no doc", []*Invariant{{Name: "x", Family: specs.FamilyCounters, Source: "s"}}, "doc"},
+		{"two-line doc", []*Invariant{{Name: "x", Family: specs.FamilyCounters, Doc: "a\nb", Source: "s"}}, "doc"},
+		{"no source", []*Invariant{{Name: "x", Family: specs.FamilyCounters, Doc: "d"}}, "no source"},
+		{"unknown family", []*Invariant{{Name: "x", Family: 99, Doc: "d", Source: "s"}}, "unknown family"},
+		{"two checks", []*Invariant{{Name: "x", Family: specs.FamilyCounters, Doc: "d", Source: "s", State: check, Step: step}}, "2 checks"},
 		{"nil", []*Invariant{nil}, "nil"},
 	}
 	for _, tt := range tests {
@@ -74,7 +74,7 @@ func TestWorkersAgree(t *testing.T) {
 	}
 	var got []outcome
 	for _, w := range []int{1, 3} {
-		m, c, err := Build(revisions.All()[0], sp, nil)
+		m, c, err := Build(revisions.All()[0], sp, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +94,7 @@ func TestChecksDoNotAllocate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, c, err := Build(revisions.All()[0], sp, nil)
+	m, c, err := Build(revisions.All()[0], sp, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

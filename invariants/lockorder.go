@@ -15,18 +15,19 @@ import (
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/specs"
 )
 
 var lockOrderInvariants = []*Invariant{
 	{
-		Name: "lock-order", Family: LockOrder,
+		Name: "lock-order", Family: specs.FamilyLockOrder,
 		Doc: "no lock is acquired while holding a lock the revision's documented order puts after it, " +
 			"or one of its class in other than address order where the revision takes them so",
 		Source: "the revision's documented lock order (its kern_lwp.c overview comment), with the orders its code follows everywhere",
 		Step:   againstOrder, Keyed: true,
 	},
 	{
-		Name: "lock-order-cycle", Family: LockOrder,
+		Name: "lock-order-cycle", Family: specs.FamilyLockOrder,
 		Doc:    "the lock-class graph of every explored acquisition (held class -> acquired class) has no cycle",
 		Source: "lwpcheck: a cycle in the lock-class graph of all explored interleavings can deadlock; each edge gets a replayable schedule",
 		Run:    lockCycles,
@@ -384,7 +385,7 @@ func (c *Checker) reachDeadlock(ctx context.Context, cyc []model.LockClass, opt 
 			return Witness{}, fmt.Errorf("deadlock of %v: %w", cyc, err)
 		}
 		for _, f := range r.Findings {
-			if f.Name == "lock-deadlock" {
+			if f.Name == model.FindingLockDeadlock {
 				return Witness{Finding: f}, nil
 			}
 		}
@@ -484,7 +485,7 @@ func (t *deadlockTarget) State(s *model.State, vs []explore.Violation) []explore
 		}
 	}
 	if cyc != nil {
-		vs = append(vs, explore.Violation{Name: "lock-deadlock", Message: t.m.LockWaitString(s, cyc)})
+		vs = append(vs, explore.Violation{Name: model.FindingLockDeadlock, Message: t.m.LockWaitString(s, cyc)})
 	}
 	return vs
 }

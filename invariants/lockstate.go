@@ -4,30 +4,31 @@ import (
 	"fmt"
 
 	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/specs"
 )
 
 var lockStateInvariants = []*Invariant{
 	{
-		Name: "l_mutex-state", Family: LockState,
+		Name: "l_mutex-state", Family: specs.FamilyLockState,
 		Doc: "an LWP's l_mutex is the lock the revision's table gives its state (checked where that lock is free: " +
 			"under it, a state may be mid-transition)",
 		Source: "the revision's state-to-lock table (its kern_lwp.c overview comment)",
 		State:  mutexMatchesState, Keyed: true,
 	},
 	{
-		Name: "l_stat-locked", Family: LockState,
+		Name: "l_stat-locked", Family: specs.FamilyLockState,
 		Doc:    "every l_stat change is made with the LWP's lock held",
 		Source: "the revision's kern_lwp.c overview comment: state transitions are made with the LWP's lock held",
 		Step:   statLocked,
 	},
 	{
-		Name: "l_stat-p_lock", Family: LockState,
+		Name: "l_stat-p_lock", Family: specs.FamilyLockState,
 		Doc:    "an LWP enters or leaves the states the revision lists (LSIDL, LSZOMB, LSSTOP, LSSUSPENDED) only with the process lock held",
 		Source: "the revision's kern_lwp.c overview comment on the process lock and the counters",
 		Step:   statProcLocked,
 	},
 	{
-		Name: "field-locked", Family: LockState,
+		Name: "field-locked", Family: specs.FamilyLockState,
 		Doc: "a step writes a field of the process, or of an LWP on p_lwps, only with the lock its marking names " +
 			"(p: p_lock, l: the LWP's l_mutex) held",
 		Source: "the revision's proc.h and lwp.h field markings; the fields: model.GuardedFields",

@@ -411,7 +411,7 @@ func build(t *testing.T, rev *model.Revision, yaml string) (*model.Machine, *Che
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, c, err := Build(rev, sp, nil)
+	m, c, err := Build(rev, sp, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,11 +5,12 @@ import (
 	"sync/atomic"
 
 	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/specs"
 )
 
 var transitionInvariants = []*Invariant{
 	{
-		Name: "transition", Family: Transitions,
+		Name: "transition", Family: specs.FamilyTransitions,
 		Doc: "every l_stat change is an edge of the revision's state-transition diagram " +
 			"(its special cases only for kernel threads, which the model has none of)",
 		Source: "the revision's state-transition diagram (its kern_lwp.c overview comment)",

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/specs"
 )
 
 // Validate checks a catalog in the manner of go/analysis's Validate: every
@@ -33,8 +34,8 @@ func Validate(invs []*Invariant) error {
 		if strings.TrimSpace(inv.Source) == "" {
 			errs = append(errs, fmt.Errorf("invariant %q: no source", inv.Name))
 		}
-		if !slices.Contains(Families, inv.Family) {
-			errs = append(errs, fmt.Errorf("invariant %q: unknown family %q", inv.Name, inv.Family))
+		if !slices.Contains(specs.Families(), inv.Family) {
+			errs = append(errs, fmt.Errorf("invariant %q: unknown family %d", inv.Name, inv.Family))
 		}
 		checks := 0
 		for _, set := range []bool{inv.State != nil, inv.Step != nil, inv.Terminal != nil, inv.Run != nil} {

@@ -9,6 +9,16 @@ import (
 	"github.com/lwpcheck/lwpcheck/explore"
 )
 
+// The findings the machine reports itself, by the names the invariant
+// catalog documents them under.
+const (
+	FindingKAssert      = "kassert"       // a KASSERT or panic of the C code
+	FindingModelError   = "model-error"   // the model broke a rule of its own
+	FindingDeadlock     = "deadlock"      // a terminal state with an LWP stuck
+	FindingLockDeadlock = "lock-deadlock" // CPUs spinning for each other's locks
+	FindingHang         = "hang"          // a fair cycle that keeps an LWP in the kernel
+)
+
 // Stuck describes an LWP that can never leave the kernel.
 type Stuck struct {
 	Slot  int
@@ -82,7 +92,7 @@ func (m *Machine) NonProgress(entry *State, i int, loop []explore.Action) explor
 	for _, a := range loop {
 		st, next, _, err := m.Describe(&s, a)
 		if err != nil {
-			return explore.Violation{Name: "model-error", Message: "a loop does not replay: " + err.Error()}
+			return explore.Violation{Name: FindingModelError, Message: "a loop does not replay: " + err.Error()}
 		}
 		all &= m.Pending(&next)
 		if d := st.Actor + " " + st.Action + " (" + st.Source + ")"; !slices.Contains(did, d) {
@@ -104,7 +114,7 @@ func (m *Machine) NonProgress(entry *State, i int, loop []explore.Action) explor
 	if len(did) > most {
 		did = append(did[:most], fmt.Sprintf("%d more", len(did)-most))
 	}
-	return explore.Violation{Name: "hang",
+	return explore.Violation{Name: FindingHang,
 		Message: fmt.Sprintf("a fair loop of %d steps keeps %s in the kernel for ever; the loop runs %s", len(loop),
 			strings.Join(parts, "; "), strings.Join(did, ", ")),
 		Where: m.Kernel.Src(SrcRef{File: r.File, Line: uint16(r.Line)})}
@@ -152,7 +162,7 @@ func HangViolation(m *Machine, s *State) (explore.Violation, bool) {
 		// every tick, for ever.
 		what += " (only " + kn.Routines[kn.Callout].Name + " runs, finding nothing to do and re-arming itself each tick)"
 	}
-	return explore.Violation{Name: "deadlock", Message: what + " and " + strings.Join(parts, "; "),
+	return explore.Violation{Name: FindingDeadlock, Message: what + " and " + strings.Join(parts, "; "),
 		Where: m.Kernel.Src(SrcRef{File: r.File, Line: uint16(r.Line)})}, true
 }
 

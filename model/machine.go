@@ -279,7 +279,7 @@ func (m *Machine) Expand(s *State, out *explore.Successors[State]) {
 	}
 	if m.LockWaits && nwait >= 2 {
 		if cyc := m.lockWaitCycle(s, &waits); cyc != nil {
-			out.ReportState(explore.Violation{Name: "lock-deadlock", Message: m.LockWaitString(s, cyc) + ": a deadlock"})
+			out.ReportState(explore.Violation{Name: FindingLockDeadlock, Message: m.LockWaitString(s, cyc) + ": a deadlock"})
 		}
 	}
 }
@@ -583,9 +583,9 @@ func (m *Machine) finish(k *K, pre *State, t *explore.Succ[State]) {
 	}
 	t.Actor, t.Retry = actor, k.retry
 	if k.Panic != "" {
-		name := "kassert"
+		name := FindingKAssert
 		if len(k.Panic) > 12 && k.Panic[:12] == "model error:" {
-			name = "model-error"
+			name = FindingModelError
 		}
 		at := m.Kernel.Src(k.panicSrc())
 		t.Violations = append(t.Violations, explore.Violation{Name: name, Fatal: true,

@@ -29,7 +29,7 @@ func TestExpandDoesNotAllocate(t *testing.T) {
 }
 
 func expandDoesNotAllocate(t *testing.T, rev *model.Revision, sp *specs.Spec, por bool) {
-	m, _, err := invariants.Build(rev, sp, nil)
+	m, _, err := invariants.Build(rev, sp, 0)
 	require.NoError(t, err)
 	m.POR = por
 	var out explore.Successors[model.State]

@@ -62,7 +62,7 @@ func TestKernelProperties(t *testing.T) {
 		t.Run(tt.rev, func(t *testing.T) {
 			rev, err := Lookup(tt.rev)
 			require.NoError(t, err)
-			m, c, err := invariants.Build(rev, sp, nil)
+			m, c, err := invariants.Build(rev, sp, 0)
 			require.NoError(t, err)
 			p := &preemptions{Checker: c, queues: map[int]bool{}, locks: map[uint8]bool{}}
 			m.Check = p

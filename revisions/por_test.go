@@ -30,7 +30,7 @@ type outcome struct {
 // for every actor, if weak).
 func runSpec(t *testing.T, rev *model.Revision, sp *specs.Spec, por, weak bool) outcome {
 	t.Helper()
-	m, c, err := invariants.Build(rev, sp, nil)
+	m, c, err := invariants.Build(rev, sp, 0)
 	require.NoError(t, err)
 	m.POR, m.WeakLWPs = por, weak
 	r, err := explore.Run(context.Background(), m, explore.Options{Cycles: c.Liveness(explore.Weak)})
@@ -106,7 +106,7 @@ func TestCyclesDeterministic(t *testing.T) {
 	require.NoError(t, err)
 	var first *explore.Finding
 	for _, opt := range []explore.Options{{Workers: 1}, {Workers: 4}, {Search: explore.DFS}} {
-		m, c, err := invariants.Build(rev, sp, nil)
+		m, c, err := invariants.Build(rev, sp, 0)
 		require.NoError(t, err)
 		m.POR = true
 		opt.Cycles = c.Liveness(explore.Weak)

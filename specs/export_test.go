@@ -4,7 +4,6 @@ package specs
 // the originals: those packages import specs, so only an external test
 // can import them.
 var (
-	Families = families
-	Results  = results
-	Signals  = signals
+	Results = results
+	Signals = signals
 )

@@ -15,11 +15,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// families are the invariant families a spec may check, in the order error
-// messages list them: "all" and invariants.Families (invariants imports
-// specs, so this is a copy; a test ties the two).
-var families = []string{"all", "counters", "lock-order", "lock-state", "transitions", "errors", "kassert", "deadlock", "expect"}
-
 // Parse parses the spec in data. File names the spec in error messages.
 // Every error is an *Error.
 func Parse(file string, data []byte) (*Spec, error) {
@@ -147,7 +142,7 @@ func (p *parser) spec(root *yaml.Node) (*Spec, error) {
 		File:  p.file,
 		Text:  bytes.Clone(p.data),
 		CPUs:  2,
-		Check: []string{"all"},
+		Check: AllFamilies,
 
 		HasExpect: true,
 	}
@@ -400,20 +395,16 @@ func (p *parser) processes(s *Spec, lwpsKey, procsKey, sleepqKey *yaml.Node) err
 }
 
 // check converts the check list n.
-func (p *parser) check(n *yaml.Node) ([]string, error) {
+func (p *parser) check(n *yaml.Node) (FamilySet, error) {
 	fams, ps, err := p.list(n, "check")
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	for i, f := range fams {
-		if !slices.Contains(families, f) {
-			return nil, p.errorf(ps[i], "check: unknown family %q (want %s)", f, strings.Join(families, ", "))
-		}
-		if f == "all" && len(fams) > 1 {
-			return nil, p.errorf(ps[i], "check: all includes every other family")
-		}
+	set, i, err := ParseFamilies(fams)
+	if err != nil {
+		return 0, p.errorf(ps[i], "check: %v", err)
 	}
-	return fams, nil
+	return set, nil
 }
 
 // expectMap converts an expect mapping: `default:` and one key per

@@ -55,7 +55,7 @@ func TestParse(t *testing.T) {
 			Name:     "minimal",
 			CPUs:     2,
 			Programs: []Program{{LWP: 1}},
-			Check:    []string{"all"},
+			Check:    AllFamilies,
 
 			HasExpect: true,
 		},
@@ -66,7 +66,7 @@ func TestParse(t *testing.T) {
 			Name:      "per-rev",
 			CPUs:      2,
 			Programs:  []Program{{LWP: 1}},
-			Check:     []string{"all"},
+			Check:     AllFamilies,
 			Expect:    Expect{Kind: Deadlock, Pos: Pos{4, 12}},
 			HasExpect: true,
 			Overrides: []Override{
@@ -88,7 +88,7 @@ func TestParse(t *testing.T) {
 			Env:          Env{Preempt: 2, Pos: [7]Pos{5: {11, 7}}},
 			Procs:        []Process{{Pos: Pos{4, 3}, First: 1, Env: Env{Stop: 1, Pos: [7]Pos{{7, 11}}}}, {Pos: Pos{8, 3}, First: 3}},
 			SleepqShared: true,
-			Check:        []string{"all"},
+			Check:        AllFamilies,
 			HasExpect:    true,
 		},
 	}, {
@@ -124,7 +124,7 @@ expect: violation p-nlwps-count
 			},
 			Env: Env{Stop: 1, Cont: 2, Exit: 3, Core: 4, Timeout: 5, Preempt: 6, Migrate: 9,
 				Pos: [7]Pos{{9, 7}, {9, 16}, {9, 25}, {9, 34}, {9, 43}, {9, 55}, {9, 67}}},
-			Check:  []string{"counters", "lock-order", "expect"},
+			Check:  FamilySet(0).With(FamilyCounters).With(FamilyLockOrder).With(FamilyExpect),
 			Expect: Expect{Kind: Violation, Name: "p-nlwps-count", Pos: Pos{11, 19}},
 
 			HasExpect: true,
@@ -187,7 +187,7 @@ lwps:
 				{Op: "ctl", Pos: Pos{26, 7}, Text: "ctl"},
 				{Op: "kill", Target: 2, Signal: "SIGUSR1", Results: []string{"0"}, Pos: Pos{27, 9}, Text: "kill  2->0"},
 			}}, {LWP: 4}},
-			Check:  []string{"all"},
+			Check:  AllFamilies,
 			Expect: Expect{Kind: Deadlock, Pos: Pos{2, 9}},
 
 			HasExpect: true,

@@ -51,7 +51,7 @@ type Spec struct {
 	// collide do; by default (spread) each process's hash to a bucket of
 	// its own.
 	SleepqShared bool
-	Check        []string // invariant families, default ["all"]
+	Check        FamilySet // the check line's invariant families, default AllFamilies
 	// Expect is the verdict the spec expects on every revision it does
 	// not name in Overrides; default pass. HasExpect is false when the
 	// spec's expect mapping gives no default.

@@ -2,6 +2,7 @@ package specs_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,8 +32,41 @@ func TestCapacitiesMatchModel(t *testing.T) {
 	}
 }
 
-func TestFamiliesMatchInvariants(t *testing.T) {
-	assert.Equal(t, append([]string{"all"}, invariants.Families...), specs.Families)
+// TestFamiliesHaveInvariants: every family a check line may name holds
+// an invariant of the catalog, and every invariant is in one.
+func TestFamiliesHaveInvariants(t *testing.T) {
+	n := map[specs.Family]int{}
+	for _, inv := range invariants.Catalog() {
+		n[inv.Family]++
+	}
+	for _, f := range specs.Families() {
+		assert.NotZero(t, n[f], "family %s has no invariant", f)
+		delete(n, f)
+	}
+	assert.Empty(t, n, "invariants in no family")
+}
+
+func TestParseFamilies(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want specs.FamilySet
+		err  string
+	}{
+		{[]string{"all"}, specs.AllFamilies, ""},
+		{[]string{"lock-order", "deadlock"}, specs.FamilySet(0).With(specs.FamilyLockOrder).With(specs.FamilyDeadlock), ""},
+		{[]string{"deadlock", "all"}, 0, "all includes every other family"},
+		{[]string{"locks"}, 0, `unknown family "locks" (want all, counters, lock-order, lock-state, transitions, errors, kassert, deadlock, expect)`},
+	}
+	for _, tt := range tests {
+		got, _, err := specs.ParseFamilies(tt.in)
+		if tt.err != "" {
+			assert.EqualError(t, err, tt.err, "%v", tt.in)
+			continue
+		}
+		assert.NoError(t, err)
+		assert.Equal(t, tt.want, got, "%v", tt.in)
+		assert.Equal(t, tt.in, strings.Split(got.String(), ","), "%v", tt.in)
+	}
 }
 
 // TestResultsMatchModel: a step asserts the model's results in the

@@ -34,7 +34,7 @@ func FuzzReplay(f *testing.F) {
 		if err != nil {
 			return
 		}
-		m, _, err := invariants.Build(rev, sp, nil)
+		m, _, err := invariants.Build(rev, sp, 0)
 		if err != nil {
 			return
 		}

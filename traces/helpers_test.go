@@ -33,7 +33,7 @@ func machine(t testing.TB, c *Cex) *model.Machine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := invariants.Build(rev, sp, nil)
+	m, _, err := invariants.Build(rev, sp, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

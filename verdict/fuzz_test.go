@@ -40,10 +40,10 @@ func FuzzPlan(f *testing.F) {
 		}
 		jobs, err := Plan([]*specs.Spec{sp}, nil)
 		if err == nil {
-			err = Validate(sp, nil)
+			err = Validate(sp, 0)
 		}
 		for i := 0; err == nil && i < len(jobs); i++ {
-			_, _, err = invariants.Build(jobs[i].Rev, sp, nil)
+			_, _, err = invariants.Build(jobs[i].Rev, sp, 0)
 		}
 		if err != nil {
 			require.Regexp(t, planError, err.Error())
@@ -73,7 +73,7 @@ func FuzzSearch(f *testing.F) {
 			return
 		}
 		for _, j := range jobs {
-			m, c, err := invariants.Build(j.Rev, sp, nil)
+			m, c, err := invariants.Build(j.Rev, sp, 0)
 			if err != nil {
 				return
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/model"
 	"github.com/lwpcheck/lwpcheck/specs"
 )
 
@@ -123,7 +124,7 @@ func Wanted(e specs.Expect) []string {
 	for _, x := range e.All() {
 		switch x.Kind {
 		case specs.Deadlock:
-			out = append(out, "deadlock")
+			out = append(out, model.FindingDeadlock)
 		case specs.Violation:
 			out = append(out, x.Name)
 		}

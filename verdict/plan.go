@@ -8,7 +8,6 @@ package verdict
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/lwpcheck/lwpcheck/invariants"
 	"github.com/lwpcheck/lwpcheck/model"
@@ -132,10 +131,10 @@ func Plan(all []*specs.Spec, only []string) ([]Job, error) {
 // Validate checks that each of sp's expectations (its default and one per
 // revision it names) can be met: the invariant a `violation NAME` names
 // exists, and the families checked include the one the expected finding
-// belongs to. families overrides sp's check line when not nil (check
-// --check), and a conflict with it is reported as such; the other problems
-// are errors at the expectation.
-func Validate(sp *specs.Spec, families []string) error {
+// belongs to. families overrides sp's check line unless it is the zero set
+// (check --check), and a conflict with it is reported as such; the other
+// problems are errors at the expectation.
+func Validate(sp *specs.Spec, families specs.FamilySet) error {
 	all := []specs.Expect{}
 	if sp.HasExpect {
 		all = append(all, sp.Expect)
@@ -151,7 +150,7 @@ func Validate(sp *specs.Spec, families []string) error {
 	return nil
 }
 
-func validate(sp *specs.Spec, e specs.Expect, families []string) error {
+func validate(sp *specs.Spec, e specs.Expect, families specs.FamilySet) error {
 	for _, x := range e.All() {
 		if err := validateOne(sp, x, families); err != nil {
 			return err
@@ -160,19 +159,19 @@ func validate(sp *specs.Spec, e specs.Expect, families []string) error {
 	return nil
 }
 
-func validateOne(sp *specs.Spec, e specs.Expect, families []string) error {
+func validateOne(sp *specs.Spec, e specs.Expect, families specs.FamilySet) error {
 	inv, err := expected(sp, e)
 	if err != nil || inv == nil {
 		return err
 	}
-	if families != nil {
-		if !covers(families, inv.Family) {
+	if families != 0 {
+		if !families.Has(inv.Family) {
 			return fmt.Errorf("--check %s leaves out %s (family %s), which %s expects at %s:%s",
-				strings.Join(families, ","), inv.Name, inv.Family, sp.Name, sp.File, e.Pos)
+				families, inv.Name, inv.Family, sp.Name, sp.File, e.Pos)
 		}
 		return nil
 	}
-	if !covers(sp.Check, inv.Family) {
+	if !sp.Check.Has(inv.Family) {
 		return expectError(sp, e, "%s is in family %s, which the check line leaves out", inv.Name, inv.Family)
 	}
 	return nil
@@ -196,10 +195,4 @@ func expected(sp *specs.Spec, e specs.Expect) (*invariants.Invariant, error) {
 func expectError(sp *specs.Spec, e specs.Expect, format string, args ...any) error {
 	return &specs.Error{File: sp.File, Line: e.Pos.Line, Col: e.Pos.Col,
 		Msg: "expect: " + fmt.Sprintf(format, args...)}
-}
-
-// covers reports whether checking families (empty or "all": every family)
-// checks family.
-func covers(families []string, family string) bool {
-	return len(families) == 0 || slices.Contains(families, "all") || slices.Contains(families, family)
 }

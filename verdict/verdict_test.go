@@ -58,26 +58,32 @@ func TestPlan(t *testing.T) {
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name, spec string
-		families   []string // --check
+		families   string // --check
 		err        string
 	}{
-		{"pass", "name: a\n", []string{"counters"}, ""},
-		{"a known invariant", "name: a\nexpect: violation p_nlwpwait\n", nil, ""},
-		{"deadlock", "name: a\nexpect: deadlock\n", nil, ""},
-		{"an unknown invariant", "name: a\nexpect: violation nosuch-invariant\n", nil,
+		{"pass", "name: a\n", "counters", ""},
+		{"a known invariant", "name: a\nexpect: violation p_nlwpwait\n", "", ""},
+		{"deadlock", "name: a\nexpect: deadlock\n", "", ""},
+		{"an unknown invariant", "name: a\nexpect: violation nosuch-invariant\n", "",
 			`t.yaml:2:19: expect: no invariant "nosuch-invariant" (see lwpcheck list invariants)`},
-		{"a family is not an invariant", "name: a\nexpect: violation counters\n", nil,
+		{"a family is not an invariant", "name: a\nexpect: violation counters\n", "",
 			`t.yaml:2:19: expect: no invariant "counters" (see lwpcheck list invariants)`},
-		{"the check line leaves the family out", "name: a\ncheck: [counters]\nexpect: deadlock\n", nil,
+		{"the check line leaves the family out", "name: a\ncheck: [counters]\nexpect: deadlock\n", "",
 			"t.yaml:3:9: expect: deadlock is in family deadlock, which the check line leaves out"},
-		{"the check line has the family", "name: a\ncheck: [counters, deadlock]\nexpect: deadlock\n", nil, ""},
-		{"--check leaves the family out", "name: a\nexpect: deadlock\n", []string{"counters"},
+		{"the check line has the family", "name: a\ncheck: [counters, deadlock]\nexpect: deadlock\n", "", ""},
+		{"--check leaves the family out", "name: a\nexpect: deadlock\n", "counters",
 			"--check counters leaves out deadlock (family deadlock), which a expects at t.yaml:2:9"},
-		{"--check overrides the check line", "name: a\ncheck: [counters]\nexpect: deadlock\n", []string{"all"}, ""},
+		{"--check overrides the check line", "name: a\ncheck: [counters]\nexpect: deadlock\n", "all", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Validate(parse(t, tt.spec), tt.families)
+			var fams specs.FamilySet
+			if tt.families != "" {
+				var err error
+				fams, _, err = specs.ParseFamilies([]string{tt.families})
+				require.NoError(t, err)
+			}
+			err := Validate(parse(t, tt.spec), fams)
 			if tt.err == "" {
 				assert.NoError(t, err)
 			} else {
@@ -137,7 +143,7 @@ func TestJudge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sp := parse(t, tt.spec)
-			_, c, err := invariants.Build(rev, sp, nil)
+			_, c, err := invariants.Build(rev, sp, 0)
 			require.NoError(t, err)
 			o := Judge(Job{Spec: sp, Rev: rev, Expect: sp.Expect}, &tt.r, c, tt.rf)
 			assert.Equal(t, tt.verdict, o.Verdict, "verdict")
@@ -162,7 +168,7 @@ func TestJudgeHeld(t *testing.T) {
 	for _, inv := range invariants.Catalog() {
 		switch {
 		case inv.Name == "p_nlwps":
-		case inv.Family == invariants.Counters || inv.Family == invariants.Deadlock:
+		case inv.Family == specs.FamilyCounters || inv.Family == specs.FamilyDeadlock:
 			held = append(held, inv.Name)
 		default:
 			notChecked = append(notChecked, inv.Name)
@@ -212,7 +218,7 @@ func TestJudgeAccepted(t *testing.T) {
 	rev, err := revisions.Lookup("netbsd-2025")
 	require.NoError(t, err)
 	sp := parse(t, "name: x\nlwps: {1: [self]}\n")
-	_, c, err := invariants.Build(rev, sp, nil)
+	_, c, err := invariants.Build(rev, sp, 0)
 	require.NoError(t, err)
 	r := explore.Result{Verdict: explore.Fail, Findings: []explore.Finding{
 		{Violation: explore.Violation{Name: "p_nlwps"}}, {Violation: explore.Violation{Name: "lock-order/a->b"}}}}

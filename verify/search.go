@@ -48,7 +48,7 @@ type search struct {
 // environment, the programs as windows and the ktrace points.
 func machine(o *Options, file string, p *plan) (*model.Machine, *specs.Spec, error) {
 	kn := o.Revision.Kernel
-	sp := &specs.Spec{File: file, Name: "trace", CPUs: o.CPUs, Check: []string{"all"}}
+	sp := &specs.Spec{File: file, Name: "trace", CPUs: o.CPUs, Check: specs.AllFamilies}
 	if sp.CPUs == 0 {
 		sp.CPUs = min(max(p.nlwps, 1), model.MaxCPUs)
 	}

@@ -23,7 +23,7 @@ func cyclesRun(rev *model.Revision, sp *specs.Spec, fair explore.Fairness, worke
 		peak uint64
 	)
 	for range runs {
-		m, c, err := invariants.Build(rev, sp, nil)
+		m, c, err := invariants.Build(rev, sp, 0)
 		if err != nil {
 			return nil, 0, err
 		}

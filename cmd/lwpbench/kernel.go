@@ -27,7 +27,7 @@ func kernelRun(rev *model.Revision, sp *specs.Spec, por bool, workers, runs int)
 	var best *explore.Result
 	var rss int64
 	for range runs {
-		m, _, err := invariants.Build(rev, sp, nil)
+		m, _, err := invariants.Build(rev, sp, 0)
 		if err != nil {
 			return nil, 0, err
 		}

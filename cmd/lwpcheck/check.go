@@ -255,9 +255,13 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 			return exitUsage, usagef("%v", err)
 		}
 	}
-	var families []string
+	var families specs.FamilySet
 	if cf.families != "" {
-		families = strings.Split(cf.families, ",")
+		fams, _, err := specs.ParseFamilies(strings.Split(cf.families, ","))
+		if err != nil {
+			return exitUsage, usagef("--check: %v", err)
+		}
+		families = fams
 	}
 	all, err := loadSpecs(paths, families)
 	if err != nil {
@@ -368,10 +372,10 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 var fairness = map[string]explore.Fairness{"kernel": explore.Weak, "weak": explore.Weak, "strong": explore.Strong, "off": explore.NoCycles}
 
 // checkJob explores one spec on one revision with the invariants of
-// families (nil: the spec's check line), writes the counterexamples if
-// asked, and judges the outcome.
-func checkJob(ctx context.Context, j verdict.Job, families []string, cf *checkFlags, opt explore.Options, stderr io.Writer) (checkResult, error) {
-	if families == nil {
+// families (the zero set: the spec's check line), writes the
+// counterexamples if asked, and judges the outcome.
+func checkJob(ctx context.Context, j verdict.Job, families specs.FamilySet, cf *checkFlags, opt explore.Options, stderr io.Writer) (checkResult, error) {
+	if families == 0 {
 		families = j.Spec.Check
 	}
 	name := j.Spec.Name + " on " + j.Rev.Name
@@ -479,8 +483,8 @@ func addCounterexamples(res *checkResult, j verdict.Job, m *model.Machine, r *ex
 
 // loadSpecs reads the named spec files or bundled specs (the bundled specs
 // if none) and checks that each one's expectation can be met when the
-// invariant families are checked (nil: each spec's check line).
-func loadSpecs(paths, families []string) ([]*specs.Spec, error) {
+// invariant families are checked (the zero set: each spec's check line).
+func loadSpecs(paths []string, families specs.FamilySet) ([]*specs.Spec, error) {
 	all, err := readSpecs(paths)
 	if err != nil {
 		return nil, err
@@ -558,7 +562,7 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 				msg = w.Missing
 			}
 			what := w.Edge.String()
-			if w.Finding.Name == "lock-deadlock" {
+			if w.Finding.Name == model.FindingLockDeadlock {
 				what = "deadlock"
 			}
 			x.Edges = append(x.Edges, edgeSchedule{Edge: what, Message: msg, Steps: len(w.Finding.Trace)})
@@ -579,7 +583,7 @@ func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invari
 // a run whose failing findings all are is a deadlock, not a violation.
 func isHang(name string) bool {
 	inv, ok := invariants.Lookup(invariants.BaseName(name))
-	return ok && inv.Family == invariants.Deadlock
+	return ok && inv.Family == specs.FamilyDeadlock
 }
 
 // omission is r's bound on the probability of a fingerprint collision,

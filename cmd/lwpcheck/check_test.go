@@ -19,6 +19,7 @@ import (
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
+	"github.com/lwpcheck/lwpcheck/specs"
 )
 
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
@@ -238,7 +239,7 @@ func TestCheckText(t *testing.T) {
 	const why = `why: lwp_free resets a reaped zombie`
 	all, counters := len(invariants.Catalog()), 0
 	for _, inv := range invariants.Catalog() {
-		if inv.Family == invariants.Counters {
+		if inv.Family == specs.FamilyCounters {
 			counters++
 		}
 	}

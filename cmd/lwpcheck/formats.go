@@ -167,7 +167,7 @@ func writeSARIF(w io.Writer, results []checkResult) error {
 	for _, id := range rules {
 		rule := sarif.NewRule(id)
 		if inv, ok := invariants.Lookup(id); ok {
-			rule.WithDescription(inv.Doc).WithProperties(sarif.NewPropertyBag().Add("family", inv.Family).Add("source", inv.Source))
+			rule.WithDescription(inv.Doc).WithProperties(sarif.NewPropertyBag().Add("family", inv.Family.String()).Add("source", inv.Source))
 		}
 		driver.AddRule(rule)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/lwpcheck/lwpcheck/invariants"
 	"github.com/lwpcheck/lwpcheck/model"
 	"github.com/lwpcheck/lwpcheck/revisions"
+	"github.com/lwpcheck/lwpcheck/specs"
 	"github.com/lwpcheck/lwpcheck/verdict"
 )
 
@@ -65,7 +66,7 @@ func runGraph(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(operands) != 2 {
 		return exitUsage, usagef("graph %s: want one SPEC", noun)
 	}
-	all, err := loadSpecs(operands[1:], nil)
+	all, err := loadSpecs(operands[1:], 0)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -103,7 +104,7 @@ func runGraph(args []string, stdout, stderr io.Writer) (int, error) {
 
 // lockOrderDOT explores job j and returns its lock-class graph in DOT.
 func lockOrderDOT(j verdict.Job, name string) ([]byte, error) {
-	m, c, err := invariants.Build(j.Rev, j.Spec, []string{invariants.LockOrder})
+	m, c, err := invariants.Build(j.Rev, j.Spec, specs.FamilySet(0).With(specs.FamilyLockOrder))
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +117,7 @@ func lockOrderDOT(j verdict.Job, name string) ([]byte, error) {
 // statesDOT explores job j on one worker, so that states are numbered in
 // the same order every time, and returns its state graph in DOT.
 func statesDOT(j verdict.Job, name string, limit int64) ([]byte, error) {
-	m, c, err := invariants.Build(j.Rev, j.Spec, nil)
+	m, c, err := invariants.Build(j.Rev, j.Spec, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -78,7 +78,7 @@ func TestGraphStates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := invariants.Build(netbsd.Netbsd2025, sp, nil)
+	m, _, err := invariants.Build(netbsd.Netbsd2025, sp, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

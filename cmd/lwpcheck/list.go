@@ -114,7 +114,7 @@ const listWidth = 80
 func listInvariants(w io.Writer) {
 	nameW, famW := len("NAME"), len("FAMILY")
 	for _, inv := range invariants.Catalog() {
-		nameW, famW = max(nameW, len(inv.Name)), max(famW, len(inv.Family))
+		nameW, famW = max(nameW, len(inv.Name)), max(famW, len(inv.Family.String()))
 	}
 	indent := nameW + 2 + famW + 2
 	fmt.Fprintf(w, "%-*s  %-*s  DESCRIPTION\n", nameW, "NAME", famW, "FAMILY")

@@ -18,7 +18,7 @@ func TestListInvariants(t *testing.T) {
 		assert.LessOrEqual(t, len([]rune(l)), listWidth, "%q", l)
 	}
 	for _, inv := range invariants.Catalog() {
-		assert.Regexp(t, `(?m)^`+inv.Name+` +`+inv.Family+` +\S`, stdout)
+		assert.Regexp(t, `(?m)^`+inv.Name+` +`+inv.Family.String()+` +\S`, stdout)
 	}
 	assert.Equal(t, len(invariants.Catalog()), strings.Count(stdout, " source: "))
 }

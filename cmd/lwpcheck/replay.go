@@ -126,7 +126,7 @@ func replayFile(path string) (*traces.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, _, err := invariants.Build(rev, sp, nil)
+	m, _, err := invariants.Build(rev, sp, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
