@@ -13,8 +13,11 @@ import (
 // The BFS is level-synchronous. A level is cut into batches, a batch into
 // chunks of chunkLen states (large enough that a chunk's own bookkeeping,
 // per shard, stays small beside its states, small enough that a batch
-// keeps dozens of workers busy; the same for any number of workers, so
-// that the chunks' buffers, and a memory limit's verdict, are too).
+// keeps sixteen workers busy; the same for any number of workers, so
+// that the chunks' buffers, and a memory limit's verdict, are too). A
+// batch's successors are held whole until they are packed: the batch is
+// kept small so that they weigh little beside the stored states (8192
+// states a batch held about a third of mix-suspend-park's peak memory).
 // Workers expand chunks in parallel; then each worker inserts the
 // successors of its fingerprint shards into the visited set, taking them
 // in the batch's global order; then the new states are appended to the
@@ -23,8 +26,8 @@ import (
 // number of workers.
 const (
 	minChunk  = 64 // the first block's first room
-	chunkLen  = 256
-	batchBits = 13
+	chunkLen  = 128
+	batchBits = 11
 	batchSize = 1 << batchBits
 	noParent  = ^uint32(0)
 )
@@ -659,8 +662,24 @@ func (b *bfs[S]) memory() int64 {
 	for _, ch := range b.chunks {
 		n += ch.bytes()
 	}
+	if !b.track {
+		// The trace pass, which runs if there are findings, reuses this
+		// pass's buffers and adds parent links for the states it stores
+		// (no more than this pass stored) and an index of the level it
+		// builds. It runs without a limit of its own, so its share is
+		// counted here, where the search can still stop.
+		n += b.states.Load()*traceBytes + int64(b.levels[0].n+b.levels[1].n)*levelIdxBytes
+	}
 	return n
 }
+
+// traceBytes are the parent links of a state in the trace pass (parent,
+// act, switches, actor), and levelIdxBytes an entry of its level index
+// at the map's lowest load, when it has just grown.
+const (
+	traceBytes    = int64(3*unsafe.Sizeof(uint32(0)) + unsafe.Sizeof(Action(0)))
+	levelIdxBytes = 48
+)
 
 // bytes is the memory of the chunk's buffers.
 func (ch *chunk[S]) bytes() int64 {
