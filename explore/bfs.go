@@ -162,11 +162,14 @@ type bfs[S any] struct {
 	// Parent links, kept only by the second pass that rebuilds traces,
 	// with each node's actor switches along its chosen path and the actor
 	// of its last step: among shortest paths the pass keeps the one with
-	// the fewest switches (a per-node greedy choice).
+	// the fewest switches (a per-node greedy choice). Only the level being
+	// expanded and the one being built need those two, so they are kept
+	// for the nodes from id win on.
 	track    bool
 	need     map[string]bool
 	parent   []uint32
 	act      []Action
+	win      uint32
 	switches []uint32
 	actor    []int32
 	levelIdx map[uint64]uint32 // the nodes of the level being built, by fingerprint
@@ -315,8 +318,8 @@ func (b *bfs[S]) newID(parent uint32, a Action, actor int32) uint32 {
 // cost is the number of actor switches of the path to node id followed by
 // a step of actor.
 func (b *bfs[S]) cost(id uint32, actor int32) uint32 {
-	sw := b.switches[id]
-	if b.parent[id] != noParent && b.actor[id] != actor {
+	sw := b.switches[id-b.win]
+	if b.parent[id] != noParent && b.actor[id-b.win] != actor {
 		sw++
 	}
 	return sw
@@ -329,9 +332,19 @@ func (b *bfs[S]) reconsider(parent uint32, t *Succ[S]) {
 	if !ok || b.opt.FirstTrace {
 		return
 	}
-	if c := b.cost(parent, t.Actor); c < b.switches[id] {
-		b.parent[id], b.act[id], b.actor[id], b.switches[id] = parent, t.Action, t.Actor, c
+	if c := b.cost(parent, t.Actor); c < b.switches[id-b.win] {
+		b.parent[id], b.act[id], b.actor[id-b.win], b.switches[id-b.win] = parent, t.Action, t.Actor, c
 	}
+}
+
+// slide drops the switches and actors of the nodes before the first of
+// frontier, the level about to be expanded: no later step reads them.
+func (b *bfs[S]) slide(frontier *levelBuf) {
+	first := frontier.blocks[0].nodes[0].id
+	drop := int(first - b.win)
+	b.switches = b.switches[:copy(b.switches, b.switches[drop:])]
+	b.actor = b.actor[:copy(b.actor, b.actor[drop:])]
+	b.win = first
 }
 
 // path returns the initial state's index and the actions leading to node id.
@@ -393,6 +406,7 @@ func (b *bfs[S]) run() {
 		b.level = level
 		if b.track {
 			clear(b.levelIdx)
+			b.slide(frontier)
 		}
 		b.depth.Store(int64(level))
 		for k := 0; k < frontier.batches() && !b.done(); k++ {
@@ -529,7 +543,7 @@ func (b *bfs[S]) collect(batch *block, n int) {
 				continue
 			}
 			id := batch.nodes[p.node].id
-			sw := b.switches[id]
+			sw := b.switches[id-b.win]
 			if p.succ >= 0 {
 				sw = b.cost(id, ch.out.items[p.succ].Actor)
 			}
@@ -668,17 +682,18 @@ func (b *bfs[S]) memory() int64 {
 		// (no more than this pass stored) and an index of the level it
 		// builds. It runs without a limit of its own, so its share is
 		// counted here, where the search can still stop.
-		n += b.states.Load()*traceBytes + int64(b.levels[0].n+b.levels[1].n)*levelIdxBytes
+		n += b.states.Load()*traceBytes + int64(b.levels[0].n+b.levels[1].n)*levelTraceBytes
 	}
 	return n
 }
 
 // traceBytes are the parent links of a state in the trace pass (parent,
-// act, switches, actor), and levelIdxBytes an entry of its level index
-// at the map's lowest load, when it has just grown.
+// act), and levelTraceBytes what it keeps for a state of the two levels it
+// works on: switches, actor, and an entry of its level index at the map's
+// lowest load, when it has just grown.
 const (
-	traceBytes    = int64(3*unsafe.Sizeof(uint32(0)) + unsafe.Sizeof(Action(0)))
-	levelIdxBytes = 48
+	traceBytes      = int64(unsafe.Sizeof(uint32(0)) + unsafe.Sizeof(Action(0)))
+	levelTraceBytes = int64(unsafe.Sizeof(uint32(0))+unsafe.Sizeof(int32(0))) + 48
 )
 
 // bytes is the memory of the chunk's buffers.
