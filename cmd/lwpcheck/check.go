@@ -133,6 +133,7 @@ func verdictOf(v explore.Verdict) checkVerdict {
 // checkResult is the outcome of one spec on one revision.
 type checkResult struct {
 	Spec        string       `json:"spec"`
+	File        string       `json:"file,omitempty"` // the spec's file, as named (a bundled spec's name in specs/)
 	Revision    string       `json:"revision"`
 	Verdict     checkVerdict `json:"verdict"`
 	Expect      string       `json:"expect"`
@@ -325,7 +326,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	for _, sk := range verdict.Skipped(all, cf.revisions) {
-		res := checkResult{Spec: sk.Spec.Name, Revision: sk.Rev.Name, Verdict: skipped, Met: true, Why: sk.Why, Held: []string{}}
+		res := checkResult{Spec: sk.Spec.Name, File: sk.Spec.File, Revision: sk.Rev.Name, Verdict: skipped, Met: true, Why: sk.Why, Held: []string{}}
 		results = append(results, res)
 		if cf.swarm.N > 0 {
 			shard = append(shard, swarmResult{checkResult: res})
@@ -530,7 +531,7 @@ func readSpecs(paths []string) ([]*specs.Spec, error) {
 // findings rf, judged against the spec.
 func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) checkResult {
 	o := verdict.Judge(j, r, c, rf)
-	res := checkResult{Spec: j.Spec.Name, Revision: j.Rev.Name, Verdict: verdictOf(o.Verdict), Expect: o.Expect,
+	res := checkResult{Spec: j.Spec.Name, File: j.Spec.File, Revision: j.Rev.Name, Verdict: verdictOf(o.Verdict), Expect: o.Expect,
 		Met: o.Met, Why: o.Why, States: r.States, Transitions: r.Transitions, Depth: r.Depth,
 		Seconds: r.Elapsed.Seconds(), Limit: string(r.Limit), StoreBytesPerState: r.BytesPerState, Bitstate: r.Bitstate, BitstateCoverage: bitstateCoverage(r),
 		Omission: omission(r),

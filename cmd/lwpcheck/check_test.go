@@ -176,9 +176,10 @@ func TestSARIFSchema(t *testing.T) {
 	require.NoError(t, err)
 	clean := writeSpec(t, "name: clean\nlwps: {1: [self -> 0]}\n")
 	hang := writeSpec(t, "name: hang\nlwps:\n  1: [create 2 -> 0, wait 2 -> 0]\n  2: [park]\n")
+	wrong := writeSpec(t, "name: wrong\nlwps: {1: [self -> EINVAL]}\n") // an expect finding
 	for _, args := range [][]string{
 		{"--revision", "netbsd-2025", clean},
-		{"--revision", "netbsd-2025", "suspend-running", "create-wait"},
+		{"--revision", "netbsd-2025", "suspend-running", "create-wait", wrong},
 		{"--revision", "netbsd-5", hang},
 		{"--revision", "netbsd-2007", "continue-while-waiting"},
 	} {
@@ -187,6 +188,34 @@ func TestSARIFSchema(t *testing.T) {
 		res, err := gojsonschema.Validate(gojsonschema.NewBytesLoader(schema), gojsonschema.NewStringLoader(out))
 		require.NoError(t, err)
 		assert.True(t, res.Valid(), "%v: %v", args, res.Errors())
+		// What code-scanning uploads ask beyond the schema: every result
+		// at a file and line, and one fingerprint per distinct finding.
+		var rep struct {
+			Runs []struct {
+				Results []struct {
+					Message   struct{ Text string }
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI string }
+							Region           struct{ StartLine int }
+						}
+					}
+					PartialFingerprints map[string]string
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &rep))
+		seen := map[string]string{}
+		for _, r := range rep.Runs[0].Results {
+			if assert.NotEmpty(t, r.Locations, "%v: %s", args, r.Message.Text) {
+				pl := r.Locations[0].PhysicalLocation
+				assert.NotEmpty(t, pl.ArtifactLocation.URI, "%v: %s", args, r.Message.Text)
+				assert.Positive(t, pl.Region.StartLine, "%v: %s", args, r.Message.Text)
+			}
+			fp := r.PartialFingerprints["lwpcheck/v1"]
+			assert.NotContains(t, seen, fp, "%v: %s and %s share a fingerprint", args, seen[fp], r.Message.Text)
+			seen[fp] = r.Message.Text
+		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
 	"github.com/lwpcheck/lwpcheck/model"
+	"github.com/lwpcheck/lwpcheck/specs"
 )
 
 // findingSource is the source line of a finding: where the check saw it,
@@ -128,8 +129,9 @@ func secs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
 
 // writeSARIF writes the findings as SARIF 2.1.0 (github.com/owenrumney/
 // go-sarif): one rule per invariant that has a finding, one result per
-// finding, located at the C line of the counterexample's last step, with
-// the counterexample as a code flow (one thread flow per LWP, CPU or the
+// finding, located at the C line of the counterexample's last step (or its
+// last step at a C line, or else the spec: code-scanning uploads refuse a
+// result without a location), with the counterexample as a code flow (one thread flow per LWP, CPU or the
 // environment, each step at its C line; one code flow per edge of a lock
 // cycle) and a partial fingerprint that stays the same across runs. An
 // unexpected finding is an error, a known or expected one a note.
@@ -153,10 +155,8 @@ func writeSARIF(w io.Writer, results []checkResult) error {
 			}
 			res := sarif.NewRuleResult(base).WithLevel(level).
 				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s on %s: %s: %s (%d steps)", r.Spec, r.Revision, f.Name, f.Message, f.Steps))).
-				WithPartialFingerprints(map[string]string{"lwpcheck/v1": fingerprint(r.Spec, r.Revision, f.Name, f.Source)})
-			if loc := cLocationOf(f.Source, ""); loc != nil {
-				res.AddLocation(loc)
-			}
+				WithPartialFingerprints(map[string]string{"lwpcheck/v1": fingerprint(r.Spec, r.Revision, f, f.Source)})
+			res.AddLocation(findingLocation(r, &f))
 			for _, flow := range f.flows {
 				res.AddCodeFlow(codeFlow(flow))
 			}
@@ -206,11 +206,43 @@ func codeFlow(steps []flowStep) *sarif.CodeFlow {
 }
 
 // fingerprint identifies a finding across runs and changes of line: the
-// spec, the revision, the finding and its source file.
-func fingerprint(spec, rev, name, source string) string {
+// spec, the revision, the finding (with its edges, for a lock-order
+// cycle: two cycles of one spec are two alerts) and its source file.
+func fingerprint(spec, rev string, f finding, source string) string {
 	file, _, _ := strings.Cut(source, ":")
-	sum := sha256.Sum256([]byte(spec + "\x00" + rev + "\x00" + name + "\x00" + file))
+	key := spec + "\x00" + rev + "\x00" + f.Name + "\x00" + file
+	for _, e := range f.Edges {
+		key += "\x00" + e.Edge
+	}
+	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:16])
+}
+
+// findingLocation is where a SARIF result of finding f of r is: the C line
+// of its counterexample's last step, else of its last step at a C line,
+// else the first line of the spec.
+func findingLocation(r checkResult, f *finding) *sarif.Location {
+	if loc := cLocationOf(f.Source, ""); loc != nil {
+		return loc
+	}
+	for _, flow := range f.flows {
+		for i := len(flow) - 1; i >= 0; i-- {
+			if loc := cLocationOf(flow[i].source, ""); loc != nil {
+				return loc
+			}
+		}
+	}
+	file := r.File
+	if file == "" {
+		file = r.Spec + ".yaml"
+	}
+	if !strings.ContainsAny(file, `/\`) {
+		if _, err := specs.Lookup(strings.TrimSuffix(file, ".yaml")); err == nil {
+			file = "specs/" + file // a bundled spec, as it lies in lwpcheck's tree
+		}
+	}
+	return sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+		WithArtifactLocation(sarif.NewSimpleArtifactLocation(file)).WithRegion(sarif.NewSimpleRegion(1, 1)))
 }
 
 // cLocationOf is a SARIF location of src ("kern_lwp.c@1.270:1293"), with

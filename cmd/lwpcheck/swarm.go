@@ -240,7 +240,7 @@ func mergeShards(files []*swarmFile) ([]checkResult, error) {
 // mergeResult judges one spec on one revision from every shard's result.
 func mergeResult(rs []*swarmResult) checkResult {
 	first := rs[0].checkResult
-	m := checkResult{Spec: first.Spec, Revision: first.Revision, Expect: first.Expect, NotChecked: first.NotChecked}
+	m := checkResult{Spec: first.Spec, File: first.File, Revision: first.Revision, Expect: first.Expect, NotChecked: first.NotChecked}
 	// An invariant holds if it held in every shard.
 	m.Held = slices.DeleteFunc(slices.Clone(first.Held), func(name string) bool {
 		return slices.ContainsFunc(rs, func(r *swarmResult) bool { return !slices.Contains(r.Held, name) })
