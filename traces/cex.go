@@ -75,6 +75,20 @@ type Cex struct {
 	// Loop to the last return to the state before step Loop.
 	Loop  int    `json:"loop,omitempty"`
 	Steps []Step `json:"steps"`
+
+	at *Positions // where each value of the file read is (Parse)
+}
+
+// ErrorAt is an error about the value at path of the file c was read
+// from, placed at its line and column (or the nearest enclosing value's),
+// as a *ParseError; a plain error for a counterexample not read from a
+// file.
+func (c *Cex) ErrorAt(path, format string, args ...any) error {
+	err := &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)}
+	if c.at == nil {
+		return err
+	}
+	return c.at.Error(err)
 }
 
 // SpecText is the spec a counterexample was found with, embedded whole so
@@ -314,6 +328,30 @@ func (c *Cex) Integrity() []string {
 		out = append(out, "written by "+c.WrittenBy+"; this is "+writer())
 	}
 	return out
+}
+
+// cause says why what the file records may no longer be what the model
+// does: the model changed, unless the file itself says otherwise (see
+// Integrity).
+func (c *Cex) cause() string {
+	switch d, err := c.digest(); {
+	case c.Digest != "" && (err != nil || d != c.Digest):
+		return "the file was edited after it was written: its digest does not match"
+	case c.WrittenBy != "" && c.WrittenBy != writer():
+		return "the model changed, or differs: " + c.WrittenBy + " wrote the file"
+	case c.Digest == "" && c.at != nil:
+		return "the model changed, or the file, which has no digest, was edited"
+	}
+	return "the model changed"
+}
+
+// edited is, for a step error, " (why)" when the file is not as this
+// lwpcheck wrote it, "" when it is.
+func (c *Cex) edited() string {
+	if why := c.cause(); why != "the model changed" {
+		return " (" + why + ")"
+	}
+	return ""
 }
 
 func encode(buf *bytes.Buffer, v any, indent string) error {

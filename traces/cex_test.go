@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/revisions"
@@ -35,7 +37,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The file adds who wrote it and its digest, which vouch for it.
-	if diff := cmp.Diff(c, back, cmpopts.IgnoreFields(Cex{}, "WrittenBy", "Digest")); diff != "" {
+	if diff := cmp.Diff(c, back, cmpopts.IgnoreFields(Cex{}, "WrittenBy", "Digest"), cmpopts.IgnoreUnexported(Cex{})); diff != "" {
 		t.Errorf("read back differs (-written +read):\n%s", diff)
 	}
 	if got := back.Integrity(); len(got) != 0 {
@@ -118,6 +120,7 @@ func TestParseErrors(t *testing.T) {
 		name, data, want string
 	}{
 		{"empty", "", "x.cex.json: empty file, not a counterexample"},
+		{"utf-16", "\xff\xfe{\x00}\x00", "x.cex.json:1:1: the file is UTF-16; a counterexample file is UTF-8 JSON"},
 		{"not json", "format: x\n", "x.cex.json:1:2: invalid character 'o' in literal false (expecting 'a')"},
 		{"truncated", string(good[:200]), "unexpected end of file"},
 		{"syntax at line", edit(`"revision": "netbsd-2025",`, `"revision": "netbsd-2025"`), "x.cex.json:4:3: invalid character '\"' after object key:value pair"},
@@ -158,6 +161,37 @@ func TestParseErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestErrorsAtTheirValue: what replay rejects after parsing names the
+// value at fault by its line and column, and a value the file lacks by
+// the object that should hold it.
+func TestErrorsAtTheirValue(t *testing.T) {
+	good, err := suspendRunning(t).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(old, new string) []byte {
+		if !strings.Contains(string(good), old) {
+			t.Fatalf("%q is not in the file", old)
+		}
+		return []byte(strings.Replace(string(good), old, new, 1))
+	}
+	_, err = Parse("x.cex.json", edit(`"name": "suspend-running",`, `"name": "",`))
+	assert.ErrorContains(t, err, `x.cex.json:4:11: "spec" needs a name and a text`)
+	_, err = Parse("x.cex.json", edit(`"revision": "netbsd-2025",`, ``))
+	assert.ErrorContains(t, err, `x.cex.json:1:1: no "revision"`)
+
+	c, err := Parse("x.cex.json", edit(`"init": 0,`, `"init": 9,`))
+	require.NoError(t, err)
+	_, err = Replay(machine(t, c), c)
+	assert.ErrorContains(t, err, "x.cex.json:13:11: initial state 9 does not exist (the model has 1)")
+
+	c, err = Parse("x.cex.json", edit(`"name": "suspend-running",`, `"name": "other",`))
+	require.NoError(t, err)
+	_, err = c.ParseSpec("x.cex.json")
+	assert.ErrorContains(t, err, `x.cex.json:5:13: the embedded spec is "suspend-running", not "other"`)
+	assert.EqualError(t, c.ErrorAt("revision", "unknown"), "x.cex.json:3:15: unknown")
 }
 
 func TestParseSpec(t *testing.T) {

@@ -50,6 +50,7 @@ func Parse(file string, data []byte) (*Cex, error) {
 	if err := c.validate(); err != nil {
 		return nil, at.Error(err)
 	}
+	c.at = at
 	return &c, nil
 }
 
@@ -60,6 +61,9 @@ func Parse(file string, data []byte) (*Cex, error) {
 // returns where each value of the file is, for the errors of checks made
 // after decoding.
 func DecodeStrict(file string, data []byte, v any, what string) (*Positions, error) {
+	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) {
+		return nil, &ParseError{file, 1, 1, "the file is UTF-16; a " + what + " file is UTF-8 JSON"}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -90,16 +94,26 @@ type FieldError struct {
 func (e *FieldError) Error() string { return e.Msg }
 
 // Error turns err into a *ParseError, at the position of its path if it
-// is a *FieldError of a value the file has.
+// is a *FieldError: the value's, or, where the file lacks it, the nearest
+// enclosing value's (the file's start for a missing top-level key).
 func (p *Positions) Error(err error) error {
 	var fe *FieldError
-	if errors.As(err, &fe) {
-		if off, ok := p.at[fe.Path]; ok {
+	if !errors.As(err, &fe) {
+		return &ParseError{File: p.file, Msg: err.Error()}
+	}
+	for path := fe.Path; path != ""; {
+		if off, ok := p.at[path]; ok {
 			line, col := position(p.data, off)
 			return &ParseError{p.file, line, col, err.Error()}
 		}
+		i := strings.LastIndexByte(path, '.')
+		if i < 0 {
+			break
+		}
+		path = path[:i]
 	}
-	return &ParseError{File: p.file, Msg: err.Error()}
+	line, col := position(p.data, 0)
+	return &ParseError{p.file, line, col, err.Error()}
 }
 
 // walkJSON records where each value of data, valid JSON, starts, and
@@ -304,7 +318,10 @@ func (c *Cex) ParseSpec(file string) (*specs.Spec, error) {
 		return nil, err
 	}
 	if sp.Name != c.Spec.Name {
-		return nil, &ParseError{File: file, Msg: fmt.Sprintf("the embedded spec is %q, not %q", sp.Name, c.Spec.Name)}
+		if c.at == nil {
+			return nil, &ParseError{File: file, Msg: fmt.Sprintf("the embedded spec is %q, not %q", sp.Name, c.Spec.Name)}
+		}
+		return nil, c.ErrorAt("spec.name", "the embedded spec is %q, not %q", sp.Name, c.Spec.Name)
 	}
 	return sp, nil
 }

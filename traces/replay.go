@@ -4,7 +4,9 @@ import (
 	"fmt"
 	mbits "math/bits"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/model"
@@ -46,7 +48,17 @@ type StepError struct {
 }
 
 func (e *StepError) Error() string {
-	return fmt.Sprintf("step %d (%s: %s at %s): %s", e.Step.N, who(e.Step), e.Step.Action, e.Step.Source, e.Reason)
+	return fmt.Sprintf("step %d (%s: %s at %s): %s", e.Step.N, flat(who(e.Step)), flat(e.Step.Action), flat(e.Step.Source), flat(e.Reason))
+}
+
+// flat writes text a file gave, which may hold line breaks, on one line,
+// with its control characters escaped as Go does.
+func flat(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // Replay re-executes c on m, which must run c's spec on c's revision with
@@ -56,14 +68,14 @@ func (e *StepError) Error() string {
 func Replay(m *model.Machine, c *Cex) (*Run, error) {
 	inits := m.Init()
 	if c.Init >= len(inits) {
-		return nil, fmt.Errorf("initial state %d does not exist (the model has %d)", c.Init, len(inits))
+		return nil, c.ErrorAt("init", "initial state %d does not exist (the model has %d)", c.Init, len(inits))
 	}
 	r := &Run{Cex: c, Machine: m, Init: inits[c.Init]}
 	s := r.Init
 	for _, rec := range c.Steps {
 		res, ok := explore.Step(m, &s, rec.A)
 		if !ok {
-			return r, &StepError{rec, fmt.Sprintf("not enabled (%s)", m.ActionName(rec.A))}
+			return r, &StepError{rec, fmt.Sprintf("not enabled (%s)", m.ActionName(rec.A)) + c.edited()}
 		}
 		st, _, k, err := m.Describe(&s, rec.A)
 		if err != nil {
@@ -72,7 +84,7 @@ func Replay(m *model.Machine, c *Cex) (*Run, error) {
 		now := Step{N: rec.N, Actor: st.Actor, CPU: st.CPU, Action: st.Action, Source: st.Source, Note: st.Note, A: rec.A,
 			Merged: st.Merged}
 		if why := mismatch(rec, now); why != "" {
-			return r, &StepError{rec, why}
+			return r, &StepError{rec, why + c.edited()}
 		}
 		r.Steps = append(r.Steps, RunStep{Step: now, Recorded: rec, Post: res.Next,
 			Events: append([]model.Event(nil), k.Events...), Violations: res.Violations})
@@ -196,18 +208,18 @@ func (r *Run) Verdict() string {
 		if i < len(r.Cex.Observed) {
 			rec = r.Cex.Observed[i]
 		}
-		return fmt.Sprintf("the run no longer shows the recorded records (the model changed): record %d is %q, the file records %q", i+1, now, rec)
+		return fmt.Sprintf("the run no longer shows the recorded records (%s): record %d is %q, the file records %q", r.Cex.cause(), i+1, now, rec)
 	}
 	if v.Kind == KindBehaviour {
 		if r.Recurs {
 			return "the behaviour recurs: " + strings.Join(r.Observed, "; ")
 		}
-		return fmt.Sprintf("the behaviour no longer occurs (the model changed): the run shows %q, the file records %q",
+		return fmt.Sprintf("the behaviour no longer occurs (%s): the run shows %q, the file records %q", r.Cex.cause(),
 			strings.Join(r.Observed, "; "), strings.Join(r.Cex.Observed, "; "))
 	}
 	if v.Kind == KindCycle && !r.Closed {
-		return fmt.Sprintf("the violation %s no longer occurs (the model changed): steps %d to %d no longer return to the state before step %d",
-			v.Name, r.Cex.Loop, len(r.Steps), r.Cex.Loop)
+		return fmt.Sprintf("the violation %s no longer occurs (%s): steps %d to %d no longer return to the state before step %d",
+			v.Name, r.Cex.cause(), r.Cex.Loop, len(r.Steps), r.Cex.Loop)
 	}
 	if r.Recurs && v.Kind == KindCycle {
 		return fmt.Sprintf("the violation recurs: %s: %s (steps %d to %d return to the state before step %d)",
@@ -220,7 +232,7 @@ func (r *Run) Verdict() string {
 			}
 		}
 	}
-	msg := fmt.Sprintf("the violation %s no longer occurs (the model changed)", v.Name)
+	msg := fmt.Sprintf("the violation %s no longer occurs (%s)", v.Name, r.Cex.cause())
 	if len(r.End) > 0 {
 		msg += "; the run ends with " + r.End[0].Name + ": " + r.End[0].Message
 	}

@@ -1,6 +1,7 @@
 package traces
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -148,6 +149,50 @@ func TestReplayViolationGone(t *testing.T) {
 	}
 	if v := r.Verdict(); v != "the violation deadlock no longer occurs (the model changed)" {
 		t.Errorf("verdict %q", v)
+	}
+}
+
+// TestReplayBlamesTheEdit: a file edited after it was written, whose run
+// no longer recurs, says so instead of blaming the model.
+func TestReplayBlamesTheEdit(t *testing.T) {
+	data, err := suspendRunning(t).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	steps := doc["steps"].([]any)
+	doc["steps"] = steps[:len(steps)-3]
+	edited, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Parse("x.cex.json", edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Replay(machine(t, c), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "the violation deadlock no longer occurs (the file was edited after it was written: its digest does not match)"
+	if v := r.Verdict(); v != want {
+		t.Errorf("verdict %q, want %q", v, want)
+	}
+	mid := append(steps[:1:1], steps[2:]...) // a step dropped from the middle
+	for i, st := range mid {
+		st.(map[string]any)["n"] = i + 1
+	}
+	doc["steps"] = mid
+	edited, _ = json.Marshal(doc)
+	c, err = Parse("x.cex.json", edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Replay(machine(t, c), c); err == nil || !strings.Contains(err.Error(), "(the file was edited after it was written") {
+		t.Errorf("error %v, want it to blame the edit", err)
 	}
 }
 

@@ -161,10 +161,9 @@ const maxMessage = 400
 // oneLine keeps an error message to its first line, and to maxMessage
 // bytes.
 func oneLine(err error) string {
-	s := err.Error()
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
+	// Several errors joined (errors.Join) are one per line: they stay
+	// on one line, each after the other.
+	s := strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
 	if len(s) > maxMessage {
 		s = strings.ToValidUTF8(s[:maxMessage], "") + "..."
 	}

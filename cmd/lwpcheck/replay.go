@@ -120,7 +120,7 @@ func replayFile(path string) (*traces.Run, error) {
 	}
 	rev, err := revisions.Lookup(c.Revision)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, c.ErrorAt("revision", "%v", err)
 	}
 	sp, err := c.ParseSpec(path)
 	if err != nil {

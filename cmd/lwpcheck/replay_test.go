@@ -135,7 +135,7 @@ func TestReplayExitCodes(t *testing.T) {
 		{"violation gone", []string{earlyPath}, exitFinding, "lwpcheck replay: " + earlyPath + ": the violation deadlock no longer occurs (the model changed)"},
 		{"step missing", []string{gapPath}, exitUsage, "lwpcheck replay: " + gapPath + ": step 1 (LWP 1 on cpu0: "},
 		{"bad json", []string{badJSON}, exitUsage, "lwpcheck replay: " + badJSON + ":3:14: invalid character '\"' after object key"},
-		{"unknown revision", []string{unknownRevPath}, exitUsage, "lwpcheck replay: " + unknownRevPath + `: unknown revision "netbsd-1"`},
+		{"unknown revision", []string{unknownRevPath}, exitUsage, "lwpcheck replay: " + unknownRevPath + `:3:15: unknown revision "netbsd-1"`},
 		{"no file", []string{filepath.Join(dir, "none.cex.json")}, exitUsage, "lwpcheck replay: open " + filepath.Join(dir, "none.cex.json")},
 		{"two files", []string{path, path}, exitUsage, "lwpcheck replay: replay takes one counterexample file"},
 		{"no file given", nil, exitUsage, "lwpcheck replay: replay takes one counterexample file"},
