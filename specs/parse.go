@@ -617,6 +617,13 @@ func (p *parser) fits(s *Spec) error {
 	if len(s.Procs) > 0 {
 		atStart = "the first LWP of each process"
 	}
+	for _, prog := range progs {
+		for i, st := range prog.Steps[:max(len(prog.Steps)-1, 0)] {
+			if op, _ := lookupOp(st.Op); op.noReturn {
+				return p.errorf(prog.Steps[i+1].Pos, "LWP %d: this step never runs: %s at %d:%d does not return", prog.LWP, st.Op, st.Pos.Line, st.Pos.Col)
+			}
+		}
+	}
 	creatable, _ := runnable(progs, starts, false)
 	for _, prog := range progs {
 		if !creatable[prog.LWP] {

@@ -137,7 +137,6 @@ lwps:
   1:
     - create 2
     - create 4 suspended
-    - exit
     - self -> 0
     - wait 2 -> 0|EDEADLK|ESRCH
     - suspend 2
@@ -151,6 +150,7 @@ lwps:
     - park hint 3 timeout unpark 2 hint 4 -> ETIMEDOUT
     - park unpark 2
     - unpark 2 hint 9
+    - exit
   2:
     - unpark_all 2,4,7
     - unpark_all 2 hint 1
@@ -165,20 +165,20 @@ lwps:
 			Programs: []Program{{LWP: 1, Pos: Pos{4, 3}, Steps: []Step{
 				{Op: "create", Target: 2, Pos: Pos{5, 7}, Text: "create 2"},
 				{Op: "create", Target: 4, Suspended: true, Pos: Pos{6, 7}, Text: "create 4 suspended"},
-				{Op: "exit", Pos: Pos{7, 7}, Text: "exit"},
-				{Op: "self", Results: []string{"0"}, Pos: Pos{8, 7}, Text: "self -> 0"},
-				{Op: "wait", Target: 2, Results: []string{"0", "EDEADLK", "ESRCH"}, Pos: Pos{9, 7}, Text: "wait 2 -> 0|EDEADLK|ESRCH"},
-				{Op: "suspend", Target: 2, Pos: Pos{10, 7}, Text: "suspend 2"},
-				{Op: "continue", Target: 2, Pos: Pos{11, 7}, Text: "continue 2"},
-				{Op: "wakeup", Target: 2, Results: []string{"EBUSY"}, Pos: Pos{12, 7}, Text: "wakeup 2 -> EBUSY"},
-				{Op: "detach", Target: 2, Pos: Pos{13, 7}, Text: "detach 2"},
-				{Op: "kill", Target: 2, Signal: "SIGUSR1", Pos: Pos{14, 7}, Text: "kill 2"},
-				{Op: "kill", Target: 2, Signal: "0", Pos: Pos{15, 7}, Text: "kill 2 0"},
-				{Op: "kill", Target: 2, Signal: "SIGKILL", Pos: Pos{16, 7}, Text: "kill 2 SIGKILL"},
-				{Op: "park", Pos: Pos{17, 7}, Text: "park"},
-				{Op: "park", Hint: 3, Timeout: true, Unpark: 2, UnparkHint: 4, Results: []string{"ETIMEDOUT"}, Pos: Pos{18, 7}, Text: "park hint 3 timeout unpark 2 hint 4 -> ETIMEDOUT"},
-				{Op: "park", Unpark: 2, Pos: Pos{19, 7}, Text: "park unpark 2"},
-				{Op: "unpark", Target: 2, Hint: 9, Pos: Pos{20, 7}, Text: "unpark 2 hint 9"},
+				{Op: "self", Results: []string{"0"}, Pos: Pos{7, 7}, Text: "self -> 0"},
+				{Op: "wait", Target: 2, Results: []string{"0", "EDEADLK", "ESRCH"}, Pos: Pos{8, 7}, Text: "wait 2 -> 0|EDEADLK|ESRCH"},
+				{Op: "suspend", Target: 2, Pos: Pos{9, 7}, Text: "suspend 2"},
+				{Op: "continue", Target: 2, Pos: Pos{10, 7}, Text: "continue 2"},
+				{Op: "wakeup", Target: 2, Results: []string{"EBUSY"}, Pos: Pos{11, 7}, Text: "wakeup 2 -> EBUSY"},
+				{Op: "detach", Target: 2, Pos: Pos{12, 7}, Text: "detach 2"},
+				{Op: "kill", Target: 2, Signal: "SIGUSR1", Pos: Pos{13, 7}, Text: "kill 2"},
+				{Op: "kill", Target: 2, Signal: "0", Pos: Pos{14, 7}, Text: "kill 2 0"},
+				{Op: "kill", Target: 2, Signal: "SIGKILL", Pos: Pos{15, 7}, Text: "kill 2 SIGKILL"},
+				{Op: "park", Pos: Pos{16, 7}, Text: "park"},
+				{Op: "park", Hint: 3, Timeout: true, Unpark: 2, UnparkHint: 4, Results: []string{"ETIMEDOUT"}, Pos: Pos{17, 7}, Text: "park hint 3 timeout unpark 2 hint 4 -> ETIMEDOUT"},
+				{Op: "park", Unpark: 2, Pos: Pos{18, 7}, Text: "park unpark 2"},
+				{Op: "unpark", Target: 2, Hint: 9, Pos: Pos{19, 7}, Text: "unpark 2 hint 9"},
+				{Op: "exit", Pos: Pos{20, 7}, Text: "exit"},
 			}}, {LWP: 2, Pos: Pos{21, 3}, Steps: []Step{
 				{Op: "unpark_all", Targets: []int{2, 4, 7}, Pos: Pos{22, 7}, Text: "unpark_all 2,4,7"},
 				{Op: "unpark_all", Targets: []int{2}, Hint: 1, Pos: Pos{23, 7}, Text: "unpark_all 2 hint 1"},
@@ -306,8 +306,10 @@ func TestParseCapacity(t *testing.T) {
 		{"four creates fit", "  1: [create 2, create 3, create 4, create 5]\n", ""},
 		{"five creates", "  1: [create 2, create 3]\n  2: [create 4, create 5]\n  3: [create 6]\n",
 			"t.yaml:5:7: create 6: too many LWPs: the model holds 5 at once, this spec can have 6 (LWP 1 and 5 creates)"},
-		{"creates after exit cannot run", "  1: [create 2, create 3, create 4, create 5, exit, create 6]\n", ""},
-		{"an LWP created after exit runs nothing", "  1: [create 2, create 3, exit, create 6]\n  2: [create 4, create 5]\n  6: [create 7]\n", ""},
+		{"a step after exit never runs", "  1: [create 2, create 3, create 4, create 5, exit, create 6]\n",
+			"t.yaml:3:53: LWP 1: this step never runs: exit at 3:47 does not return"},
+		{"nor does an LWP that step would create", "  1: [create 2, create 3, exit, create 6]\n  2: [create 4, create 5]\n  6: [create 7]\n",
+			"t.yaml:3:33: LWP 1: this step never runs: exit at 3:27 does not return"},
 		{"255 steps fit", "  1: [" + steps(255) + "]\n", ""},
 		{"256 steps", "  1: [" + steps(256) + "]\n", "t.yaml:3:1537: LWP 1: the model runs programs of at most 255 steps"},
 	}
