@@ -104,6 +104,10 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	return fs, c
 }
 
+// minMaxMemory is the least --max-memory that bounds the process: below
+// it the runtime, the binary and the model alone pass the limit.
+const minMaxMemory = 48 << 20
+
 // checkVerdict is the verdict check gives a spec on a revision.
 type checkVerdict string
 
@@ -229,6 +233,10 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if cf.workers > maxWorkers {
 		return exitUsage, usagef("--workers %d: at most %d", cf.workers, maxWorkers)
+	}
+	if cf.maxMemory > 0 && cf.maxMemory < minMaxMemory {
+		return exitUsage, usagef("--max-memory %d: lwpcheck itself takes up to %d MiB; give at least %d MiB (or 0: no limit)",
+			cf.maxMemory, peakrss.Reserve>>20, minMaxMemory>>20)
 	}
 	if budget := peakrss.SearchBudget(int64(cf.maxMemory)); budget > 0 && int64(cf.bitstate) > budget {
 		return exitUsage, usagef("--bitstate %d: larger than the %d bytes --max-memory %d leaves the search", cf.bitstate, budget, cf.maxMemory)

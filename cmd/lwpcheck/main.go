@@ -180,7 +180,7 @@ func printVerbs(w io.Writer) {
 	for _, r := range revisions.All() {
 		fmt.Fprintf(w, "  %-12s %s\n", r.Name, r.About)
 	}
-	fmt.Fprintln(w, "\nExit codes: 0 everything holds, 1 a finding, 2 usage or input error, 3 incomplete.")
+	fmt.Fprintln(w, "\nExit codes: 0 everything holds, 1 a finding, 2 usage or input error (a spec over 1 MiB, a\ncounterexample over 256 MiB and other files past their caps, see docs/cli.md, included), 3\nincomplete, 130 or 143 stopped by SIGINT or SIGTERM.")
 }
 
 func runHelp(args []string, stdout, stderr io.Writer) (int, error) {

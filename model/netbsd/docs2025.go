@@ -3,7 +3,7 @@ package netbsd
 import "github.com/lwpcheck/lwpcheck/model"
 
 // docs2025 holds what kern_lwp.c 1.270 and lwp.h document, and the
-// ERRORS sections of the newest stored man pages (docs/evidence/netbsd-2025-manpages.md).
+// ERRORS sections of the newest stored man pages (docs/evidence/manpages.md).
 var docs2025 = &model.Docs{
 	LockOrder: model.Order{
 		Chains: []model.LockChain{
