@@ -1,7 +1,7 @@
 // Package traces reads, writes and replays counterexamples.
 //
-// A counterexample file (*.cex.json, format "lwpcheck-cex/1", README.md
-// "replay") records one finding of a check: the revision, the spec with its
+// A counterexample file (*.cex.json, format "lwpcheck-cex/2",
+// docs/counterexamples.md) records one finding of a check: the revision, the spec with its
 // text, the violation, and every step with who ran, on which CPU, which
 // kernel function and source line, and what changed. It also records what
 // replay needs to re-execute the run deterministically: the index of the
