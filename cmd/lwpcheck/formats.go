@@ -163,6 +163,24 @@ func writeSARIF(w io.Writer, results []checkResult) error {
 			run.AddResult(res)
 		}
 	}
+	// The invocation says whether the run finished: a signal stops it
+	// (executionSuccessful false), and each search a limit cut short is
+	// a notification, so that an incomplete run is not read as clean.
+	inv := sarif.NewInvocation()
+	done := true
+	for _, r := range results {
+		if r.Limit == "" {
+			continue
+		}
+		level := "warning"
+		if r.Limit == string(explore.LimitInterrupted) {
+			level, done = "error", false
+		}
+		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(level).WithMessage(sarif.NewTextMessage(
+			fmt.Sprintf("%s on %s: %s: stopped by %s after %d states", r.Spec, r.Revision, r.Verdict, r.Limit, r.States))))
+	}
+	inv.WithExecutionSuccessful(done)
+	run.AddInvocation(inv)
 	slices.Sort(rules)
 	for _, id := range rules {
 		rule := sarif.NewRule(id)

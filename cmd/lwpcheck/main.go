@@ -38,23 +38,29 @@ const (
 	exitTerminated  = 143 // SIGTERM
 )
 
+// signals receives SIGINT and SIGTERM from the start of main, so that one
+// that comes before a search listens (interruptible) is not lost: the
+// search starts stopped and reports so. Verbs that do not listen give the
+// signals their default action back (run).
+var signals = make(chan os.Signal, 1)
+
+// listens are the verbs that stop their searches on a signal and report
+// what was done.
+var listens = map[string]bool{"check": true, "diff": true, "verify": true}
+
 // interruptible returns a context that SIGINT or SIGTERM cancels, a
 // function telling which exit code the signal asks for (0 if none came),
 // and one that stops listening.
 func interruptible() (context.Context, func() int, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	ch := make(chan os.Signal, 1)
+	ch := signals
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	var code atomic.Int32
 	done := make(chan struct{})
 	go func() {
 		select {
 		case sig := <-ch:
-			if sig == syscall.SIGTERM {
-				code.Store(exitTerminated)
-			} else {
-				code.Store(exitInterrupted)
-			}
+			code.Store(int32(exitCodeOf(sig)))
 			cancel()
 		case <-done:
 		}
@@ -64,6 +70,14 @@ func interruptible() (context.Context, func() int, func()) {
 		close(done)
 		cancel()
 	}
+}
+
+// exitCodeOf is the exit code of a run that signal sig stopped.
+func exitCodeOf(sig os.Signal) int {
+	if sig == syscall.SIGTERM {
+		return exitTerminated
+	}
+	return exitInterrupted
 }
 
 // errHelp is what a verb returns for -h or --help: run prints the verb's
@@ -108,6 +122,7 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 func main() {
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	peakrss.CollectOften()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -135,6 +150,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, v := range verbs {
 		if v.name == args[0] {
+			if !listens[v.name] {
+				signal.Stop(signals)
+				select {
+				case sig := <-signals: // came before the default action was back
+					return exitCodeOf(sig)
+				default:
+				}
+			}
 			code, err := v.run(args[1:], stdout, stderr)
 			if errors.Is(err, errHelp) {
 				printHelp(stdout, v)

@@ -75,3 +75,45 @@ func TestInterruptVerify(t *testing.T) {
 	require.Equal(t, exitInterrupted, code, stderr)
 	assert.Regexp(t, `^lwpcheck verify: .*long.jsonl:\d+: interrupted while checking the record here\n$`, stderr)
 }
+
+// TestSignalBeforeListening: a SIGINT that main received before check
+// listened is not lost: the search starts stopped, reports so in the
+// format asked for, and the exit code is 130. A verb that does not listen
+// exits at once with the signal's code.
+func TestSignalBeforeListening(t *testing.T) {
+	signals <- os.Interrupt
+	out, stderr, code := runCLI(t, "check", "--format", "json", "--revision", "netbsd-2025", "mix-suspend-park", "create-wait")
+	require.Equal(t, exitInterrupted, code, stderr)
+	var results []checkResult
+	require.NoError(t, json.Unmarshal([]byte(out), &results), out)
+	require.Len(t, results, 1, "the stopped search; the next is not run")
+	assert.Equal(t, verdictIncomplete, results[0].Verdict)
+	assert.Equal(t, "interrupted", results[0].Limit)
+
+	signals <- os.Interrupt // SARIF says the run did not finish
+	out, stderr, code = runCLI(t, "check", "--format", "sarif", "--revision", "netbsd-2025", "mix-suspend-park")
+	require.Equal(t, exitInterrupted, code, stderr)
+	var rep struct {
+		Runs []struct {
+			Invocations []struct {
+				ExecutionSuccessful        bool
+				ToolExecutionNotifications []struct {
+					Level   string
+					Message struct{ Text string }
+				}
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	require.Len(t, rep.Runs[0].Invocations, 1)
+	inv := rep.Runs[0].Invocations[0]
+	assert.False(t, inv.ExecutionSuccessful)
+	require.Len(t, inv.ToolExecutionNotifications, 1)
+	assert.Equal(t, "error", inv.ToolExecutionNotifications[0].Level)
+	assert.Contains(t, inv.ToolExecutionNotifications[0].Message.Text, "mix-suspend-park on netbsd-2025: incomplete: stopped by interrupted")
+
+	signals <- syscall.SIGTERM
+	out, _, code = runCLI(t, "list", "specs")
+	assert.Equal(t, exitTerminated, code)
+	assert.Empty(t, out)
+}
