@@ -2,6 +2,7 @@ package traces
 
 import (
 	"bytes"
+	"strings"
 	"encoding/json"
 	"testing"
 
@@ -115,6 +116,14 @@ func TestViolatedAt(t *testing.T) {
 		last := r.Report(Options{}).Steps[len(c.Steps)-1]
 		if last.ViolatedAt != "kern_synch.c@1.366:938" || last.Source == last.ViolatedAt {
 			t.Errorf("last step at %s, violated at %q; want the setrunnable line kern_synch.c@1.366:938", last.Source, last.ViolatedAt)
+		}
+		if last.ViolatedOp == "" || last.ViolatedOp == last.Action {
+			t.Errorf("violated by %q in a transaction from %q; want the operation at kern_synch.c@1.366:938", last.ViolatedOp, last.Action)
+		}
+		var text bytes.Buffer
+		last.writeText(&text)
+		if head, _, _ := strings.Cut(text.String()[1:], "\n"); !strings.HasSuffix(head, last.ViolatedOp) {
+			t.Errorf("heading %q; want the operation that violated, %q", head, last.ViolatedOp)
 		}
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/model"
 )
 
@@ -71,6 +72,9 @@ type ReportStep struct {
 	// ViolatedAt is where in the step a violation happened, when that is
 	// not where the step (a merged transaction) began.
 	ViolatedAt string `json:"violated_at,omitempty"`
+	// ViolatedOp is the operation at ViolatedAt, the segment of the
+	// transaction that violated (Merged tells it), "" if not known.
+	ViolatedOp string `json:"violated_op,omitempty"`
 	// Things is the whole state after the step, as Snapshot.Things, for
 	// the walk's state command.
 	Things   []string `json:"-"`
@@ -113,7 +117,7 @@ func (r *Run) Report(o Options) *Report {
 		for _, vi := range st.Violations {
 			rs.Violations = append(rs.Violations, vi.Name+": "+vi.Message)
 			if rs.ViolatedAt == "" && vi.Where != "" && vi.Where != st.Source {
-				rs.ViolatedAt = vi.Where
+				rs.ViolatedAt, rs.ViolatedOp = vi.Where, violatedOp(st.Merged, vi)
 			}
 		}
 		rep.Steps = append(rep.Steps, rs)
@@ -124,6 +128,37 @@ func (r *Run) Report(o Options) *Report {
 		rep.SourceNotes = o.Source.Notes()
 	}
 	return rep
+}
+
+// violatedOp names what violated inside a merged transaction: the routine
+// the actor was in (the innermost of the kernel stack the violation's
+// message ends with, "[LWP 1: syscall > ... > setrunnable]") and, when a
+// segment of the transaction begins at the violation's line, that
+// segment's operation (from the explanation "SRC OP: joins, ...").
+func violatedOp(merged []string, v explore.Violation) string {
+	var routine, op string
+	if i := strings.LastIndexByte(v.Message, '['); i >= 0 && strings.HasSuffix(v.Message, "]") {
+		stack := v.Message[i+1 : len(v.Message)-1]
+		routine = stack[strings.LastIndex(stack, " > ")+len(" > "):]
+		if !strings.Contains(stack, " > ") {
+			routine = ""
+		}
+	}
+	for _, m := range merged {
+		if rest, ok := strings.CutPrefix(m, v.Where+" "); ok {
+			if i := strings.LastIndex(rest, ": joins"); i > 0 {
+				op = rest[:i]
+				break
+			}
+		}
+	}
+	switch {
+	case routine != "" && op != "":
+		return routine + ": " + op
+	case routine != "":
+		return routine
+	}
+	return op
 }
 
 // who names the actor of a step and where it runs.

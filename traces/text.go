@@ -67,10 +67,19 @@ func (rep *Report) writeHeader(w io.Writer) {
 }
 
 func (rs *ReportStep) writeText(w io.Writer) {
-	fmt.Fprintf(w, "\nstep %d  %s  %s\n", rs.N, rs.Who, rs.Action)
-	fmt.Fprintf(w, "        at %s\n", rs.Source)
-	if rs.ViolatedAt != "" {
+	switch {
+	case rs.ViolatedOp != "":
+		// The heading is the operation that violated; the transaction
+		// it ended began elsewhere.
+		fmt.Fprintf(w, "\nstep %d  %s  %s\n", rs.N, rs.Who, rs.ViolatedOp)
 		fmt.Fprintf(w, "        violated at %s\n", rs.ViolatedAt)
+		fmt.Fprintf(w, "        in a transaction from %s at %s\n", rs.Action, rs.Source)
+	default:
+		fmt.Fprintf(w, "\nstep %d  %s  %s\n", rs.N, rs.Who, rs.Action)
+		fmt.Fprintf(w, "        at %s\n", rs.Source)
+		if rs.ViolatedAt != "" {
+			fmt.Fprintf(w, "        violated at %s\n", rs.ViolatedAt)
+		}
 	}
 	switch {
 	case rs.Line != "":
