@@ -203,12 +203,18 @@ func TestSARIFSchema(t *testing.T) {
 						}
 					}
 					PartialFingerprints map[string]string
+					Suppressions        []struct{ Kind, Status, Justification string }
 				}
 			}
 		}
 		require.NoError(t, json.Unmarshal([]byte(out), &rep))
 		seen := map[string]string{}
+		suppressed := 0
 		for _, r := range rep.Runs[0].Results {
+			for _, s := range r.Suppressions {
+				assert.NotEmpty(t, s.Justification, "%v: %s", args, r.Message.Text)
+				suppressed++
+			}
 			if assert.NotEmpty(t, r.Locations, "%v: %s", args, r.Message.Text) {
 				pl := r.Locations[0].PhysicalLocation
 				assert.NotEmpty(t, pl.ArtifactLocation.URI, "%v: %s", args, r.Message.Text)
@@ -217,6 +223,9 @@ func TestSARIFSchema(t *testing.T) {
 			fp := r.PartialFingerprints["lwpcheck/v1"]
 			assert.NotContains(t, seen, fp, "%v: %s and %s share a fingerprint", args, seen[fp], r.Message.Text)
 			seen[fp] = r.Message.Text
+		}
+		if args[1] == "netbsd-2007" {
+			assert.Positive(t, suppressed, "%v: the known disagreements are suppressed", args)
 		}
 	}
 }

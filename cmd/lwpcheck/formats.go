@@ -134,7 +134,8 @@ func secs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
 // result without a location), with the counterexample as a code flow (one thread flow per LWP, CPU or the
 // environment, each step at its C line; one code flow per edge of a lock
 // cycle) and a partial fingerprint that stays the same across runs. An
-// unexpected finding is an error, a known or expected one a note.
+// unexpected finding is an error, a known or expected one a note; a known
+// one is suppressed, with the revision's reason.
 func writeSARIF(w io.Writer, results []checkResult) error {
 	driver := sarif.NewToolComponent()
 	name, ver := "lwpcheck", buildinfo.Version()
@@ -157,6 +158,12 @@ func writeSARIF(w io.Writer, results []checkResult) error {
 				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s on %s: %s: %s (%d steps)", r.Spec, r.Revision, f.Name, f.Message, f.Steps))).
 				WithPartialFingerprints(map[string]string{"lwpcheck/v1": fingerprint(r.Spec, r.Revision, f, f.Source)})
 			res.AddLocation(findingLocation(r, &f))
+			if f.Known != "" {
+				// A known disagreement of the revision (its table says
+				// why): reported, and suppressed, so that code scanning
+				// does not raise it as an open alert.
+				res.AddSuppression(sarif.NewSuppression().WithKind("external").WithStatus("accepted").WithJustification(f.Known))
+			}
 			for _, flow := range f.flows {
 				res.AddCodeFlow(codeFlow(flow))
 			}
