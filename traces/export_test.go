@@ -2,8 +2,8 @@ package traces
 
 import (
 	"bytes"
-	"strings"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/graph/encoding/dot"
