@@ -173,6 +173,7 @@ type bfs[S any] struct {
 	switches []uint32
 	actor    []int32
 	levelIdx map[uint64]uint32 // the nodes of the level being built, by fingerprint
+	widest   int               // the most states of two levels at once, for memory
 	best     map[string]uint32 // switches of each finding kept so far
 	level    int
 
@@ -229,6 +230,11 @@ func runBFS[S any](ctx context.Context, m Model[S], opt Options) (*Result, error
 func (t *bfs[S]) reuse(b *bfs[S]) {
 	t.set = b.set
 	t.set.reset()
+	// The trace pass stores no more states than this pass did: its parent
+	// links are allocated once, at that size (append's growth would hold
+	// old and new arrays at once, past what memory counted).
+	t.parent = make([]uint32, 0, b.states.Load())
+	t.act = make([]Action, 0, b.states.Load())
 	t.levels = b.levels
 	t.chunks = b.chunks
 	for _, ch := range t.chunks {
@@ -682,7 +688,10 @@ func (b *bfs[S]) memory() int64 {
 		// (no more than this pass stored) and an index of the level it
 		// builds. It runs without a limit of its own, so its share is
 		// counted here, where the search can still stop.
-		n += b.states.Load()*traceBytes + int64(b.levels[0].n+b.levels[1].n)*levelTraceBytes
+		// The level index and window keep the room of the widest two
+		// levels met so far.
+		b.widest = max(b.widest, b.levels[0].n+b.levels[1].n)
+		n += b.states.Load()*traceBytes + int64(b.widest)*levelTraceBytes
 	}
 	return n
 }

@@ -45,5 +45,10 @@ func load(name string) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no bundled spec %q", strings.TrimSuffix(name, ".yaml"))
 	}
-	return Parse(name, data)
+	sp, err := Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	sp.Bundled = true
+	return sp, nil
 }

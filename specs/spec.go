@@ -29,6 +29,7 @@ const (
 // A Spec is one parsed scenario.
 type Spec struct {
 	File        string   // file name used in error messages
+	Bundled     bool     // one of lwpcheck's own specs: File is its name in specs/
 	Text        []byte   // the original YAML
 	Name        string   // lowercase words joined by '-'
 	About       string   // what the scenario shows

@@ -335,10 +335,10 @@ func (c *Cex) Integrity() []string {
 // Integrity).
 func (c *Cex) cause() string {
 	switch d, err := c.digest(); {
-	case c.Digest != "" && (err != nil || d != c.Digest):
-		return "the file was edited after it was written: its digest does not match"
 	case c.WrittenBy != "" && c.WrittenBy != writer():
 		return "the model changed, or differs: " + c.WrittenBy + " wrote the file"
+	case c.Digest != "" && (err != nil || d != c.Digest):
+		return "the file was edited after it was written: its digest does not match"
 	case c.Digest == "" && c.at != nil:
 		return "the model changed, or the file, which has no digest, was edited"
 	}

@@ -50,7 +50,7 @@ func Parse(file string, data []byte) (*Cex, error) {
 	if err := c.validate(); err != nil {
 		return nil, at.Error(err)
 	}
-	c.at = at
+	c.at = at.places(errorPaths...)
 	return &c, nil
 }
 
@@ -77,12 +77,18 @@ func DecodeStrict(file string, data []byte, v any, what string) (*Positions, err
 }
 
 // Positions maps the values of a JSON file, by path ("steps.2.n": field
-// n of the third step), to their byte offsets.
+// n of the third step), to their byte offsets; or, once kept (places), a
+// few of them to their lines and columns.
 type Positions struct {
-	file string
-	data []byte
-	at   map[string]int
+	file  string
+	data  []byte
+	at    map[string]int
+	lines map[string][2]int
 }
+
+// errorPaths are the values a counterexample's errors after parsing name
+// (Cex.ErrorAt).
+var errorPaths = []string{"revision", "init", "spec", "spec.name", "spec.text", "violation", "violation.name", "steps"}
 
 // FieldError is a problem of the value at Path ("" for the file as a
 // whole).
@@ -101,10 +107,19 @@ func (p *Positions) Error(err error) error {
 	if !errors.As(err, &fe) {
 		return &ParseError{File: p.file, Msg: err.Error()}
 	}
-	for path := fe.Path; path != ""; {
+	if lc, ok := p.lines[fe.Path]; ok {
+		return &ParseError{p.file, lc[0], lc[1], err.Error()}
+	}
+	line, col := p.place(fe.Path)
+	return &ParseError{p.file, line, col, err.Error()}
+}
+
+// place is the line and column of the value at path, or of the nearest
+// enclosing value the file has (the file's start at the top).
+func (p *Positions) place(path string) (line, col int) {
+	for path != "" {
 		if off, ok := p.at[path]; ok {
-			line, col := position(p.data, off)
-			return &ParseError{p.file, line, col, err.Error()}
+			return position(p.data, off)
 		}
 		i := strings.LastIndexByte(path, '.')
 		if i < 0 {
@@ -112,8 +127,18 @@ func (p *Positions) Error(err error) error {
 		}
 		path = path[:i]
 	}
-	line, col := position(p.data, 0)
-	return &ParseError{p.file, line, col, err.Error()}
+	return position(p.data, 0)
+}
+
+// places keeps, for the errors found after parsing (Cex.ErrorAt), where
+// the values at paths are, without the file.
+func (p *Positions) places(paths ...string) *Positions {
+	kept := &Positions{file: p.file, at: map[string]int{}, lines: map[string][2]int{}}
+	for _, path := range paths {
+		line, col := p.place(path)
+		kept.lines[path] = [2]int{line, col}
+	}
+	return kept
 }
 
 // walkJSON records where each value of data, valid JSON, starts, and

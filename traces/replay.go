@@ -54,7 +54,7 @@ func (e *StepError) Error() string {
 // flat writes text a file gave, which may hold line breaks, on one line,
 // with its control characters escaped as Go does.
 func flat(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
+	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) {
 		return s
 	}
 	q := strconv.Quote(s)

@@ -139,9 +139,8 @@ func violatedOp(merged []string, v explore.Violation) string {
 	var routine, op string
 	if i := strings.LastIndexByte(v.Message, '['); i >= 0 && strings.HasSuffix(v.Message, "]") {
 		stack := v.Message[i+1 : len(v.Message)-1]
-		routine = stack[strings.LastIndex(stack, " > ")+len(" > "):]
-		if !strings.Contains(stack, " > ") {
-			routine = ""
+		if j := strings.LastIndex(stack, " > "); j >= 0 {
+			routine = stack[j+len(" > "):]
 		}
 	}
 	for _, m := range merged {

@@ -104,6 +104,15 @@ func newCheckFlags() (*flag.FlagSet, *checkFlags) {
 	return fs, c
 }
 
+// specPath is where spec sp lies: the file named, or, for a bundled
+// spec, its path in lwpcheck's tree.
+func specPath(sp *specs.Spec) string {
+	if sp.Bundled {
+		return "specs/" + sp.File
+	}
+	return sp.File
+}
+
 // minMaxMemory is the least --max-memory that bounds the process: below
 // it the runtime, the binary and the model alone pass the limit.
 const minMaxMemory = 48 << 20
@@ -334,7 +343,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	for _, sk := range verdict.Skipped(all, cf.revisions) {
-		res := checkResult{Spec: sk.Spec.Name, File: sk.Spec.File, Revision: sk.Rev.Name, Verdict: skipped, Met: true, Why: sk.Why, Held: []string{}}
+		res := checkResult{Spec: sk.Spec.Name, File: specPath(sk.Spec), Revision: sk.Rev.Name, Verdict: skipped, Met: true, Why: sk.Why, Held: []string{}}
 		results = append(results, res)
 		if cf.swarm.N > 0 {
 			shard = append(shard, swarmResult{checkResult: res})
@@ -360,7 +369,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (int, error) {
 			return exitUsage, err
 		}
 	case "sarif":
-		if err := writeSARIF(stdout, results); err != nil {
+		if err := writeSARIF(stdout, results, signalled() == 0); err != nil {
 			return exitUsage, err
 		}
 	}
@@ -539,7 +548,7 @@ func readSpecs(paths []string) ([]*specs.Spec, error) {
 // findings rf, judged against the spec.
 func result(j verdict.Job, r *explore.Result, c *invariants.Checker, rf []invariants.RunFinding) checkResult {
 	o := verdict.Judge(j, r, c, rf)
-	res := checkResult{Spec: j.Spec.Name, File: j.Spec.File, Revision: j.Rev.Name, Verdict: verdictOf(o.Verdict), Expect: o.Expect,
+	res := checkResult{Spec: j.Spec.Name, File: specPath(j.Spec), Revision: j.Rev.Name, Verdict: verdictOf(o.Verdict), Expect: o.Expect,
 		Met: o.Met, Why: o.Why, States: r.States, Transitions: r.Transitions, Depth: r.Depth,
 		Seconds: r.Elapsed.Seconds(), Limit: string(r.Limit), StoreBytesPerState: r.BytesPerState, Bitstate: r.Bitstate, BitstateCoverage: bitstateCoverage(r),
 		Omission: omission(r),

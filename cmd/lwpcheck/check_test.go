@@ -167,7 +167,7 @@ func TestCheckFormats(t *testing.T) {
 	}
 	assert.Subset(t, actors, []string{"LWP 1", "LWP 2"}, "a thread flow per LWP")
 	assert.Equal(t, 20, steps, "every step of the 20-step counterexample")
-	assert.Len(t, deadlock.PartialFingerprints["lwpcheck/v1"], 32)
+	assert.Len(t, deadlock.PartialFingerprints["lwpcheck/v2"], 32)
 }
 
 // TestSARIFSchema: every --format sarif output validates against the
@@ -220,7 +220,7 @@ func TestSARIFSchema(t *testing.T) {
 				assert.NotEmpty(t, pl.ArtifactLocation.URI, "%v: %s", args, r.Message.Text)
 				assert.Positive(t, pl.Region.StartLine, "%v: %s", args, r.Message.Text)
 			}
-			fp := r.PartialFingerprints["lwpcheck/v1"]
+			fp := r.PartialFingerprints["lwpcheck/v2"]
 			assert.NotContains(t, seen, fp, "%v: %s and %s share a fingerprint", args, seen[fp], r.Message.Text)
 			seen[fp] = r.Message.Text
 		}

@@ -5,18 +5,19 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
-	"github.com/lwpcheck/lwpcheck/buildinfo"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
+	"github.com/lwpcheck/lwpcheck/buildinfo"
 	"github.com/lwpcheck/lwpcheck/explore"
 	"github.com/lwpcheck/lwpcheck/invariants"
 	"github.com/lwpcheck/lwpcheck/model"
-	"github.com/lwpcheck/lwpcheck/specs"
 )
 
 // findingSource is the source line of a finding: where the check saw it,
@@ -136,7 +137,7 @@ func secs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
 // cycle) and a partial fingerprint that stays the same across runs. An
 // unexpected finding is an error, a known or expected one a note; a known
 // one is suppressed, with the revision's reason.
-func writeSARIF(w io.Writer, results []checkResult) error {
+func writeSARIF(w io.Writer, results []checkResult, finished bool) error {
 	driver := sarif.NewToolComponent()
 	name, ver := "lwpcheck", buildinfo.Version()
 	driver.Name, driver.Version = &name, &ver
@@ -156,7 +157,7 @@ func writeSARIF(w io.Writer, results []checkResult) error {
 			}
 			res := sarif.NewRuleResult(base).WithLevel(level).
 				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s on %s: %s: %s (%d steps)", r.Spec, r.Revision, f.Name, f.Message, f.Steps))).
-				WithPartialFingerprints(map[string]string{"lwpcheck/v1": fingerprint(r.Spec, r.Revision, f, f.Source)})
+				WithPartialFingerprints(map[string]string{"lwpcheck/v2": fingerprint(r.Spec, r.Revision, f, f.Source)})
 			res.AddLocation(findingLocation(r, &f))
 			if f.Known != "" {
 				// A known disagreement of the revision (its table says
@@ -170,23 +171,23 @@ func writeSARIF(w io.Writer, results []checkResult) error {
 			run.AddResult(res)
 		}
 	}
-	// The invocation says whether the run finished: a signal stops it
-	// (executionSuccessful false), and each search a limit cut short is
-	// a notification, so that an incomplete run is not read as clean.
+	// The invocation says whether the run finished (a signal stops it:
+	// executionSuccessful false), and each search a limit or the signal
+	// cut short is a notification, so that an incomplete run is not read
+	// as clean.
 	inv := sarif.NewInvocation()
-	done := true
 	for _, r := range results {
 		if r.Limit == "" {
 			continue
 		}
-		level := "warning"
+		level, why := "warning", "the limit "+r.Limit
 		if r.Limit == string(explore.LimitInterrupted) {
-			level, done = "error", false
+			level, why = "error", "a signal"
 		}
 		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel(level).WithMessage(sarif.NewTextMessage(
-			fmt.Sprintf("%s on %s: %s: stopped by %s after %d states", r.Spec, r.Revision, r.Verdict, r.Limit, r.States))))
+			fmt.Sprintf("%s on %s: %s: stopped by %s after %d states", r.Spec, r.Revision, r.Verdict, why, r.States))))
 	}
-	inv.WithExecutionSuccessful(done)
+	inv.WithExecutionSuccessful(finished)
 	run.AddInvocation(inv)
 	slices.Sort(rules)
 	for _, id := range rules {
@@ -261,13 +262,15 @@ func findingLocation(r checkResult, f *finding) *sarif.Location {
 	if file == "" {
 		file = r.Spec + ".yaml"
 	}
-	if !strings.ContainsAny(file, `/\`) {
-		if _, err := specs.Lookup(strings.TrimSuffix(file, ".yaml")); err == nil {
-			file = "specs/" + file // a bundled spec, as it lies in lwpcheck's tree
+	if filepath.IsAbs(file) { // a URI relative to the checkout, if it is in it
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, file); err == nil && filepath.IsLocal(rel) {
+				file = rel
+			}
 		}
 	}
 	return sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
-		WithArtifactLocation(sarif.NewSimpleArtifactLocation(file)).WithRegion(sarif.NewSimpleRegion(1, 1)))
+		WithArtifactLocation(sarif.NewSimpleArtifactLocation(filepath.ToSlash(file))).WithRegion(sarif.NewSimpleRegion(1, 1)))
 }
 
 // cLocationOf is a SARIF location of src ("kern_lwp.c@1.270:1293"), with

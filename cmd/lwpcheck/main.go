@@ -56,6 +56,12 @@ func interruptible() (context.Context, func() int, func()) {
 	ch := signals
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	var code atomic.Int32
+	select {
+	case sig := <-ch: // came before: the search starts stopped
+		code.Store(int32(exitCodeOf(sig)))
+		cancel()
+	default:
+	}
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -69,6 +75,10 @@ func interruptible() (context.Context, func() int, func()) {
 		signal.Stop(ch)
 		close(done)
 		cancel()
+		select { // one that came as the verb ended: nothing is left to stop
+		case <-ch:
+		default:
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -132,7 +133,11 @@ func replayFile(path string) (*traces.Run, error) {
 	}
 	m.POR, m.Ktrace = c.POR, c.Ktrace
 	run, err := traces.Replay(m, c)
-	if err != nil {
+	var pe *traces.ParseError
+	switch {
+	case errors.As(err, &pe): // names the file, at a line and column
+		return nil, err
+	case err != nil:
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return run, nil

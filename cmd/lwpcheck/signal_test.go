@@ -60,7 +60,7 @@ func TestInterruptDiff(t *testing.T) {
 }
 
 // TestInterruptVerify: SIGINT stops verify with one line saying where,
-// and exit code 130.
+// and exit code 130, even one that comes while the trace is read.
 func TestInterruptVerify(t *testing.T) {
 	rev, err := revisions.Lookup("netbsd-2025")
 	require.NoError(t, err)
@@ -70,7 +70,7 @@ func TestInterruptVerify(t *testing.T) {
 	require.NoError(t, recorded.WriteJSONL(&buf, evs))
 	path := filepath.Join(t.TempDir(), "long.jsonl")
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
-	interruptAfter(t, 300*time.Millisecond)
+	signals <- os.Interrupt // as main receives it, whenever it comes: the check stops at once
 	_, stderr, code := runCLI(t, "verify", "--revision", "netbsd-2025", path)
 	require.Equal(t, exitInterrupted, code, stderr)
 	assert.Regexp(t, `^lwpcheck verify: .*long.jsonl:\d+: interrupted while checking the record here\n$`, stderr)
@@ -110,7 +110,7 @@ func TestSignalBeforeListening(t *testing.T) {
 	assert.False(t, inv.ExecutionSuccessful)
 	require.Len(t, inv.ToolExecutionNotifications, 1)
 	assert.Equal(t, "error", inv.ToolExecutionNotifications[0].Level)
-	assert.Contains(t, inv.ToolExecutionNotifications[0].Message.Text, "mix-suspend-park on netbsd-2025: incomplete: stopped by interrupted")
+	assert.Contains(t, inv.ToolExecutionNotifications[0].Message.Text, "mix-suspend-park on netbsd-2025: incomplete: stopped by a signal")
 
 	signals <- syscall.SIGTERM
 	out, _, code = runCLI(t, "list", "specs")

@@ -115,6 +115,10 @@ func runVerify(args []string, stdout, stderr io.Writer) (int, error) {
 			return exitUsage, usagef("--cex-dir %s: not a directory", vf.cexDir)
 		}
 	}
+	// Listening starts before the trace is read, which takes a while for
+	// a long one: a signal meanwhile stops the check at its first record.
+	ctx, signalled, stop := interruptible()
+	defer stop()
 	f, err := os.Open(paths[0])
 	if err != nil {
 		return exitUsage, usagef("%v", err)
@@ -128,8 +132,6 @@ func runVerify(args []string, stdout, stderr io.Writer) (int, error) {
 	case err != nil:
 		return exitUsage, err
 	}
-	ctx, signalled, stop := interruptible()
-	defer stop()
 	o.Context = ctx
 	r, err := verify.Run(tr, o)
 	if sig := signalled(); sig != 0 {
