@@ -47,11 +47,7 @@ func TestBaseline(t *testing.T) {
 
 func TestBaselineErrors(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
-		return p
-	}
+	write := fileWriter(t, dir)
 	entry := `{"spec": "s", "revision": "netbsd-2025", "finding": "deadlock"}`
 	runExitCases(t, []exitCase{
 		{"missing", []string{"check", "--baseline", filepath.Join(dir, "none.json"), "self"}, 2, `none.json`},

@@ -31,9 +31,18 @@ func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
 
 func writeSpec(t *testing.T, text string) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "spec.yaml")
-	require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
-	return p
+	return fileWriter(t, t.TempDir())("spec.yaml", text)
+}
+
+// fileWriter returns a function that writes a file of dir and returns
+// its path.
+func fileWriter(t *testing.T, dir string) func(name, text string) string {
+	return func(name, text string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
 }
 
 // oneLine is the shape of every usage or input error: one line on stderr.

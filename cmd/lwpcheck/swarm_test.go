@@ -115,11 +115,7 @@ func TestSwarmMerge(t *testing.T) {
 
 func TestMergeRejects(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
-		return p
-	}
+	write := fileWriter(t, dir)
 	one := write("one.json", `{"format":"lwpcheck-swarm/1","shard":1,"shards":2,"results":[]}`)
 	other := write("other.json", `{"format":"lwpcheck-swarm/1","shard":1,"shards":3,"results":[]}`)
 	for _, tc := range []struct {
